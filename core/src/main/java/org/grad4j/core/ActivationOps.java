@@ -1,0 +1,100 @@
+package org.grad4j.core;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * Neural-network non-linearities. Those with a cheap closed-form derivative have their own backward;
+ * the rest (selu, softsign, swish, hard sigmoid, approximate gelu) are compositions of primitive ops
+ * and need none.
+ */
+final class ActivationOps {
+    private static final double SELU_ALPHA = 1.6732632423543772848170429916717;
+    private static final double SELU_SCALE = 1.0507009873554804934193349852946;
+
+    private ActivationOps() {
+    }
+
+    static Tensor sigmoid(Tensor x) {
+        Tensor out = new Tensor(Transforms.sigmoid(x.array, true));
+        return Graph.record(out, "Sigmoid", x, g -> g.mul(out).mul(out.rsub(1.0)));
+    }
+
+    static Tensor tanh(Tensor x) {
+        Tensor out = new Tensor(Transforms.tanh(x.array, true));
+        return Graph.record(out, "Tanh", x, g -> g.mul(out.square().rsub(1.0)));
+    }
+
+    static Tensor relu(Tensor x) {
+        Tensor positive = ElementwiseOps.mask(x.array.gt(0), x);
+        return Graph.record(new Tensor(Transforms.relu(x.array, true)), "Relu", x, g -> g.mul(positive));
+    }
+
+    static Tensor leakyRelu(Tensor x, double slope) {
+        INDArray positive = x.array.gt(0).castTo(x.dataType());
+        // slope where x <= 0, 1 where x > 0
+        Tensor derivative = new Tensor(positive.mul(1.0 - slope).addi(slope));
+        return Graph.record(new Tensor(x.array.mul(derivative.array)), "LeakyRelu", x, g -> g.mul(derivative));
+    }
+
+    static Tensor elu(Tensor x, double alpha) {
+        Tensor positive = ElementwiseOps.mask(x.array.gt(0), x);
+        // alpha * (exp(min(x, 0)) - 1) is 0 where x > 0, so adding it to relu(x) gives elu everywhere
+        INDArray negativePart = Transforms.exp(Transforms.min(x.array, 0.0, true), false).subi(1.0).muli(alpha);
+        Tensor out = new Tensor(Transforms.relu(x.array, true).addi(negativePart));
+        // derivative: 1 where x > 0, out + alpha elsewhere
+        return Graph.record(out, "Elu", x,
+                g -> g.mul(positive.add(out.add(alpha).mul(positive.rsub(1.0)))));
+    }
+
+    static Tensor selu(Tensor x) {
+        return x.elu(SELU_ALPHA).mul(SELU_SCALE);
+    }
+
+    static Tensor softplus(Tensor x) {
+        // max(x, 0) + log1p(exp(-|x|)): exp never overflows
+        INDArray tail = Transforms.log(Transforms.exp(Transforms.abs(x.array, true).negi(), false).addi(1.0), false);
+        Tensor out = new Tensor(Transforms.relu(x.array, true).addi(tail));
+        return Graph.record(out, "Softplus", x, g -> g.mul(x.sigmoid()));
+    }
+
+    static Tensor softsign(Tensor x) {
+        return x.div(x.abs().add(1.0));
+    }
+
+    static Tensor swish(Tensor x) {
+        return x.mul(x.sigmoid());
+    }
+
+    static Tensor hardSigmoid(Tensor x) {
+        return x.div(6.0).add(0.5).clip(0.0, 1.0);
+    }
+
+    static Tensor gelu(Tensor x, boolean approximate) {
+        if (approximate) {
+            // 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
+            Tensor inner = x.add(x.pow(3).mul(0.044715)).mul(Math.sqrt(2.0 / Math.PI));
+            return x.mul(inner.tanh().add(1.0)).mul(0.5);
+        }
+        // x * Phi(x), with Phi the standard normal CDF
+        return x.mul(x.mul(1.0 / Math.sqrt(2.0)).erf().add(1.0)).mul(0.5);
+    }
+
+    static Tensor softmax(Tensor x, int axis) {
+        int a = Shapes.normalizeAxis("softmax", axis, x.rank());
+        INDArray shifted = x.array.sub(x.array.max(true, a));
+        INDArray e = Transforms.exp(shifted, false);
+        Tensor out = new Tensor(e.divi(e.sum(true, a)));
+        // s * (g - sum(g * s))
+        return Graph.record(out, "Softmax", x, g -> out.mul(g.sub(g.mul(out).sum(true, a))));
+    }
+
+    static Tensor logSoftmax(Tensor x, int axis) {
+        int a = Shapes.normalizeAxis("logSoftmax", axis, x.rank());
+        INDArray shifted = x.array.sub(x.array.max(true, a));
+        INDArray logSum = Transforms.log(Transforms.exp(shifted, true).sum(true, a), false);
+        Tensor out = new Tensor(shifted.subi(logSum));
+        // g - softmax * sum(g)
+        return Graph.record(out, "LogSoftmax", x, g -> g.sub(out.exp().mul(g.sum(true, a))));
+    }
+}

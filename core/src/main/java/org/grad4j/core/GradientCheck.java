@@ -1,0 +1,77 @@
+package org.grad4j.core;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.Function;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Numerical gradient checking with float64 central differences, for grad4j's own ops and for users'
+ * ops and layers.
+ *
+ * <p>The function's output is projected on a fixed random tensor {@code r} (so every output element
+ * counts), {@code L = sum(f(x) * r)}; the analytic gradient of {@code L} from one backward pass is
+ * compared with {@code (L(x + h) - L(x - h)) / 2h} for every element of every input. The error of one
+ * element is {@code |analytic - numeric| / max(|analytic|, |numeric|, 1e-3)}: relative for gradients of
+ * normal size, with a floor so that gradients near zero are not judged by their round-off.
+ */
+public final class GradientCheck {
+    /** The default step {@code h}. */
+    public static final double EPSILON = 1e-6;
+
+    private GradientCheck() {
+    }
+
+    /** The largest error over all input elements (see the class comment); inputs are copied to float64. */
+    public static double check(Function<List<Tensor>, Tensor> f, List<Tensor> inputs) {
+        return check(f, inputs, EPSILON);
+    }
+
+    /** As {@link #check(Function, List)} with step {@code h}. */
+    public static double check(Function<List<Tensor>, Tensor> f, List<Tensor> inputs, double h) {
+        List<Tensor> xs = new ArrayList<>();
+        for (Tensor t : inputs) {
+            xs.add(Tensor.of(t.array().castTo(DataType.DOUBLE).dup()).requiresGrad(true));
+        }
+        Tensor out = f.apply(xs);
+        if (out.dataType() != DataType.DOUBLE) {
+            throw new IllegalArgumentException("GradientCheck: the function returned " + out.dataType()
+                    + "; it must compute in float64 on float64 inputs (create constants with Tensor.of(double[]...))");
+        }
+        Tensor projection = Tensor.of(Seeds.uniform(new SplittableRandom(1234), out.shape(), 0.5, 1.5).castTo(DataType.DOUBLE));
+        out.mul(projection).sum().backward();
+
+        double worst = 0;
+        for (int i = 0; i < xs.size(); i++) {
+            Tensor x = xs.get(i);
+            Tensor g = x.grad();
+            if (g != null && !Arrays.equals(g.shape(), x.shape())) {
+                throw new IllegalStateException("GradientCheck: the gradient of input " + i + " has shape "
+                        + Shapes.format(g.shape()) + " but the input has shape " + Shapes.format(x.shape()));
+            }
+            INDArray flat = x.array(); // a fresh c-order copy: linear indices address its elements
+            double[] analytic = g == null ? new double[(int) x.size()] : g.toDoubleArray();
+            for (int j = 0; j < analytic.length; j++) {
+                double original = flat.getDouble(j);
+                flat.putScalar(j, original + h);
+                double plus = projected(f, xs, projection);
+                flat.putScalar(j, original - h);
+                double minus = projected(f, xs, projection);
+                flat.putScalar(j, original);
+                double numeric = (plus - minus) / (2 * h);
+                double scale = Math.max(Math.max(Math.abs(analytic[j]), Math.abs(numeric)), 1e-3);
+                worst = Math.max(worst, Math.abs(analytic[j] - numeric) / scale);
+            }
+        }
+        return worst;
+    }
+
+    private static double projected(Function<List<Tensor>, Tensor> f, List<Tensor> xs, Tensor projection) {
+        try (NoGrad scope = NoGrad.enter()) {
+            return f.apply(xs).mul(projection).sum().itemDouble();
+        }
+    }
+}

@@ -1,0 +1,478 @@
+package org.grad4j.core;
+
+import java.util.Arrays;
+import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * An ND4J array plus, when it was computed from tracked inputs, the graph {@link Node} that produced
+ * it. Ops compute eagerly and broadcast with NumPy's rules; their gradients are summed back to each
+ * input's shape.
+ *
+ * <p>Two doors lead to gradients: PyTorch's ({@link #requiresGrad(boolean)}, {@link #backward()},
+ * {@link #grad()}) and TensorFlow's ({@link GradientTape}). Both walk the same graph.
+ */
+public class Tensor {
+    INDArray array;
+    Node node;
+    boolean requiresGrad;
+    private Tensor grad;
+
+    protected Tensor(INDArray array) {
+        if (array == null) {
+            throw new IllegalArgumentException("Tensor: the array is null");
+        }
+        this.array = array;
+    }
+
+    // ---------------------------------------------------------------- factories
+
+    /** Wraps an ND4J array without copying it. */
+    public static Tensor of(INDArray array) {
+        return new Tensor(array);
+    }
+
+    /** A float32 tensor of the given values in row-major order; no shape means a vector. */
+    public static Tensor of(float[] values, long... shape) {
+        long[] s = shape.length == 0 ? new long[] {values.length} : shape;
+        checkFill(values.length, s);
+        return new Tensor(Nd4j.create(values, s, 'c'));
+    }
+
+    /** A float64 tensor (for gradient checks and other exact work). */
+    public static Tensor of(double[] values, long... shape) {
+        long[] s = shape.length == 0 ? new long[] {values.length} : shape;
+        checkFill(values.length, s);
+        return new Tensor(Nd4j.create(values, s, 'c'));
+    }
+
+    private static void checkFill(int count, long[] shape) {
+        if (Shapes.size(shape) != count) {
+            throw new IllegalArgumentException("Tensor.of: " + count + " values cannot fill shape "
+                    + Shapes.format(shape) + " (" + Shapes.size(shape) + " elements)");
+        }
+    }
+
+    /** A rank-0 float32 tensor. */
+    public static Tensor scalar(float value) {
+        return new Tensor(Nd4j.scalar(value));
+    }
+
+    /** A rank-0 float64 tensor. */
+    public static Tensor scalar(double value) {
+        return new Tensor(Nd4j.scalar(value));
+    }
+
+    public static Tensor zeros(long... shape) {
+        return new Tensor(Nd4j.zeros(DataType.FLOAT, shape));
+    }
+
+    public static Tensor ones(long... shape) {
+        return new Tensor(Nd4j.ones(DataType.FLOAT, shape));
+    }
+
+    public static Tensor zerosLike(Tensor t) {
+        return new Tensor(Nd4j.zeros(t.dataType(), t.shape()));
+    }
+
+    public static Tensor onesLike(Tensor t) {
+        return new Tensor(Nd4j.ones(t.dataType(), t.shape()));
+    }
+
+    /** Float32 samples of N(mean, stddev²) from a generator seeded with {@code seed}. */
+    public static Tensor randomNormal(long[] shape, double mean, double stddev, long seed) {
+        return new Tensor(Seeds.normal(new java.util.SplittableRandom(seed), shape, mean, stddev));
+    }
+
+    /** Float32 samples of U[min, max) from a generator seeded with {@code seed}. */
+    public static Tensor randomUniform(long[] shape, double min, double max, long seed) {
+        return new Tensor(Seeds.uniform(new java.util.SplittableRandom(seed), shape, min, max));
+    }
+
+    /** Float32 standard normal samples from grad4j's global stream (see {@link Seeds#set}). */
+    public static Tensor randn(long... shape) {
+        return new Tensor(Seeds.normal(Seeds.stream(), shape, 0, 1));
+    }
+
+    // ---------------------------------------------------------------- data
+
+    /** The underlying ND4J array (not a copy). */
+    public INDArray array() {
+        return array;
+    }
+
+    public long[] shape() {
+        return array.shape();
+    }
+
+    public int rank() {
+        return array.rank();
+    }
+
+    /** Number of elements. */
+    public long size() {
+        return array.length();
+    }
+
+    public DataType dataType() {
+        return array.dataType();
+    }
+
+    /** The single value of a one-element tensor. */
+    public float item() {
+        return (float) itemDouble();
+    }
+
+    /** The single value of a one-element tensor, in double precision. */
+    public double itemDouble() {
+        if (array.length() != 1) {
+            throw new IllegalStateException("item(): the tensor has shape " + Shapes.format(shape()) + " ("
+                    + array.length() + " elements); item() needs exactly one element");
+        }
+        return array.getDouble(0);
+    }
+
+    /** The values in row-major order, as floats. */
+    public float[] toFloatArray() {
+        return array.reshape(array.length()).toFloatVector();
+    }
+
+    /** The values in row-major order, as doubles. */
+    public double[] toDoubleArray() {
+        return array.reshape(array.length()).toDoubleVector();
+    }
+
+    /** A float32 (or other) copy of this tensor's value, untracked. */
+    public Tensor castTo(DataType type) {
+        return new Tensor(array.castTo(type));
+    }
+
+    // ---------------------------------------------------------------- autodiff
+
+    /** Marks a leaf as requiring grad, as PyTorch's {@code requires_grad_()}. Returns this tensor. */
+    public Tensor requiresGrad(boolean requires) {
+        if (node != null && !requires) {
+            throw new IllegalStateException("requiresGrad(false) on a non-leaf tensor (produced by " + node
+                    + "); use detach() for an untracked copy");
+        }
+        this.requiresGrad = requires;
+        return this;
+    }
+
+    public boolean requiresGrad() {
+        return requiresGrad || node != null;
+    }
+
+    /** True for tensors not produced by a recorded op. */
+    public boolean isLeaf() {
+        return node == null;
+    }
+
+    /** The node that produced this tensor ({@code MulBackward}, ...), or null for a leaf. */
+    public Node gradFn() {
+        return node;
+    }
+
+    /** The gradient accumulated by {@link #backward()}, or null if none yet. */
+    public Tensor grad() {
+        return grad;
+    }
+
+    /** Sets the accumulated gradient to zero (PyTorch's {@code x.grad.zero_()}). */
+    public void zeroGrad() {
+        if (grad != null) {
+            grad.array.assign(0);
+        }
+    }
+
+    /** Forgets the accumulated gradient ({@code x.grad = None}). */
+    public void clearGrad() {
+        grad = null;
+    }
+
+    /** The same values, cut off from the graph. Shares the array. */
+    public Tensor detach() {
+        return new Tensor(array);
+    }
+
+    /** Back-propagates from this scalar into every leaf that requires grad, then frees the graph. */
+    public void backward() {
+        backward(null, false, false);
+    }
+
+    /** As {@link #backward()}; with {@code retainGraph} the graph may be walked again. */
+    public void backward(boolean retainGraph) {
+        backward(null, retainGraph, false);
+    }
+
+    /**
+     * Back-propagates {@code gradient} (ones for a scalar when null) into the leaves that require grad,
+     * accumulating into their {@link #grad()}. With {@code createGraph} the backward ops are recorded,
+     * so the gradients can be differentiated again.
+     */
+    public void backward(Tensor gradient, boolean retainGraph, boolean createGraph) {
+        if (node == null && !requiresGrad) {
+            throw new IllegalStateException("backward(): this tensor (shape " + Shapes.format(shape())
+                    + ") does not require grad and has no gradFn; mark a leaf with requiresGrad(true) first");
+        }
+        if (gradient == null && array.length() != 1) {
+            throw new IllegalStateException("backward(): the output has shape " + Shapes.format(shape())
+                    + "; backward() needs a scalar (reduce it first, e.g. with sum() or mean(), or pass a gradient)");
+        }
+        if (gradient != null && !Arrays.equals(gradient.shape(), shape())) {
+            throw new IllegalArgumentException("backward(gradient): gradient shape " + Shapes.format(gradient.shape())
+                    + " differs from the output shape " + Shapes.format(shape()));
+        }
+        Tensor seed = gradient != null ? gradient : onesLike(this);
+        Map<Tensor, Tensor> grads = Backprop.run(this, seed, t -> t.node == null && t.requiresGrad, createGraph,
+                !retainGraph);
+        for (Map.Entry<Tensor, Tensor> e : grads.entrySet()) {
+            e.getKey().accumulateGrad(e.getValue(), createGraph);
+        }
+    }
+
+    private void accumulateGrad(Tensor g, boolean createGraph) {
+        if (createGraph) {
+            grad = grad == null ? g : grad.add(g);
+        } else if (grad == null) {
+            // a copy: g may share its array with the seed or another tensor's gradient
+            grad = new Tensor(g.array.dup());
+        } else {
+            grad.array.addi(g.array);
+        }
+    }
+
+    // ---------------------------------------------------------------- element-wise
+
+    public Tensor add(Tensor other) {
+        return ElementwiseOps.add(this, other);
+    }
+
+    public Tensor sub(Tensor other) {
+        return ElementwiseOps.sub(this, other);
+    }
+
+    public Tensor mul(Tensor other) {
+        return ElementwiseOps.mul(this, other);
+    }
+
+    public Tensor div(Tensor other) {
+        return ElementwiseOps.div(this, other);
+    }
+
+    public Tensor maximum(Tensor other) {
+        return ElementwiseOps.maximum(this, other);
+    }
+
+    public Tensor minimum(Tensor other) {
+        return ElementwiseOps.minimum(this, other);
+    }
+
+    public Tensor add(double c) {
+        return ElementwiseOps.add(this, c);
+    }
+
+    public Tensor sub(double c) {
+        return ElementwiseOps.add(this, -c);
+    }
+
+    public Tensor mul(double c) {
+        return ElementwiseOps.mul(this, c);
+    }
+
+    public Tensor div(double c) {
+        return ElementwiseOps.mul(this, 1.0 / c);
+    }
+
+    /** {@code c - this}. */
+    public Tensor rsub(double c) {
+        return ElementwiseOps.rsub(this, c);
+    }
+
+    /** {@code c / this}. */
+    public Tensor rdiv(double c) {
+        return ElementwiseOps.rdiv(this, c);
+    }
+
+    public Tensor neg() {
+        return ElementwiseOps.mul(this, -1.0);
+    }
+
+    public Tensor pow(double exponent) {
+        return ElementwiseOps.pow(this, exponent);
+    }
+
+    public Tensor square() {
+        return ElementwiseOps.square(this);
+    }
+
+    public Tensor sqrt() {
+        return ElementwiseOps.sqrt(this);
+    }
+
+    public Tensor exp() {
+        return ElementwiseOps.exp(this);
+    }
+
+    public Tensor log() {
+        return ElementwiseOps.log(this);
+    }
+
+    public Tensor abs() {
+        return ElementwiseOps.abs(this);
+    }
+
+    /** The error function (used by exact GELU). */
+    public Tensor erf() {
+        return ElementwiseOps.erf(this);
+    }
+
+    /** Values limited to {@code [min, max]}; the gradient passes only where the value was inside. */
+    public Tensor clip(double min, double max) {
+        return ElementwiseOps.clip(this, min, max);
+    }
+
+    // ---------------------------------------------------------------- activations
+
+    public Tensor sigmoid() {
+        return ActivationOps.sigmoid(this);
+    }
+
+    public Tensor tanh() {
+        return ActivationOps.tanh(this);
+    }
+
+    public Tensor relu() {
+        return ActivationOps.relu(this);
+    }
+
+    /** {@code x if x > 0 else negativeSlope * x}. */
+    public Tensor leakyRelu(double negativeSlope) {
+        return ActivationOps.leakyRelu(this, negativeSlope);
+    }
+
+    /** {@code x if x > 0 else alpha * (exp(x) - 1)}. */
+    public Tensor elu(double alpha) {
+        return ActivationOps.elu(this, alpha);
+    }
+
+    /** Scaled ELU with Keras' constants. */
+    public Tensor selu() {
+        return ActivationOps.selu(this);
+    }
+
+    /** {@code log(1 + exp(x))}, computed without overflow for large inputs. */
+    public Tensor softplus() {
+        return ActivationOps.softplus(this);
+    }
+
+    /** {@code x / (1 + |x|)}. */
+    public Tensor softsign() {
+        return ActivationOps.softsign(this);
+    }
+
+    /** {@code x * sigmoid(x)} (also called SiLU). */
+    public Tensor swish() {
+        return ActivationOps.swish(this);
+    }
+
+    /** Keras 3's {@code relu6(x + 3) / 6}. */
+    public Tensor hardSigmoid() {
+        return ActivationOps.hardSigmoid(this);
+    }
+
+    /** GELU: exact (erf) form, or the tanh approximation when {@code approximate}. */
+    public Tensor gelu(boolean approximate) {
+        return ActivationOps.gelu(this, approximate);
+    }
+
+    public Tensor softmax(int axis) {
+        return ActivationOps.softmax(this, axis);
+    }
+
+    public Tensor logSoftmax(int axis) {
+        return ActivationOps.logSoftmax(this, axis);
+    }
+
+    // ---------------------------------------------------------------- reductions
+
+    /** Sum of all elements (a scalar). */
+    public Tensor sum() {
+        return ReductionOps.sum(this, false);
+    }
+
+    /** Sum over {@code axes} (all when none are given). */
+    public Tensor sum(boolean keepDims, int... axes) {
+        return ReductionOps.sum(this, keepDims, axes);
+    }
+
+    public Tensor mean() {
+        return ReductionOps.mean(this, false);
+    }
+
+    public Tensor mean(boolean keepDims, int... axes) {
+        return ReductionOps.mean(this, keepDims, axes);
+    }
+
+    /** Maximum over {@code axes}; ties share the gradient equally. */
+    public Tensor max(boolean keepDims, int... axes) {
+        return ReductionOps.max(this, keepDims, axes);
+    }
+
+    // ---------------------------------------------------------------- shape
+
+    /** The same values in a new shape; one dimension may be -1. */
+    public Tensor reshape(long... shape) {
+        return ShapeOps.reshape(this, shape);
+    }
+
+    /** Reverses the axes (a matrix transpose for rank 2). */
+    public Tensor transpose() {
+        return ShapeOps.permute(this, null);
+    }
+
+    /** Permutes the axes. */
+    public Tensor transpose(int... axes) {
+        return ShapeOps.permute(this, axes);
+    }
+
+    /** Inserts a dimension of size 1 at {@code axis}. */
+    public Tensor expandDims(int axis) {
+        return ShapeOps.expandDims(this, axis);
+    }
+
+    /** Removes a dimension of size 1 at {@code axis}. */
+    public Tensor squeeze(int axis) {
+        return ShapeOps.squeeze(this, axis);
+    }
+
+    /** Repeats this tensor to a shape it broadcasts to. */
+    public Tensor broadcastTo(long... shape) {
+        return ShapeOps.broadcastTo(this, shape);
+    }
+
+    /** Sums a broadcast tensor back down to {@code shape} (the inverse of {@link #broadcastTo}). */
+    public Tensor sumToShape(long... shape) {
+        return ShapeOps.sumToShape(this, shape);
+    }
+
+    // ---------------------------------------------------------------- matrix
+
+    /** Matrix product; a rank-3+ left operand is a batch of matrices times one matrix. */
+    public Tensor matmul(Tensor other) {
+        return MatrixOps.matmul(this, other, false, false);
+    }
+
+    /** {@code op(this) · op(other)} where op transposes when asked; one GEMM, no transposed copies. */
+    public Tensor matmul(Tensor other, boolean transposeThis, boolean transposeOther) {
+        return MatrixOps.matmul(this, other, transposeThis, transposeOther);
+    }
+
+    @Override
+    public String toString() {
+        String values = array.length() <= 64 ? array.toString() : Shapes.format(shape()) + " " + dataType();
+        return "Tensor(" + values + (node != null ? ", gradFn=" + node : requiresGrad ? ", requiresGrad" : "") + ")";
+    }
+}

@@ -1,0 +1,74 @@
+package org.grad4j.core;
+
+import java.util.Arrays;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Named, mutable state, usable wherever a {@link Tensor} is. A trainable variable is a leaf that
+ * requires grad, so every op on it is recorded and every open tape sees it; optimizers update it in
+ * place with {@link #assign}.
+ */
+public class Variable extends Tensor {
+    private final String name;
+    private boolean trainable;
+
+    public Variable(String name, INDArray initialValue, boolean trainable) {
+        super(initialValue);
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("Variable: a name is required");
+        }
+        this.name = name;
+        this.trainable = trainable;
+        this.requiresGrad = trainable;
+    }
+
+    /** A trainable variable. */
+    public Variable(String name, INDArray initialValue) {
+        this(name, initialValue, true);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public boolean trainable() {
+        return trainable;
+    }
+
+    /** Freezes or unfreezes the variable; a frozen one is not recorded unless a tape watches it. */
+    public void trainable(boolean trainable) {
+        this.trainable = trainable;
+        this.requiresGrad = trainable;
+    }
+
+    @Override
+    public Tensor requiresGrad(boolean requires) {
+        trainable(requires);
+        return this;
+    }
+
+    /** Copies {@code value} into this variable's array (same shape required). */
+    public Variable assign(INDArray value) {
+        if (!Arrays.equals(value.shape(), array.shape())) {
+            throw new IllegalArgumentException("Variable " + name + ": cannot assign a value of shape "
+                    + Shapes.format(value.shape()) + " to a variable of shape " + Shapes.format(array.shape()));
+        }
+        array.assign(value);
+        return this;
+    }
+
+    /** Copies a tensor's value into this variable. */
+    public Variable assign(Tensor value) {
+        return assign(value.array());
+    }
+
+    /** A snapshot of the current value, untracked. */
+    public Tensor value() {
+        return Tensor.of(array.dup());
+    }
+
+    @Override
+    public String toString() {
+        return "Variable(" + name + " " + Shapes.format(shape()) + " " + dataType() + (trainable ? "" : ", non-trainable") + ")";
+    }
+}
