@@ -114,7 +114,12 @@ final class ShapeOps {
             throw new IllegalArgumentException("broadcastTo: shape " + Shapes.format(in) + " does not broadcast to "
                     + Shapes.format(shape));
         }
-        INDArray r = x.array.broadcast(shape);
+        // ND4J's broadcast fails when the rank grows ([2,1] or [2,3] to [4,2,3]); align the rank with
+        // leading 1s first, so it only ever broadcasts between equal ranks
+        long[] aligned = new long[shape.length];
+        Arrays.fill(aligned, 1);
+        System.arraycopy(in, 0, aligned, shape.length - in.length, in.length);
+        INDArray r = x.array.reshape('c', aligned).broadcast(shape);
         return Graph.record(new Tensor(r), "BroadcastTo", x, g -> g.sumToShape(in));
     }
 

@@ -1,0 +1,90 @@
+package org.grad4j.examples;
+
+import java.io.PrintStream;
+import java.util.List;
+import org.grad4j.core.GradientTape;
+import org.grad4j.core.Tensor;
+
+/**
+ * The autograd basics of the PyTorch and TensorFlow texts, one block each: a first gradient,
+ * accumulation and zeroing, a higher power, a persistent tape over two affine maps, and gradient
+ * descent on a quartic.
+ */
+public final class AutodiffTour implements App {
+
+    @Override
+    public String name() {
+        return "autodiff-tour";
+    }
+
+    @Override
+    public String description() {
+        return "PyTorch backward() and TensorFlow GradientTape basics, with gradient descent on a quartic";
+    }
+
+    public static void main(String[] args) throws Exception {
+        new AutodiffTour().run(args, System.out);
+    }
+
+    @Override
+    public void run(String[] args, PrintStream out) {
+        // y = x^2 at x = 4: dy/dx = 2x = 8
+        Tensor x = Tensor.scalar(4f).requiresGrad(true);
+        Tensor y = x.mul(x);
+        y.backward();
+        out.println("y = x*x at x = 4: gradFn = " + y.gradFn() + ", dy/dx = " + x.grad().item());
+
+        // y = x^3 at x = 5: every backward(true) adds 3x^2 = 75 to x.grad until it is zeroed
+        Tensor x5 = Tensor.scalar(5f).requiresGrad(true);
+        Tensor cube = x5.pow(3);
+        for (int i = 1; i <= 3; i++) {
+            cube.backward(true);
+            out.println("backward #" + i + " without zeroGrad: x.grad = " + x5.grad().item());
+        }
+        for (int i = 1; i <= 3; i++) {
+            x5.zeroGrad();
+            cube.backward(true);
+            out.println("backward #" + i + " after zeroGrad:   x.grad = " + x5.grad().item());
+        }
+
+        // d/dx x^6 = 6x^5 = 18750 at x = 5
+        Tensor x6 = Tensor.scalar(5f).requiresGrad(true);
+        x6.pow(6).backward();
+        out.println("d/dx x^6 at x = 5: " + x6.grad().item());
+
+        // A persistent tape: y1 = x*w1 + b1, y2 = y1*w2 + b2
+        Tensor in = Tensor.scalar(1f);
+        Tensor w1 = Tensor.scalar(2f);
+        Tensor b1 = Tensor.scalar(1f);
+        Tensor w2 = Tensor.scalar(2f);
+        Tensor b2 = Tensor.scalar(1f);
+        Tensor y1;
+        Tensor y2;
+        GradientTape tape = GradientTape.persistent();
+        try (tape) {
+            tape.watch(w1, b1, w2, b2);
+            y1 = in.mul(w1).add(b1);
+            y2 = y1.mul(w2).add(b2);
+        }
+        out.println("dy2/dy1 = " + tape.gradient(y2, y1).item() + ", dy1/dw1 = " + tape.gradient(y1, w1).item()
+                + ", dy2/dw1 = " + tape.gradient(y2, w1).item());
+        List<Tensor> both = tape.gradient(y2, List.of(w2, b2));
+        out.println("dy2/dw2 = " + both.get(0).item() + ", dy2/db2 = " + both.get(1).item());
+
+        // Gradient descent on f(x) = 2x^4 - 3x^2 + 2x - 20, whose minimum is f(-1) = -23
+        int steps = args.length > 0 ? Integer.parseInt(args[0]) : 15_000;
+        double learningRate = 0.001;
+        Tensor xq = Tensor.scalar(0f).requiresGrad(true);
+        Tensor f = null;
+        for (int step = 1; step <= steps; step++) {
+            f = xq.pow(4).mul(2.0).sub(xq.square().mul(3.0)).add(xq.mul(2.0)).sub(20.0);
+            xq.clearGrad();
+            f.backward();
+            xq.array().subi(xq.grad().array().mul(learningRate));
+            if (step % 3000 == 0 || step == steps) {
+                out.printf("step %5d: x = %.6f, f(x) = %.6f%n", step, xq.item(), f.item());
+            }
+        }
+        out.printf("minimum found at x = %.4f, f = %.4f (exact: x = -1, f = -23)%n", xq.item(), f == null ? Double.NaN : f.item());
+    }
+}

@@ -1,0 +1,40 @@
+package org.grad4j.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** Every app runs (with few steps) and prints the numbers its recipe promises. */
+class ExamplesTest {
+
+    private static String[] run(String... args) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Examples.launch(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new String[] {String.valueOf(code), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8)};
+    }
+
+    @Test
+    void autodiffTourPrintsTheSeedNumbers() throws Exception {
+        String[] r = run("autodiff-tour", "3000");
+        assertEquals("0", r[0]);
+        String out = r[1];
+        assertTrue(out.contains("dy/dx = 8.0"), out);
+        assertTrue(out.contains("x.grad = 75.0") && out.contains("x.grad = 150.0") && out.contains("x.grad = 225.0"), out);
+        assertTrue(out.contains("d/dx x^6 at x = 5: 18750.0"), out);
+        assertTrue(out.contains("dy2/dy1 = 2.0, dy1/dw1 = 1.0, dy2/dw1 = 2.0"), out);
+        assertTrue(out.contains("minimum found at x = -1.0000, f = -23.0000"), out);
+    }
+
+    @Test
+    void unknownAppListsTheKnownOnes() throws Exception {
+        String[] r = run("regresion");
+        assertEquals("2", r[0]);
+        assertTrue(r[2].contains("unknown app \"regresion\"") && r[2].contains("autodiff-tour"), r[2]);
+    }
+}
