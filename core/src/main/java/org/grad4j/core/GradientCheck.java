@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -67,6 +68,60 @@ public final class GradientCheck {
             }
         }
         return worst;
+    }
+
+    /**
+     * Checks the gradients of a scalar loss with respect to float64 variables (a layer's weights, say):
+     * the analytic gradients from one tape are compared with central differences obtained by nudging
+     * each element of each variable in place (restored afterwards). Same error measure as
+     * {@link #check(Function, List)}.
+     */
+    public static double checkVariables(Supplier<Tensor> loss, List<? extends Variable> variables) {
+        return checkVariables(loss, variables, EPSILON);
+    }
+
+    /** As {@link #checkVariables(Supplier, List)} with step {@code h}. */
+    public static double checkVariables(Supplier<Tensor> loss, List<? extends Variable> variables, double h) {
+        for (Variable v : variables) {
+            if (v.dataType() != DataType.DOUBLE) {
+                throw new IllegalArgumentException("GradientCheck.checkVariables: variable " + v.name() + " is "
+                        + v.dataType() + "; gradient checks need float64 variables");
+            }
+        }
+        GradientTape tape = GradientTape.open();
+        Tensor value;
+        try (tape) {
+            tape.watch(new ArrayList<>(variables));
+            value = loss.get();
+        }
+        if (value.size() != 1) {
+            throw new IllegalArgumentException("GradientCheck.checkVariables: the loss has shape "
+                    + Shapes.format(value.shape()) + "; it must be a scalar");
+        }
+        List<Tensor> grads = tape.gradient(value, new ArrayList<Tensor>(variables), UnconnectedGradients.ZERO);
+        double worst = 0;
+        for (int i = 0; i < variables.size(); i++) {
+            INDArray x = variables.get(i).array();
+            double[] analytic = grads.get(i).toDoubleArray();
+            for (int j = 0; j < analytic.length; j++) {
+                double original = x.getDouble(j);
+                x.putScalar(j, original + h);
+                double plus = scalar(loss);
+                x.putScalar(j, original - h);
+                double minus = scalar(loss);
+                x.putScalar(j, original);
+                double numeric = (plus - minus) / (2 * h);
+                double scale = Math.max(Math.max(Math.abs(analytic[j]), Math.abs(numeric)), 1e-3);
+                worst = Math.max(worst, Math.abs(analytic[j] - numeric) / scale);
+            }
+        }
+        return worst;
+    }
+
+    private static double scalar(Supplier<Tensor> loss) {
+        try (NoGrad scope = NoGrad.enter()) {
+            return loss.get().itemDouble();
+        }
     }
 
     private static double projected(Function<List<Tensor>, Tensor> f, List<Tensor> xs, Tensor projection) {
