@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.grad4j.testing.Golden;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
@@ -56,11 +57,8 @@ class GoldenOpsTest {
                 return centered.div(var.add(1e-3).sqrt());
             });
 
-    private static JsonNode golden() throws IOException {
-        try (InputStream in = GoldenOpsTest.class.getResourceAsStream(RESOURCE)) {
-            assertNotNull(in, "missing test resource " + RESOURCE);
-            return new ObjectMapper().readTree(in);
-        }
+    private static JsonNode golden() {
+        return Golden.load("ops");
     }
 
     @Test
@@ -259,42 +257,11 @@ class GoldenOpsTest {
         return out;
     }
 
-    /** A float32 tensor from {shape, data}; shape [] is rank 0. */
     private static Tensor tensor(JsonNode json) {
-        long[] shape = shape(json);
-        double[] data = data(json);
-        return Tensor.of(Nd4j.create(data, shape, 'c').castTo(DataType.FLOAT));
+        return Golden.tensor(json);
     }
 
-    private static long[] shape(JsonNode json) {
-        JsonNode s = json.get("shape");
-        long[] shape = new long[s.size()];
-        for (int i = 0; i < shape.length; i++) {
-            shape[i] = s.get(i).asLong();
-        }
-        return shape;
-    }
-
-    private static double[] data(JsonNode json) {
-        JsonNode d = json.get("data");
-        double[] data = new double[d.size()];
-        for (int i = 0; i < data.length; i++) {
-            data[i] = d.get(i).asDouble();
-        }
-        return data;
-    }
-
-    private static void assertClose(String what, JsonNode expectedJson, Tensor actual, double rtol, double atol) {
-        assertNotNull(actual, what + ": no value");
-        assertArrayEquals(shape(expectedJson), actual.shape(), what + ": shape");
-        double[] expected = data(expectedJson);
-        double[] got = actual.toDoubleArray();
-        assertEquals(expected.length, got.length, what + ": element count");
-        for (int i = 0; i < expected.length; i++) {
-            double bound = atol + rtol * Math.abs(expected[i]);
-            int index = i;
-            assertTrue(Math.abs(got[i] - expected[i]) <= bound, () -> what + "[" + index + "]: expected "
-                    + expected[index] + " but was " + got[index] + " (allowed " + bound + ")");
-        }
+    private static void assertClose(String what, JsonNode expected, Tensor actual, double rtol, double atol) {
+        Golden.assertClose(what, expected, actual, rtol, atol);
     }
 }
