@@ -1,5 +1,6 @@
 package org.grad4j.core;
 
+import org.apache.commons.lang3.Validate;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.GreaterThanOrEqual;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.LessThanOrEqual;
@@ -103,9 +104,7 @@ final class ElementwiseOps {
     }
 
     static Tensor clip(Tensor a, double min, double max) {
-        if (min > max) {
-            throw new IllegalArgumentException("clip: min " + min + " is greater than max " + max);
-        }
+        Validate.isTrue(min <= max, "clip: min %s is greater than max %s", min, max);
         INDArray inside = a.array.gte(min).castTo(a.dataType()).muli(a.array.lte(max).castTo(a.dataType()));
         Tensor mask = new Tensor(inside);
         return Graph.record(new Tensor(Transforms.max(Transforms.min(a.array, max, true), min, false)), "Clip", a,

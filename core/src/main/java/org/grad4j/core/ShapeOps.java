@@ -1,6 +1,7 @@
 package org.grad4j.core;
 
 import java.util.Arrays;
+import org.apache.commons.lang3.Validate;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Ops that move values around without arithmetic; each gradient moves them back. */
@@ -93,9 +94,7 @@ final class ShapeOps {
     static Tensor squeeze(Tensor x, int axis) {
         int a = Shapes.normalizeAxis("squeeze", axis, x.rank());
         long[] in = x.shape();
-        if (in[a] != 1) {
-            throw new IllegalArgumentException("squeeze: dimension " + axis + " of shape " + Shapes.format(in) + " is not 1");
-        }
+        Validate.isTrue(in[a] == 1, "squeeze: dimension %d of shape %s is not 1", axis, Shapes.format(in));
         long[] shape = new long[in.length - 1];
         for (int i = 0, j = 0; i < in.length; i++) {
             if (i != a) {
@@ -110,10 +109,8 @@ final class ShapeOps {
         if (Arrays.equals(in, shape)) {
             return x;
         }
-        if (!Shapes.broadcastsTo(in, shape)) {
-            throw new IllegalArgumentException("broadcastTo: shape " + Shapes.format(in) + " does not broadcast to "
-                    + Shapes.format(shape));
-        }
+        Validate.isTrue(Shapes.broadcastsTo(in, shape), "broadcastTo: shape %s does not broadcast to %s",
+                Shapes.format(in), Shapes.format(shape));
         // ND4J's broadcast fails when the rank grows ([2,1] or [2,3] to [4,2,3]); align the rank with
         // leading 1s first, so it only ever broadcasts between equal ranks
         long[] aligned = new long[shape.length];
@@ -128,10 +125,8 @@ final class ShapeOps {
         if (Arrays.equals(in, shape)) {
             return x;
         }
-        if (!Shapes.broadcastsTo(shape, in)) {
-            throw new IllegalArgumentException("sumToShape: shape " + Shapes.format(in) + " does not reduce to "
-                    + Shapes.format(shape));
-        }
+        Validate.isTrue(Shapes.broadcastsTo(shape, in), "sumToShape: shape %s does not reduce to %s",
+                Shapes.format(in), Shapes.format(shape));
         int lead = in.length - shape.length;
         int[] axes = new int[in.length];
         int n = 0;

@@ -2,6 +2,7 @@ package org.grad4j.core;
 
 import java.util.Arrays;
 import java.util.Map;
+import org.apache.commons.lang3.Validate;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -49,10 +50,8 @@ public class Tensor {
     }
 
     private static void checkFill(int count, long[] shape) {
-        if (Shapes.size(shape) != count) {
-            throw new IllegalArgumentException("Tensor.of: " + count + " values cannot fill shape "
-                    + Shapes.format(shape) + " (" + Shapes.size(shape) + " elements)");
-        }
+        Validate.isTrue(Shapes.size(shape) == count, "Tensor.of: %d values cannot fill shape %s (%d elements)",
+                count, Shapes.format(shape), Shapes.size(shape));
     }
 
     /** A rank-0 float32 tensor. */

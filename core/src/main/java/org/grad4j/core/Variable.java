@@ -1,6 +1,7 @@
 package org.grad4j.core;
 
 import java.util.Arrays;
+import org.apache.commons.lang3.Validate;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -14,9 +15,7 @@ public class Variable extends Tensor {
 
     public Variable(String name, INDArray initialValue, boolean trainable) {
         super(initialValue);
-        if (name == null || name.isBlank()) {
-            throw new IllegalArgumentException("Variable: a name is required");
-        }
+        Validate.isTrue(name != null && !name.isBlank(), "Variable: a name is required");
         this.name = name;
         this.trainable = trainable;
         this.requiresGrad = trainable;
@@ -49,10 +48,9 @@ public class Variable extends Tensor {
 
     /** Copies {@code value} into this variable's array (same shape required). */
     public Variable assign(INDArray value) {
-        if (!Arrays.equals(value.shape(), array.shape())) {
-            throw new IllegalArgumentException("Variable " + name + ": cannot assign a value of shape "
-                    + Shapes.format(value.shape()) + " to a variable of shape " + Shapes.format(array.shape()));
-        }
+        Validate.isTrue(Arrays.equals(value.shape(), array.shape()),
+                "Variable %s: cannot assign a value of shape %s to a variable of shape %s", name,
+                Shapes.format(value.shape()), Shapes.format(array.shape()));
         array.assign(value);
         return this;
     }
