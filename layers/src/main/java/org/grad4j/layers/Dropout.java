@@ -1,0 +1,104 @@
+package org.grad4j.layers;
+
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.grad4j.core.Seeds;
+import org.grad4j.core.Shapes;
+import org.grad4j.core.Tensor;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Keras' Dropout (inverted dropout): in training, each value is zeroed with probability {@code rate} and
+ * the kept ones are scaled by {@code 1 / (1 - rate)}, so the expected value is unchanged; in inference
+ * it is the identity. Masks come from the layer's own generator: two layers with the same seed draw
+ * the same sequence of masks.
+ */
+public class Dropout extends Layer {
+    private final double rate;
+    private final Long seed;
+    private final SplittableRandom random;
+
+    /** An unseeded layer draws its generator's seed from {@link Seeds#nextSeed()} (see {@link Seeds#set}). */
+    public Dropout(double rate) {
+        this(rate, null);
+    }
+
+    public Dropout(double rate, long seed) {
+        this(rate, Long.valueOf(seed));
+    }
+
+    private Dropout(double rate, Long seed) {
+        if (!(rate >= 0 && rate < 1)) {
+            throw invalidArgument("Dropout: rate must be in [0, 1), got " + rate);
+        }
+        this.rate = rate;
+        this.seed = seed;
+        this.random = new SplittableRandom(seed != null ? seed : Seeds.nextSeed());
+    }
+
+    public double rate() {
+        return rate;
+    }
+
+    @Override
+    public Dropout name(String name) {
+        super.name(name);
+        return this;
+    }
+
+    @Override
+    public Dropout dtype(DataType dtype) {
+        super.dtype(dtype);
+        return this;
+    }
+
+    @Override
+    public Tensor call(Tensor inputs, boolean training) {
+        maybeBuild(inputs);
+        if (!training || rate == 0) {
+            return inputs;
+        }
+        return inputs.mul(Tensor.of(mask(inputs.shape(), inputs.dataType())));
+    }
+
+    /** 0 where dropped, {@code 1 / (1 - rate)} where kept; Keras keeps a value when {@code u >= rate}. */
+    private INDArray mask(long[] shape, DataType type) {
+        int n = Math.toIntExact(Shapes.size(shape));
+        double scale = 1.0 / (1.0 - rate);
+        if (type == DataType.DOUBLE) {
+            double[] m = new double[n];
+            for (int i = 0; i < n; i++) {
+                m[i] = random.nextDouble() >= rate ? scale : 0.0;
+            }
+            return Nd4j.create(m, shape, 'c');
+        }
+        float[] m = new float[n];
+        for (int i = 0; i < n; i++) {
+            m[i] = random.nextDouble() >= rate ? (float) scale : 0f;
+        }
+        INDArray mask = Nd4j.create(m, shape, 'c');
+        return type == DataType.FLOAT ? mask : mask.castTo(type);
+    }
+
+    @Override
+    public long[] computeOutputShape(long... inputShape) {
+        return inputShape.clone();
+    }
+
+    @Override
+    public Map<String, Object> config() {
+        Map<String, Object> config = super.config();
+        config.put("rate", rate);
+        config.put("seed", seed);
+        return config;
+    }
+
+    static Dropout fromConfig(Map<String, Object> config) {
+        String owner = "Dropout.fromConfig";
+        double rate = ConfigValues.doubleValue(config, "rate", Double.NaN, owner);
+        Long seed = ConfigValues.optionalLong(config, "seed", owner);
+        return seed == null ? new Dropout(rate) : new Dropout(rate, seed.longValue());
+    }
+}

@@ -1,0 +1,228 @@
+package org.grad4j.layers;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.DoubleSupplier;
+import org.grad4j.core.Shapes;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The initializers of {@code keras.initializers}, with Keras' formulas and defaults. Samples come from
+ * plain-Java generators ({@link java.util.SplittableRandom}): a seeded initializer gives the same values
+ * on every call and machine; an unseeded one takes a fresh seed from {@link org.grad4j.core.Seeds#nextSeed()}
+ * on each call, so {@code Seeds.set(42)} makes a whole model reproducible.
+ */
+public final class Initializers {
+    private static final List<String> KNOWN = List.of("glorot_uniform", "glorot_normal", "he_normal", "he_uniform",
+            "lecun_normal", "lecun_uniform", "random_normal", "random_uniform", "zeros", "ones");
+
+    private Initializers() {
+    }
+
+    /** U[-limit, limit) with {@code limit = sqrt(6 / (fan_in + fan_out))}; Dense's default kernel initializer. */
+    public static Initializer glorotUniform() {
+        return varianceScaling("glorot_uniform", null);
+    }
+
+    public static Initializer glorotUniform(long seed) {
+        return varianceScaling("glorot_uniform", seed);
+    }
+
+    /** Truncated normal with variance {@code 2 / (fan_in + fan_out)}. */
+    public static Initializer glorotNormal() {
+        return varianceScaling("glorot_normal", null);
+    }
+
+    public static Initializer glorotNormal(long seed) {
+        return varianceScaling("glorot_normal", seed);
+    }
+
+    /** Truncated normal with variance {@code 2 / fan_in}. */
+    public static Initializer heNormal() {
+        return varianceScaling("he_normal", null);
+    }
+
+    public static Initializer heNormal(long seed) {
+        return varianceScaling("he_normal", seed);
+    }
+
+    /** U[-limit, limit) with {@code limit = sqrt(6 / fan_in)}. */
+    public static Initializer heUniform() {
+        return varianceScaling("he_uniform", null);
+    }
+
+    public static Initializer heUniform(long seed) {
+        return varianceScaling("he_uniform", seed);
+    }
+
+    /** Truncated normal with variance {@code 1 / fan_in}. */
+    public static Initializer lecunNormal() {
+        return varianceScaling("lecun_normal", null);
+    }
+
+    public static Initializer lecunNormal(long seed) {
+        return varianceScaling("lecun_normal", seed);
+    }
+
+    /** U[-limit, limit) with {@code limit = sqrt(3 / fan_in)}. */
+    public static Initializer lecunUniform() {
+        return varianceScaling("lecun_uniform", null);
+    }
+
+    public static Initializer lecunUniform(long seed) {
+        return varianceScaling("lecun_uniform", seed);
+    }
+
+    /** N(0, 0.05²), Keras' defaults. */
+    public static Initializer randomNormal() {
+        return new RandomNormal(0.0, 0.05, null);
+    }
+
+    public static Initializer randomNormal(double mean, double stddev) {
+        return new RandomNormal(mean, stddev, null);
+    }
+
+    public static Initializer randomNormal(double mean, double stddev, long seed) {
+        return new RandomNormal(mean, stddev, seed);
+    }
+
+    /** U[-0.05, 0.05), Keras' defaults. */
+    public static Initializer randomUniform() {
+        return new RandomUniform(-0.05, 0.05, null);
+    }
+
+    public static Initializer randomUniform(double min, double max) {
+        return new RandomUniform(min, max, null);
+    }
+
+    public static Initializer randomUniform(double min, double max, long seed) {
+        return new RandomUniform(min, max, seed);
+    }
+
+    public static Initializer zeros() {
+        return new ConstantInitializer("zeros", 0.0);
+    }
+
+    public static Initializer ones() {
+        return new ConstantInitializer("ones", 1.0);
+    }
+
+    public static Initializer constant(double value) {
+        return new ConstantInitializer("constant", value);
+    }
+
+    /**
+     * The initializer of a Keras name ({@code glorot_uniform}) or class name ({@code GlorotUniform}),
+     * case-insensitive, with default parameters and no seed.
+     *
+     * @throws IllegalArgumentException for an unknown name, listing the known ones
+     */
+    public static Initializer get(String name) {
+        String key = name == null ? "" : name.trim();
+        key = key.equals(key.toLowerCase(Locale.ROOT)) ? key : LayerNames.snakeCase(key);
+        return switch (key.toLowerCase(Locale.ROOT)) {
+            case "glorot_uniform", "glorot_normal", "he_normal", "he_uniform", "lecun_normal", "lecun_uniform" ->
+                    varianceScaling(key.toLowerCase(Locale.ROOT), null);
+            case "random_normal" -> randomNormal();
+            case "random_uniform" -> randomUniform();
+            case "zeros" -> zeros();
+            case "ones" -> ones();
+            default -> throw new IllegalArgumentException("Initializers.get: unknown initializer \"" + name
+                    + "\" (known: " + String.join(", ", KNOWN) + ")");
+        };
+    }
+
+    /** Keras' serialized form: {@code {class_name: "GlorotUniform", config: {seed: null}}}. */
+    public static Map<String, Object> serialize(Initializer initializer) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("class_name", camelCase(initializer.kerasName()));
+        out.put("config", initializer.config());
+        return out;
+    }
+
+    /**
+     * Reads back {@link #serialize}'s form (or a plain name, as {@link #get}), with its parameters.
+     *
+     * @throws IllegalArgumentException for an unknown class or a bad parameter
+     */
+    public static Initializer deserialize(Object serialized) {
+        if (serialized instanceof String name) {
+            return get(name);
+        }
+        if (!(serialized instanceof Map<?, ?> map) || !(map.get("class_name") instanceof String className)) {
+            throw new IllegalArgumentException("Initializers.deserialize: expected {class_name, config} or a name, got "
+                    + serialized);
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> config = map.get("config") instanceof Map<?, ?> c ? (Map<String, Object>) c : Map.of();
+        String owner = "Initializers.deserialize(" + className + ")";
+        Long seed = ConfigValues.optionalLong(config, "seed", owner);
+        String key = LayerNames.snakeCase(className);
+        return switch (key) {
+            case "glorot_uniform", "glorot_normal", "he_normal", "he_uniform", "lecun_normal", "lecun_uniform" ->
+                    varianceScaling(key, seed);
+            case "random_normal" -> new RandomNormal(ConfigValues.doubleValue(config, "mean", 0.0, owner),
+                    ConfigValues.doubleValue(config, "stddev", 0.05, owner), seed);
+            case "random_uniform" -> new RandomUniform(ConfigValues.doubleValue(config, "minval", -0.05, owner),
+                    ConfigValues.doubleValue(config, "maxval", 0.05, owner), seed);
+            case "zeros" -> zeros();
+            case "ones" -> ones();
+            case "constant" -> constant(ConfigValues.doubleValue(config, "value", 0.0, owner));
+            default -> throw new IllegalArgumentException("Initializers.deserialize: unknown initializer class \""
+                    + className + "\" (known: GlorotUniform, GlorotNormal, HeNormal, HeUniform, LecunNormal, "
+                    + "LecunUniform, RandomNormal, RandomUniform, Zeros, Ones, Constant)");
+        };
+    }
+
+    private static Initializer varianceScaling(String kerasName, Long seed) {
+        return switch (kerasName) {
+            case "glorot_uniform" -> new VarianceScaling(kerasName, 1.0, VarianceScaling.Mode.FAN_AVG, true, seed);
+            case "glorot_normal" -> new VarianceScaling(kerasName, 1.0, VarianceScaling.Mode.FAN_AVG, false, seed);
+            case "he_normal" -> new VarianceScaling(kerasName, 2.0, VarianceScaling.Mode.FAN_IN, false, seed);
+            case "he_uniform" -> new VarianceScaling(kerasName, 2.0, VarianceScaling.Mode.FAN_IN, true, seed);
+            case "lecun_normal" -> new VarianceScaling(kerasName, 1.0, VarianceScaling.Mode.FAN_IN, false, seed);
+            case "lecun_uniform" -> new VarianceScaling(kerasName, 1.0, VarianceScaling.Mode.FAN_IN, true, seed);
+            default -> throw new IllegalStateException("no variance-scaling initializer " + kerasName);
+        };
+    }
+
+    /** {@code glorot_uniform} to {@code GlorotUniform}. */
+    private static String camelCase(String snake) {
+        StringBuilder out = new StringBuilder();
+        for (String part : snake.split("_")) {
+            if (!part.isEmpty()) {
+                out.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
+            }
+        }
+        return out.toString();
+    }
+
+    /** An array of {@code shape} filled in row-major order with {@code sample}, drawn in double precision. */
+    static INDArray fill(long[] shape, DataType dtype, DoubleSupplier sample) {
+        requireFloating(dtype);
+        int n = Math.toIntExact(Shapes.size(shape));
+        if (dtype == DataType.DOUBLE) {
+            double[] v = new double[n];
+            for (int i = 0; i < n; i++) {
+                v[i] = sample.getAsDouble();
+            }
+            return Nd4j.create(v, shape, 'c');
+        }
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) sample.getAsDouble();
+        }
+        INDArray a = Nd4j.create(v, shape, 'c');
+        return dtype == DataType.FLOAT ? a : a.castTo(dtype);
+    }
+
+    static void requireFloating(DataType dtype) {
+        if (dtype == null || !dtype.isFPType()) {
+            throw new IllegalArgumentException("Initializer: weights need a floating data type, got " + dtype);
+        }
+    }
+}
