@@ -20,7 +20,7 @@ import org.nd4j.linalg.factory.Nd4j;
 /** Every public op of {@link Tensor} against float64 central differences ({@link GradientCheck}). */
 class OpGradientCheckTest {
     /**
-     * GradientCheck's error is relative, floored at a gradient scale of 1e-3. With float64 and h = 1e-6
+     * GradientCheck's error is relative, floored at a gradient scale of 1e-3. With float64 and h = 1e-5
      * the true errors of correct gradients are about 1e-8 or smaller.
      */
     private static final double BOUND = 1e-6;
