@@ -1,0 +1,65 @@
+package org.grad4j.metrics;
+
+import org.grad4j.core.NoGrad;
+import org.grad4j.core.Shapes;
+import org.grad4j.core.Tensor;
+import org.grad4j.losses.RankAlignment;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Keras 3's {@code reduce_to_samplewise_values} plus the sums of {@code Mean.update_state}
+ * ({@code keras/src/metrics/reduction_metrics.py}), in double precision: what one batch adds to a mean
+ * metric's total and count.
+ */
+final class Samplewise {
+    private Samplewise() {
+    }
+
+    /** What one batch adds: the sum of its per-sample values and their count (or weight). */
+    record Totals(double total, double count) {
+    }
+
+    /**
+     * @param values  per-sample (or finer) values, e.g. {@code [batch]} or {@code [batch, outputs]}
+     * @param weights null, or weights that broadcast to the values after rank alignment
+     */
+    static Totals of(String what, INDArray values, INDArray weights) {
+        try (NoGrad scope = NoGrad.enter()) {
+            Tensor v = Tensor.of(values.castTo(DataType.DOUBLE));
+            if (weights == null) {
+                v = meanOverAxes(v, 1);
+                return new Totals(v.array().sumNumber().doubleValue(), v.rank() >= 1 ? v.shape()[0] : 1);
+            }
+            Tensor[] aligned = RankAlignment.squeezeOrExpand(v, Tensor.of(weights.castTo(DataType.DOUBLE)));
+            v = aligned[0];
+            Tensor w = aligned[1];
+            int weightRank = w.rank();
+            // values are averaged down to the weights' rank, then the weights broadcast over them
+            v = meanOverAxes(v, weightRank);
+            if (!Shapes.broadcastsTo(w.shape(), v.shape())) {
+                throw new IllegalArgumentException(what + ": sample_weight shape " + Shapes.format(weights.shape())
+                        + " does not broadcast to the metric values of shape " + Shapes.format(values.shape())
+                        + "; give one weight per sample, e.g. [batch]");
+            }
+            w = w.broadcastTo(v.shape());
+            v = v.mul(w);
+            // a sample's weight is the mean of its weights, as its value is the mean of its values
+            w = meanOverAxes(w, 1);
+            v = meanOverAxes(v, 1);
+            return new Totals(v.array().sumNumber().doubleValue(), w.array().sumNumber().doubleValue());
+        }
+    }
+
+    /** The mean over axes {@code from..rank-1}; unchanged when there are none. */
+    private static Tensor meanOverAxes(Tensor t, int from) {
+        if (t.rank() <= from) {
+            return t;
+        }
+        int[] axes = new int[t.rank() - from];
+        for (int i = 0; i < axes.length; i++) {
+            axes[i] = from + i;
+        }
+        return t.mean(false, axes);
+    }
+}

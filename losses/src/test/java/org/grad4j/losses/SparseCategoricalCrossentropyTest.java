@@ -1,0 +1,121 @@
+package org.grad4j.losses;
+
+import static org.grad4j.losses.LossTesting.assertFinite;
+import static org.grad4j.losses.LossTesting.assertGradientOk;
+import static org.grad4j.losses.LossTesting.uniform;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.function.Function;
+import org.grad4j.core.Tensor;
+import org.junit.jupiter.api.Test;
+
+class SparseCategoricalCrossentropyTest {
+    private static final Tensor LABELS = Tensor.of(new double[] {2, 0, 3}, 3);
+    private static final Tensor ONE_HOT = Tensor.of(new double[] {0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 1}, 3, 4);
+
+    /** The loss as a function of y_pred (and the weights): labels are not differentiable. */
+    private static Function<List<Tensor>, Tensor> withLabels(Loss loss, Tensor labels) {
+        return xs -> loss.call(labels, xs.get(0), xs.size() > 1 ? xs.get(1) : null);
+    }
+
+    @Test
+    void equalsTheCategoricalLossOfOneHotLabels() {
+        Tensor x = uniform(41, -2, 2, 3, 4);
+        for (boolean fromLogits : new boolean[] {true, false}) {
+            Tensor y = fromLogits ? x : x.softmax(-1);
+            assertEquals(new CategoricalCrossentropy(fromLogits).call(ONE_HOT, y).itemDouble(),
+                    new SparseCategoricalCrossentropy(fromLogits).call(LABELS, y).itemDouble(), 1e-12);
+            assertEquals(new CategoricalCrossentropy(fromLogits).call(ONE_HOT, y).itemDouble(),
+                    new SparseCategoricalCrossentropy(fromLogits).call(LABELS.reshape(3, 1), y).itemDouble(), 1e-12);
+        }
+    }
+
+    @Test
+    void gradientChecks() {
+        Tensor x = uniform(42, -3, 3, 3, 4);
+        Tensor p = uniform(43, 0.1, 1, 3, 4);
+        Tensor weights = uniform(44, 0.5, 2, 3);
+        assertGradientOk("scce logits", withLabels(new SparseCategoricalCrossentropy(true), LABELS), x);
+        assertGradientOk("scce logits weighted", withLabels(new SparseCategoricalCrossentropy(true), LABELS), x, weights);
+        assertGradientOk("scce probs", withLabels(new SparseCategoricalCrossentropy(), LABELS), p);
+        assertGradientOk("scce probs weighted [3, 1]", withLabels(new SparseCategoricalCrossentropy(), LABELS.reshape(3, 1)),
+                p, weights.reshape(3, 1));
+        Tensor withIgnored = Tensor.of(new double[] {2, -1, 3}, 3);
+        assertGradientOk("scce logits ignore_class, none", withLabels(new SparseCategoricalCrossentropy(true)
+                .ignoreClass(-1).reduction(Reduction.NONE), withIgnored), x);
+        assertGradientOk("scce probs ignore_class, weighted", withLabels(new SparseCategoricalCrossentropy()
+                .ignoreClass(-1), withIgnored), p, weights);
+    }
+
+    @Test
+    void ignoredEntriesCountNeitherInTheLossNorInItsMean() {
+        Tensor x = Tensor.of(new float[] {1, 2, 3, 3, 2, 1, 0, 0, 5}, 3, 3).requiresGrad(true);
+        Tensor labels = Tensor.of(new float[] {2, 255, 0});
+        Tensor loss = new SparseCategoricalCrossentropy(true).ignoreClass(255).call(labels, x);
+        Tensor perSample = new SparseCategoricalCrossentropy(true).reduction(Reduction.NONE)
+                .call(Tensor.of(new float[] {2, 0, 0}), x.detach());
+        float[] each = perSample.toFloatArray();
+        assertEquals((each[0] + each[2]) / 2, loss.item(), 1e-5f);
+        loss.backward();
+        float[] g = x.grad().toFloatArray();
+        assertArrayEquals(new float[] {0, 0, 0}, new float[] {g[3], g[4], g[5]}, 0f);
+    }
+
+    @Test
+    void anAllIgnoredBatchGivesZero() {
+        Tensor x = uniform(45, -1, 1, 2, 3).castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).requiresGrad(true);
+        Tensor loss = new SparseCategoricalCrossentropy(true).ignoreClass(-1).call(Tensor.of(new float[] {-1, -1}), x);
+        assertEquals(0f, loss.item(), 0f);
+        loss.backward();
+        assertArrayEquals(new float[6], x.grad().toFloatArray(), 0f);
+    }
+
+    @Test
+    void logitsOfPlusMinus1000GiveFiniteLossAndGradient() {
+        Tensor x = Tensor.of(new float[] {1000, -1000, -1000, 1000, -1000, 1000}, 2, 3).requiresGrad(true);
+        Tensor loss = new SparseCategoricalCrossentropy(true).call(Tensor.of(new float[] {1, 1}), x);
+        assertEquals((2000 + 2000 + Math.log(2)) / 2, loss.item(), 1e-3);
+        loss.backward();
+        assertFinite("gradient", x.grad());
+        assertArrayEquals(new float[] {0.5f, -0.5f, 0, 0.25f, -0.5f, 0.25f}, x.grad().toFloatArray(), 1e-6f);
+    }
+
+    @Test
+    void outOfRangeLabelsNameTheValueAndWhere() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new SparseCategoricalCrossentropy(true).call(Tensor.of(new float[] {0, 2, 3, 1}), Tensor.zeros(4, 3)));
+        String m = e.getMessage();
+        assertTrue(m.startsWith("SparseCategoricalCrossentropy: "), m);
+        assertTrue(m.contains("[0, 3)") && m.contains("got 3 at y_true[2]") && m.contains("3 classes"), m);
+
+        e = assertThrows(IllegalArgumentException.class,
+                () -> new SparseCategoricalCrossentropy().call(Tensor.of(new float[] {0, -1}), Tensor.ones(2, 3)));
+        assertTrue(e.getMessage().contains("got -1 at y_true[1]"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> new SparseCategoricalCrossentropy().call(Tensor.of(new float[] {0, 1.5f}), Tensor.ones(2, 3)));
+        assertTrue(e.getMessage().contains("got 1.5 at y_true[1]"), e.getMessage());
+    }
+
+    @Test
+    void oneHotLabelsGetTheCategoricalHint() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new SparseCategoricalCrossentropy(true).call(Tensor.zeros(8, 3), Tensor.zeros(8, 3)));
+        String m = e.getMessage();
+        assertTrue(m.contains("y_true shape [8, 3]") && m.contains("y_pred shape [8, 3]"), m);
+        assertTrue(m.contains("use CategoricalCrossentropy"), m);
+    }
+
+    @Test
+    void predictionsMustHaveOneMoreAxisThanTheLabels() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new SparseCategoricalCrossentropy(true).call(Tensor.zeros(8), Tensor.zeros(8)));
+        assertTrue(e.getMessage().contains("integer class indices of shape []"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> new SparseCategoricalCrossentropy(true).call(Tensor.zeros(4, 2), Tensor.zeros(4, 3)));
+        assertTrue(e.getMessage().contains("of shape [4] (or [4, 1])"), e.getMessage());
+    }
+}
