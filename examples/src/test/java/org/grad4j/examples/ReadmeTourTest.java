@@ -2,11 +2,18 @@ package org.grad4j.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.grad4j.core.GradientTape;
 import org.grad4j.core.NoGrad;
 import org.grad4j.core.Tensor;
 import org.grad4j.core.Variable;
+import org.grad4j.layers.Dense;
+import org.grad4j.layers.Layer;
+import org.grad4j.losses.Loss;
+import org.grad4j.losses.MeanSquaredError;
+import org.grad4j.optimizers.Adam;
+import org.grad4j.optimizers.Optimizer;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
@@ -46,5 +53,28 @@ class ReadmeTourTest {
         }
         assertEquals(2f, w.item(), 1e-3f);
         assertEquals(-1f, b.item(), 1e-3f);
+    }
+
+    @Test
+    void layersLossesAndOptimizers() {
+        Layer.resetNameCounters();
+        Dense hidden = new Dense(16, "relu");
+        Dense out = new Dense(1);
+        hidden.build(-1, 1);                               // or built lazily by the first call
+        out.build(-1, 16);
+        List<Variable> vars = new ArrayList<>(hidden.trainableWeights());
+        vars.addAll(out.trainableWeights());               // dense/kernel:0 [1, 16], dense/bias:0 [16], dense_1/...
+        Loss mse = new MeanSquaredError();
+        Optimizer adam = new Adam(0.01);
+        Tensor x = Tensor.randomUniform(new long[] {256, 1}, -1, 1, 42);
+        Tensor y = x.square();                             // learn y = x²
+        Tensor first = mse.call(y, out.call(hidden.call(x, false), false));
+        Tensor loss = null;
+        for (int step = 0; step < 300; step++) {
+            loss = adam.minimize(() -> mse.call(y, out.call(hidden.call(x, true), true)), vars);
+        }
+        assertEquals("dense/kernel:0", vars.get(0).name());
+        assertEquals(300, adam.iterations());
+        org.junit.jupiter.api.Assertions.assertTrue(loss.item() < first.item() / 5, first.item() + " -> " + loss.item());
     }
 }
