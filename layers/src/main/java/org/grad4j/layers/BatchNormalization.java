@@ -1,6 +1,7 @@
 package org.grad4j.layers;
 
 import java.util.Map;
+import org.grad4j.core.ConfigReader;
 import org.grad4j.core.Shapes;
 import org.grad4j.core.Tensor;
 import org.grad4j.core.Variable;
@@ -161,14 +162,15 @@ public class BatchNormalization extends Layer {
 
     static BatchNormalization fromConfig(Map<String, Object> config) {
         String owner = "BatchNormalization.fromConfig";
-        int axis = ConfigValues.intValue(config, "axis", -1, owner);
+        ConfigReader read = new ConfigReader(owner, config);
+        int axis = read.integer("axis", -1);
         if (axis != -1) {
             throw new IllegalArgumentException(owner + ": only axis -1 is supported, got " + axis);
         }
         return new BatchNormalization()
-                .momentum(ConfigValues.doubleValue(config, "momentum", 0.99, owner))
-                .epsilon(ConfigValues.doubleValue(config, "epsilon", 1e-3, owner))
-                .center(ConfigValues.booleanValue(config, "center", true, owner))
-                .scale(ConfigValues.booleanValue(config, "scale", true, owner));
+                .momentum(read.number("momentum", 0.99))
+                .epsilon(read.number("epsilon", 1e-3))
+                .center(read.bool("center", true))
+                .scale(read.bool("scale", true));
     }
 }

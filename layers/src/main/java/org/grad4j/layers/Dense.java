@@ -2,6 +2,7 @@ package org.grad4j.layers;
 
 import java.util.Map;
 import java.util.Objects;
+import org.grad4j.core.ConfigReader;
 import org.grad4j.core.Shapes;
 import org.grad4j.core.Tensor;
 import org.grad4j.core.Variable;
@@ -152,11 +153,11 @@ public class Dense extends Layer {
     }
 
     static Dense fromConfig(Map<String, Object> config) {
-        String owner = "Dense.fromConfig";
+        ConfigReader read = new ConfigReader("Dense.fromConfig", config);
         Object activation = config.get("activation");
-        Dense dense = new Dense(ConfigValues.intValue(config, "units", owner),
+        Dense dense = new Dense(Math.toIntExact(read.whole("units")),
                         Activations.get(activation == null ? null : activation.toString()))
-                .useBias(ConfigValues.booleanValue(config, "use_bias", true, owner))
+                .useBias(read.bool("use_bias", true))
                 .kernelRegularizer(Regularizers.deserialize(config.get("kernel_regularizer")))
                 .biasRegularizer(Regularizers.deserialize(config.get("bias_regularizer")));
         if (config.get("kernel_initializer") != null) {

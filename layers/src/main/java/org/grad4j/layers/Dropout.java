@@ -2,6 +2,7 @@ package org.grad4j.layers;
 
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.grad4j.core.ConfigReader;
 import org.grad4j.core.Seeds;
 import org.grad4j.core.Shapes;
 import org.grad4j.core.Tensor;
@@ -96,9 +97,9 @@ public class Dropout extends Layer {
     }
 
     static Dropout fromConfig(Map<String, Object> config) {
-        String owner = "Dropout.fromConfig";
-        double rate = ConfigValues.doubleValue(config, "rate", Double.NaN, owner);
-        Long seed = ConfigValues.optionalLong(config, "seed", owner);
+        ConfigReader read = new ConfigReader("Dropout.fromConfig", config);
+        double rate = read.number("rate", Double.NaN);
+        Long seed = read.optionalWhole("seed");
         return seed == null ? new Dropout(rate) : new Dropout(rate, seed.longValue());
     }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.DoubleSupplier;
+import org.grad4j.core.ConfigReader;
 import org.grad4j.core.Shapes;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -159,19 +160,19 @@ public final class Initializers {
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> config = map.get("config") instanceof Map<?, ?> c ? (Map<String, Object>) c : Map.of();
-        String owner = "Initializers.deserialize(" + className + ")";
-        Long seed = ConfigValues.optionalLong(config, "seed", owner);
+        ConfigReader read = new ConfigReader("Initializers.deserialize(" + className + ")", config);
+        Long seed = read.optionalWhole("seed");
         String key = LayerNames.snakeCase(className);
         return switch (key) {
             case "glorot_uniform", "glorot_normal", "he_normal", "he_uniform", "lecun_normal", "lecun_uniform" ->
                     varianceScaling(key, seed);
-            case "random_normal" -> new RandomNormal(ConfigValues.doubleValue(config, "mean", 0.0, owner),
-                    ConfigValues.doubleValue(config, "stddev", 0.05, owner), seed);
-            case "random_uniform" -> new RandomUniform(ConfigValues.doubleValue(config, "minval", -0.05, owner),
-                    ConfigValues.doubleValue(config, "maxval", 0.05, owner), seed);
+            case "random_normal" -> new RandomNormal(read.number("mean", 0.0),
+                    read.number("stddev", 0.05), seed);
+            case "random_uniform" -> new RandomUniform(read.number("minval", -0.05),
+                    read.number("maxval", 0.05), seed);
             case "zeros" -> zeros();
             case "ones" -> ones();
-            case "constant" -> constant(ConfigValues.doubleValue(config, "value", 0.0, owner));
+            case "constant" -> constant(read.number("value", 0.0));
             default -> throw new IllegalArgumentException("Initializers.deserialize: unknown initializer class \""
                     + className + "\" (known: GlorotUniform, GlorotNormal, HeNormal, HeUniform, LecunNormal, "
                     + "LecunUniform, RandomNormal, RandomUniform, Zeros, Ones, Constant)");

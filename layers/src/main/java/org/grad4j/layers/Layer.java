@@ -287,7 +287,7 @@ public abstract class Layer {
 
     /** Sets the weights' data type (FLOAT64 layers are for gradient checks); only before the layer is built. */
     public Layer dtype(DataType dtype) {
-        ConfigValues.dtypeName(dtype);
+        DTypeNames.dtypeName(dtype);
         requireNotBuilt("dtype(" + dtype + ")");
         this.dtype = dtype;
         return this;
@@ -301,7 +301,7 @@ public abstract class Layer {
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("name", name);
         config.put("trainable", trainable);
-        config.put("dtype", ConfigValues.dtypeName(dtype));
+        config.put("dtype", DTypeNames.dtypeName(dtype));
         return config;
     }
 

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import org.grad4j.core.ConfigReader;
 
 /**
  * Rebuilds layers from their Keras-style configs ({@link Layer#config()}), by class name. The built-in
@@ -56,9 +57,9 @@ public final class Layers {
             layer.name(c.get("name").toString());
         }
         if (c.get("dtype") != null) {
-            layer.dtype(ConfigValues.dtype(c.get("dtype"), owner));
+            layer.dtype(DTypeNames.dtype(c.get("dtype"), owner));
         }
-        layer.setTrainable(ConfigValues.booleanValue(c, "trainable", true, owner));
+        layer.setTrainable(new ConfigReader(owner, c).bool("trainable", true));
         return layer;
     }
 

@@ -2,6 +2,7 @@ package org.grad4j.layers;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.grad4j.core.ConfigReader;
 import org.grad4j.core.Tensor;
 
 /**
@@ -66,12 +67,12 @@ public final class Regularizers {
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> config = map.get("config") instanceof Map<?, ?> c ? (Map<String, Object>) c : Map.of();
-        String owner = "Regularizers.deserialize(" + className + ")";
+        ConfigReader read = new ConfigReader("Regularizers.deserialize(" + className + ")", config);
         return switch (className) {
-            case "L1" -> l1(ConfigValues.doubleValue(config, "l1", DEFAULT_FACTOR, owner));
-            case "L2" -> l2(ConfigValues.doubleValue(config, "l2", DEFAULT_FACTOR, owner));
-            case "L1L2" -> l1l2(ConfigValues.doubleValue(config, "l1", 0.0, owner),
-                    ConfigValues.doubleValue(config, "l2", 0.0, owner));
+            case "L1" -> l1(read.number("l1", DEFAULT_FACTOR));
+            case "L2" -> l2(read.number("l2", DEFAULT_FACTOR));
+            case "L1L2" -> l1l2(read.number("l1", 0.0),
+                    read.number("l2", 0.0));
             default -> throw new IllegalArgumentException("Regularizers.deserialize: unknown regularizer class \""
                     + className + "\" (known: L1, L2, L1L2)");
         };

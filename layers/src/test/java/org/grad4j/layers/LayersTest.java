@@ -91,7 +91,7 @@ class LayersTest {
         assertEquals("Layers.fromConfig: unknown layer class \"Dence\" (known: Activation, BatchNormalization, Dense, "
                 + "Dropout, Flatten, InputLayer)", e.getMessage());
         var units = assertThrows(IllegalArgumentException.class, () -> Layers.fromConfig("Dense", Map.of("units", "ten")));
-        assertEquals("Dense.fromConfig: \"units\" must be a number, got \"ten\"", units.getMessage());
+        assertEquals("Dense.fromConfig: config key \"units\" must be a number, got ten", units.getMessage());
         var missing = assertThrows(IllegalArgumentException.class, () -> Layers.fromConfig("Dense", Map.of()));
         assertEquals("Dense.fromConfig: the config has no \"units\" (keys: [])", missing.getMessage());
         var dtype = assertThrows(IllegalArgumentException.class,

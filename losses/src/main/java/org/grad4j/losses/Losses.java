@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.grad4j.core.ConfigReader;
 
 /**
  * Losses by Keras name ({@link #get}) and rebuilt from their config ({@link #fromConfig}), as Keras'
@@ -18,7 +19,7 @@ public final class Losses {
     private static final String KNOWN = "mse, mae, huber, binary_crossentropy, categorical_crossentropy, "
             + "sparse_categorical_crossentropy";
     private static final Map<String, Supplier<Loss>> BY_NAME = new LinkedHashMap<>();
-    private static final Map<String, Function<ConfigValues, Loss>> BY_CLASS = new LinkedHashMap<>();
+    private static final Map<String, Function<ConfigReader, Loss>> BY_CLASS = new LinkedHashMap<>();
     private static final Map<String, Set<String>> KEYS = new LinkedHashMap<>();
 
     static {
@@ -58,7 +59,7 @@ public final class Losses {
     }
 
     /** A class for {@link #fromConfig}: its factory, and its keys besides name, reduction and dtype. */
-    private static void register(String className, Function<ConfigValues, LossFunctionWrapper<?>> factory, String... keys) {
+    private static void register(String className, Function<ConfigReader, LossFunctionWrapper<?>> factory, String... keys) {
         Set<String> known = new HashSet<>(Set.of("name", "reduction", "dtype"));
         known.addAll(Set.of(keys));
         KEYS.put(className, known);
@@ -69,7 +70,7 @@ public final class Losses {
             }
             // a present null is Keras' reduction=None
             return loss.reduction(c.has("reduction") ? Reduction.fromKerasName(c.string("reduction", null))
-                    : c.hasKey("reduction") ? Reduction.NONE : Reduction.SUM_OVER_BATCH_SIZE);
+                    : c.containsKey("reduction") ? Reduction.NONE : Reduction.SUM_OVER_BATCH_SIZE);
         });
     }
 
@@ -94,12 +95,13 @@ public final class Losses {
      * @param config    e.g. {@code {name, reduction, from_logits, label_smoothing, axis}}; missing keys take defaults
      */
     public static Loss fromConfig(String className, Map<String, ?> config) {
-        Function<ConfigValues, Loss> factory = className == null ? null : BY_CLASS.get(className);
+        Function<ConfigReader, Loss> factory = className == null ? null : BY_CLASS.get(className);
         if (factory == null) {
             throw new IllegalArgumentException("Losses.fromConfig: unknown loss class " + (className == null ? "null"
                     : "\"" + className + "\"") + " (known: " + String.join(", ", BY_CLASS.keySet()) + ")");
         }
-        return factory.apply(new ConfigValues("Losses.fromConfig(" + className + ")", config, KEYS.get(className)));
+        ConfigReader reader = new ConfigReader("Losses.fromConfig(" + className + ")", config);
+        return factory.apply(reader.allowOnly(KEYS.get(className)));
     }
 
     /** Keras' {@code serialize}: {@code {"class_name": ..., "config": {...}}}, the input of {@link #deserialize}. */

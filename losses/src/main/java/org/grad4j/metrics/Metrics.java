@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import org.grad4j.losses.ConfigValues;
+import org.grad4j.core.ConfigReader;
 
 /**
  * Metrics by Keras name ({@link #get}) and rebuilt from their config ({@link #fromConfig}). A metric
@@ -19,7 +19,7 @@ public final class Metrics {
             + "sparse_categorical_accuracy, top_k_categorical_accuracy, sparse_top_k_categorical_accuracy, mse, "
             + "mean_squared_error, mae, mean_absolute_error, precision, recall, auc";
     private static final Map<String, Supplier<Metric>> BY_NAME = new LinkedHashMap<>();
-    private static final Map<String, Function<ConfigValues, Metric>> BY_CLASS = new LinkedHashMap<>();
+    private static final Map<String, Function<ConfigReader, Metric>> BY_CLASS = new LinkedHashMap<>();
     private static final Map<String, Set<String>> KEYS = new LinkedHashMap<>();
     private static final Set<String> BASE_KEYS = Set.of("name", "dtype");
 
@@ -68,7 +68,7 @@ public final class Metrics {
         withKeys(className, c -> factory.get());
     }
 
-    private static void withKeys(String className, Function<ConfigValues, Metric> factory, String... keys) {
+    private static void withKeys(String className, Function<ConfigReader, Metric> factory, String... keys) {
         Set<String> known = new HashSet<>(BASE_KEYS);
         known.addAll(Set.of(keys));
         KEYS.put(className, known);
@@ -78,11 +78,11 @@ public final class Metrics {
         });
     }
 
-    private static Double threshold(ConfigValues c) {
+    private static Double threshold(ConfigReader c) {
         return c.has("thresholds") ? c.number("thresholds", 0.5) : null;
     }
 
-    private static Metric auc(ConfigValues c) {
+    private static Metric auc(ConfigReader c) {
         if (c.bool("multi_label", false) || c.has("label_weights") || c.has("num_labels") || c.has("thresholds")) {
             throw new IllegalArgumentException("Metrics.fromConfig(AUC): multi_label, num_labels, label_weights and "
                     + "explicit thresholds are not supported; use num_thresholds");
@@ -127,12 +127,13 @@ public final class Metrics {
      * @param config    e.g. {@code {name, dtype, threshold}}; missing keys take defaults
      */
     public static Metric fromConfig(String className, Map<String, ?> config) {
-        Function<ConfigValues, Metric> factory = className == null ? null : BY_CLASS.get(className);
+        Function<ConfigReader, Metric> factory = className == null ? null : BY_CLASS.get(className);
         if (factory == null) {
             throw new IllegalArgumentException("Metrics.fromConfig: unknown metric class " + (className == null ? "null"
                     : "\"" + className + "\"") + " (known: " + String.join(", ", BY_CLASS.keySet()) + ")");
         }
-        return factory.apply(new ConfigValues("Metrics.fromConfig(" + className + ")", config, KEYS.get(className)));
+        ConfigReader reader = new ConfigReader("Metrics.fromConfig(" + className + ")", config);
+        return factory.apply(reader.allowOnly(KEYS.get(className)));
     }
 
     /** Keras' {@code serialize}: {@code {"class_name": ..., "config": {...}}}. */

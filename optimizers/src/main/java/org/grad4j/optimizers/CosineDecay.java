@@ -3,6 +3,7 @@ package org.grad4j.optimizers;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import org.grad4j.core.ConfigReader;
 
 /**
  * Keras' {@code CosineDecay}: from {@code from} down to {@code alpha * from} over {@code decaySteps}
@@ -61,7 +62,7 @@ public record CosineDecay(double initialLearningRate, long decaySteps, double al
         return c;
     }
 
-    static CosineDecay fromConfig(ConfigValues c) {
+    static CosineDecay fromConfig(ConfigReader c) {
         c.allowOnly(Set.of("initial_learning_rate", "decay_steps", "alpha", "warmup_target", "warmup_steps", "name"));
         return new CosineDecay(c.number("initial_learning_rate"), c.whole("decay_steps"),
                 c.has("alpha") ? c.number("alpha") : 0.0, c.has("warmup_target") ? c.number("warmup_target") : null,

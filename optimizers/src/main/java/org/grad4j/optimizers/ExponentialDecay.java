@@ -3,6 +3,7 @@ package org.grad4j.optimizers;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import org.grad4j.core.ConfigReader;
 
 /**
  * Keras' {@code ExponentialDecay}: {@code initialLearningRate * decayRate^(step / decaySteps)}, with
@@ -38,7 +39,7 @@ public record ExponentialDecay(double initialLearningRate, long decaySteps, doub
         return c;
     }
 
-    static ExponentialDecay fromConfig(ConfigValues c) {
+    static ExponentialDecay fromConfig(ConfigReader c) {
         c.allowOnly(Set.of("initial_learning_rate", "decay_steps", "decay_rate", "staircase", "name"));
         return new ExponentialDecay(c.number("initial_learning_rate"), c.whole("decay_steps"), c.number("decay_rate"),
                 c.has("staircase") && c.bool("staircase"));

@@ -2,6 +2,7 @@ package org.grad4j.optimizers;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.grad4j.core.ConfigReader;
 
 /**
  * A learning rate that depends on the step: the optimizer asks {@link #at} with its current
@@ -25,7 +26,7 @@ public interface LearningRateSchedule {
 
     /** Rebuilds a schedule from its Keras class name and config. */
     static LearningRateSchedule fromConfig(String className, Map<String, Object> config) {
-        ConfigValues c = new ConfigValues(className, config);
+        ConfigReader c = new ConfigReader(className, config);
         return switch (String.valueOf(className)) {
             case "ExponentialDecay" -> ExponentialDecay.fromConfig(c);
             case "PiecewiseConstantDecay", "PiecewiseConstant" -> PiecewiseConstant.fromConfig(c);

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
+import org.grad4j.core.ConfigReader;
 
 /**
  * Optimizers by Keras name ({@link #get}) and from a Keras-style config ({@link #fromConfig}), the
@@ -16,7 +17,7 @@ import java.util.function.Supplier;
 public final class Optimizers {
     /** How one rule is made and configured: its Keras class name, its own config keys and their setters. */
     private record Rule(String className, Supplier<Optimizer> create, Set<String> keys,
-            BiConsumer<Optimizer, ConfigValues> configure) {
+            BiConsumer<Optimizer, ConfigReader> configure) {
     }
 
     private static final Set<String> BASE_KEYS = Set.of("name", "learning_rate", "weight_decay", "clipnorm",
@@ -71,7 +72,7 @@ public final class Optimizers {
         RULES.put(rule.className().toLowerCase(Locale.ROOT), rule);
     }
 
-    private static void configureAdam(Optimizer o, ConfigValues c) {
+    private static void configureAdam(Optimizer o, ConfigReader c) {
         Adam a = (Adam) o;
         c.ifNumber("beta_1", a::beta1);
         c.ifNumber("beta_2", a::beta2);
@@ -109,7 +110,7 @@ public final class Optimizers {
             throw new IllegalArgumentException("Optimizers.fromConfig: unknown optimizer class \"" + className
                     + "\" (known: " + String.join(", ", RULES.values().stream().map(Rule::className).toList()) + ")");
         }
-        ConfigValues c = new ConfigValues(rule.className(), config);
+        ConfigReader c = new ConfigReader(rule.className(), config);
         Set<String> keys = new HashSet<>(BASE_KEYS);
         keys.addAll(rule.keys());
         c.allowOnly(keys);
@@ -120,7 +121,7 @@ public final class Optimizers {
         return optimizer;
     }
 
-    private static void rejectUnsupported(String owner, ConfigValues c) {
+    private static void rejectUnsupported(String owner, ConfigReader c) {
         for (String key : List.of("loss_scale_factor", "gradient_accumulation_steps")) {
             if (c.has(key)) {
                 throw new IllegalArgumentException(owner + ": " + key + "=" + c.raw(key) + " is not supported by grad4j");
@@ -132,7 +133,7 @@ public final class Optimizers {
     }
 
     @SuppressWarnings("unchecked")
-    private static void configureBase(Optimizer o, ConfigValues c) {
+    private static void configureBase(Optimizer o, ConfigReader c) {
         if (c.has("name")) {
             o.name(c.string("name"));
         }

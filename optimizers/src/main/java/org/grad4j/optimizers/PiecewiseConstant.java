@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import org.grad4j.core.ConfigReader;
 
 /**
  * Keras' {@code PiecewiseConstantDecay}: {@code values[0]} up to and including step
@@ -63,7 +64,7 @@ public record PiecewiseConstant(long[] boundaries, double[] values) implements L
         return c;
     }
 
-    static PiecewiseConstant fromConfig(ConfigValues c) {
+    static PiecewiseConstant fromConfig(ConfigReader c) {
         c.allowOnly(Set.of("boundaries", "values", "name"));
         return new PiecewiseConstant(c.wholes("boundaries"), c.numbers("values"));
     }
