@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.DoubleSupplier;
 import org.grad4j.core.ConfigReader;
+import org.grad4j.core.KerasNames;
 import org.grad4j.core.Shapes;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -124,7 +125,7 @@ public final class Initializers {
      */
     public static Initializer get(String name) {
         String key = name == null ? "" : name.trim();
-        key = key.equals(key.toLowerCase(Locale.ROOT)) ? key : LayerNames.snakeCase(key);
+        key = key.equals(key.toLowerCase(Locale.ROOT)) ? key : KerasNames.snakeCase(key);
         return switch (key.toLowerCase(Locale.ROOT)) {
             case "glorot_uniform", "glorot_normal", "he_normal", "he_uniform", "lecun_normal", "lecun_uniform" ->
                     varianceScaling(key.toLowerCase(Locale.ROOT), null);
@@ -162,7 +163,7 @@ public final class Initializers {
         Map<String, Object> config = map.get("config") instanceof Map<?, ?> c ? (Map<String, Object>) c : Map.of();
         ConfigReader read = new ConfigReader("Initializers.deserialize(" + className + ")", config);
         Long seed = read.optionalWhole("seed");
-        String key = LayerNames.snakeCase(className);
+        String key = KerasNames.snakeCase(className);
         return switch (key) {
             case "glorot_uniform", "glorot_normal", "he_normal", "he_uniform", "lecun_normal", "lecun_uniform" ->
                     varianceScaling(key, seed);

@@ -3,6 +3,7 @@ package org.grad4j.layers;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.grad4j.core.KerasNames;
 
 /**
  * Keras' automatic layer names: the snake_case of the class name with a global counter per base name,
@@ -16,7 +17,7 @@ final class LayerNames {
 
     /** An automatic name for a new layer of this class, and the counter value it used. */
     static Issued issue(Class<?> layerClass) {
-        String base = snakeCase(className(layerClass));
+        String base = KerasNames.snakeCase(className(layerClass));
         AtomicInteger counter = COUNTERS.computeIfAbsent(base, b -> new AtomicInteger());
         int uid = counter.getAndIncrement();
         return new Issued(uid == 0 ? base : base + "_" + uid, counter, uid);
@@ -46,12 +47,6 @@ final class LayerNames {
         return c.getSimpleName();
     }
 
-    /** Keras' {@code to_snake_case}: {@code BatchNormalization} to {@code batch_normalization}. */
-    static String snakeCase(String name) {
-        String s = name.replaceAll("\\W+", "");
-        s = s.replaceAll("(.)([A-Z][a-z]+)", "$1_$2");
-        return s.replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
-    }
 
     /** A name handed out, with what is needed to give it back. */
     record Issued(String name, AtomicInteger counter, int uid) {

@@ -2,6 +2,7 @@ package org.grad4j.losses;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.grad4j.core.KerasNames;
 import org.grad4j.core.Tensor;
 
 /**
@@ -42,7 +43,7 @@ public interface Loss {
         if (type.isSynthetic() || type.isAnonymousClass() || type.getSimpleName().contains("$$Lambda")) {
             return "loss";
         }
-        return Names.snakeCase(type.getSimpleName());
+        return KerasNames.snakeCase(type.getSimpleName());
     }
 
     /** Keras' {@code get_config()}: what {@link Losses#fromConfig} needs to rebuild this loss. */
