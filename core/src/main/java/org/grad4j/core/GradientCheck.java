@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.DoubleSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -57,19 +58,9 @@ public final class GradientCheck {
                 throw new IllegalStateException("GradientCheck: the gradient of input " + i + " has shape "
                         + Shapes.format(g.shape()) + " but the input has shape " + Shapes.format(x.shape()));
             }
-            INDArray flat = x.array(); // a fresh c-order copy: linear indices address its elements
             double[] analytic = g == null ? new double[(int) x.size()] : g.toDoubleArray();
-            for (int j = 0; j < analytic.length; j++) {
-                double original = flat.getDouble(j);
-                flat.putScalar(j, original + h);
-                double plus = projected(f, xs, projection);
-                flat.putScalar(j, original - h);
-                double minus = projected(f, xs, projection);
-                flat.putScalar(j, original);
-                double numeric = (plus - minus) / (2 * h);
-                double scale = Math.max(Math.max(Math.abs(analytic[j]), Math.abs(numeric)), 1e-3);
-                worst = Math.max(worst, Math.abs(analytic[j] - numeric) / scale);
-            }
+            // x is a fresh c-order copy: linear indices address its elements
+            worst = Math.max(worst, worstError(x.array(), analytic, h, () -> projected(f, xs, projection)));
         }
         return worst;
     }
@@ -105,19 +96,28 @@ public final class GradientCheck {
         List<Tensor> grads = tape.gradient(value, new ArrayList<Tensor>(variables), UnconnectedGradients.ZERO);
         double worst = 0;
         for (int i = 0; i < variables.size(); i++) {
-            INDArray x = variables.get(i).array();
             double[] analytic = grads.get(i).toDoubleArray();
-            for (int j = 0; j < analytic.length; j++) {
-                double original = x.getDouble(j);
-                x.putScalar(j, original + h);
-                double plus = scalar(loss);
-                x.putScalar(j, original - h);
-                double minus = scalar(loss);
-                x.putScalar(j, original);
-                double numeric = (plus - minus) / (2 * h);
-                double scale = Math.max(Math.max(Math.abs(analytic[j]), Math.abs(numeric)), 1e-3);
-                worst = Math.max(worst, Math.abs(analytic[j] - numeric) / scale);
-            }
+            worst = Math.max(worst, worstError(variables.get(i).array(), analytic, h, () -> scalar(loss)));
+        }
+        return worst;
+    }
+
+    /**
+     * Nudges each element of {@code x} by ±h in place (restoring it), evaluates {@code value} on both sides
+     * and returns the largest error of {@code analytic} against the central difference.
+     */
+    private static double worstError(INDArray x, double[] analytic, double h, DoubleSupplier value) {
+        double worst = 0;
+        for (int j = 0; j < analytic.length; j++) {
+            double original = x.getDouble(j);
+            x.putScalar(j, original + h);
+            double plus = value.getAsDouble();
+            x.putScalar(j, original - h);
+            double minus = value.getAsDouble();
+            x.putScalar(j, original);
+            double numeric = (plus - minus) / (2 * h);
+            double scale = Math.max(Math.max(Math.abs(analytic[j]), Math.abs(numeric)), 1e-3);
+            worst = Math.max(worst, Math.abs(analytic[j] - numeric) / scale);
         }
         return worst;
     }
