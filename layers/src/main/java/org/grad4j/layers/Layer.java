@@ -57,6 +57,9 @@ public abstract class Layer {
             throw new IllegalArgumentException(describe() + ": a layer name must be non-blank and contain no '/', got "
                     + (name == null ? "null" : "\"" + name + "\""));
         }
+        if (name.equals(this.name)) {
+            return this;   // e.g. a config naming a model that its constructor already built
+        }
         requireNotBuilt("name(\"" + name + "\")");
         giveBackAutoName();
         this.name = name;
@@ -136,7 +139,7 @@ public abstract class Layer {
             int before = weights.size();
             InputSpec specBefore = inputSpec;
             try {
-                build(shape);
+                buildForInput(shape);
             } catch (RuntimeException e) {
                 weights.truncate(before);
                 inputSpec = specBefore;
@@ -151,6 +154,14 @@ public abstract class Layer {
                     + Shapes.format(shape) + " but the weights are " + dtype + "; cast the input with castTo(DataType."
                     + dtype + ") or create the layer with dtype(DataType." + inputs.dataType() + ")");
         }
+    }
+
+    /**
+     * Builds the layer for its first input, of batch shape {@code batchShape}: {@link #build} for a layer.
+     * Models override it, since their public {@code build} takes the per-sample shape as Keras users write it.
+     */
+    protected void buildForInput(long[] batchShape) {
+        build(batchShape);
     }
 
     public boolean isBuilt() {
@@ -288,6 +299,9 @@ public abstract class Layer {
     /** Sets the weights' data type (FLOAT64 layers are for gradient checks); only before the layer is built. */
     public Layer dtype(DataType dtype) {
         DTypeNames.dtypeName(dtype);
+        if (dtype == this.dtype) {
+            return this;
+        }
         requireNotBuilt("dtype(" + dtype + ")");
         this.dtype = dtype;
         return this;

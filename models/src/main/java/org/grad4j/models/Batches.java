@@ -1,0 +1,105 @@
+package org.grad4j.models;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.grad4j.core.Shapes;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.INDArrayIndex;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * Cuts arrays into batches along the first axis. An epoch with shuffling gathers the rows once in a
+ * permuted order, so every batch is then a contiguous view, not a gather of its own.
+ */
+final class Batches {
+    private final INDArray x;
+    private final INDArray y;
+    private final INDArray weights;
+
+    Batches(INDArray x, INDArray y, INDArray weights) {
+        this.x = x;
+        this.y = y;
+        this.weights = weights;
+    }
+
+    /** The batches of one epoch, in a random order when {@code random} is given, the last one partial. */
+    List<Batch> epoch(SplittableRandom random, int batchSize) {
+        INDArray xs = x;
+        INDArray ys = y;
+        INDArray ws = weights;
+        long n = x.size(0);
+        if (random != null && n > 1) {
+            int[] order = permutation((int) n, random);
+            xs = gather(x, order);
+            ys = y == null ? null : gather(y, order);
+            ws = weights == null ? null : gather(weights, order);
+        }
+        List<Batch> out = new ArrayList<>();
+        for (long start = 0; start < n; start += batchSize) {
+            long end = Math.min(n, start + batchSize);
+            out.add(new Batch(rows(xs, start, end), ys == null ? null : rows(ys, start, end),
+                    ws == null ? null : rows(ws, start, end)));
+        }
+        return out;
+    }
+
+    /** Fisher-Yates with the given generator: the same seed gives the same order. */
+    static int[] permutation(int n, SplittableRandom random) {
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        return order;
+    }
+
+    /** Rows {@code order} of {@code a}, as a new array of the same rank. */
+    static INDArray gather(INDArray a, int[] order) {
+        long n = a.size(0);
+        long[] shape = a.shape();
+        INDArray flat = a.rank() == 2 && a.ordering() == 'c' ? a : a.dup('c').reshape('c', n, n == 0 ? 0 : a.length() / n);
+        INDArray pulled = Nd4j.pullRows(flat, 1, order);
+        return a.rank() == 2 ? pulled : pulled.reshape('c', shape);
+    }
+
+    /** Rows {@code [from, to)} of {@code a}: a view. */
+    static INDArray rows(INDArray a, long from, long to) {
+        INDArrayIndex[] index = new INDArrayIndex[a.rank()];
+        index[0] = NDArrayIndex.interval(from, to);
+        for (int i = 1; i < index.length; i++) {
+            index[i] = NDArrayIndex.all();
+        }
+        return a.get(index);
+    }
+
+    /** x and y present, with at least one sample each and the same number of samples. */
+    static void checkPair(String where, String xName, INDArray x, String yName, INDArray y) {
+        if (x == null || y == null) {
+            throw new IllegalArgumentException(where + ": " + (x == null ? xName : yName) + " is null");
+        }
+        if (x.rank() == 0 || y.rank() == 0) {
+            throw new IllegalArgumentException(where + ": " + xName + " and " + yName + " need a sample axis first, got "
+                    + Shapes.format(x.shape()) + " and " + Shapes.format(y.shape()));
+        }
+        if (x.size(0) != y.size(0)) {
+            throw new IllegalArgumentException(where + ": " + xName + " has " + x.size(0) + " samples but " + yName + " has "
+                    + y.size(0) + " (shapes " + Shapes.format(x.shape()) + " and " + Shapes.format(y.shape()) + ")");
+        }
+        if (x.size(0) == 0) {
+            throw new IllegalArgumentException(where + ": " + xName + " has no samples");
+        }
+    }
+
+    static void checkBatchSize(String where, int batchSize) {
+        if (batchSize <= 0) {
+            throw new IllegalArgumentException(where + ": batchSize must be > 0, got " + batchSize);
+        }
+    }
+}

@@ -1,0 +1,152 @@
+package org.grad4j.models;
+
+import java.util.List;
+import java.util.Map;
+import org.grad4j.models.callbacks.Callback;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The arguments of Keras' {@code fit}, as an immutable value: start from {@link #epochs(int)} (or {@link
+ * #defaults()}) and chain, e.g. {@code FitOptions.epochs(5).batchSize(128).validationData(xVal, yVal)}.
+ * Every chained call returns a new FitOptions; the checks happen at once, so a bad value never reaches
+ * {@code fit}.
+ *
+ * @param epochs          the epoch to stop before (training runs epochs {@code initialEpoch .. epochs-1})
+ * @param batchSize       samples per step (Keras' default 32); the last, partial batch is used
+ * @param xVal            validation inputs, or null
+ * @param yVal            validation targets, or null
+ * @param validationSplit fraction of the samples, taken from the end before shuffling, held out for
+ *                        validation; 0 for none
+ * @param validationFreq  validate after every {@code validationFreq}-th epoch (2: epochs 2, 4, ...)
+ * @param shuffle         shuffle the training samples before each epoch
+ * @param seed            the shuffle seed, or null to draw one from {@link org.grad4j.core.Seeds}
+ * @param callbacks       called around training, epochs and batches
+ * @param verbose         0 silent, 1 a progress bar (per-epoch lines when output is not a terminal), 2 one
+ *                        line per epoch
+ * @param initialEpoch    the epoch to start at (to resume training)
+ * @param classWeight     weight of each class index in the loss, or null
+ */
+public record FitOptions(int epochs, int batchSize, INDArray xVal, INDArray yVal, double validationSplit,
+        int validationFreq, boolean shuffle, Long seed, List<Callback> callbacks, int verbose, int initialEpoch,
+        Map<Integer, Double> classWeight) {
+
+    public FitOptions {
+        if (epochs < 0) {
+            throw new IllegalArgumentException("FitOptions: epochs must be >= 0, got " + epochs);
+        }
+        if (batchSize <= 0) {
+            throw new IllegalArgumentException("FitOptions: batchSize must be > 0, got " + batchSize);
+        }
+        if ((xVal == null) != (yVal == null)) {
+            throw new IllegalArgumentException("FitOptions: validationData needs both x and y, got "
+                    + (xVal == null ? "no x" : "no y"));
+        }
+        if (validationSplit != 0 && !(validationSplit > 0 && validationSplit < 1)) {
+            throw new IllegalArgumentException("FitOptions: validationSplit must be in (0, 1), got " + validationSplit);
+        }
+        if (validationFreq <= 0) {
+            throw new IllegalArgumentException("FitOptions: validationFreq must be > 0, got " + validationFreq);
+        }
+        if (verbose < 0 || verbose > 2) {
+            throw new IllegalArgumentException("FitOptions: verbose must be 0 (silent), 1 (progress bar) or 2 "
+                    + "(one line per epoch), got " + verbose);
+        }
+        if (initialEpoch < 0) {
+            throw new IllegalArgumentException("FitOptions: initialEpoch must be >= 0, got " + initialEpoch);
+        }
+        callbacks = List.copyOf(callbacks == null ? List.of() : callbacks);
+        if (classWeight != null) {
+            for (Map.Entry<Integer, Double> e : classWeight.entrySet()) {
+                if (e.getKey() == null || e.getValue() == null || e.getKey() < 0 || !(e.getValue() >= 0)) {
+                    throw new IllegalArgumentException("FitOptions: classWeight needs class indices >= 0 mapped to "
+                            + "weights >= 0, got " + e.getKey() + " -> " + e.getValue());
+                }
+            }
+            classWeight = Map.copyOf(classWeight);
+        }
+    }
+
+    /** One epoch, batches of 32, shuffled, progress bar: Keras' defaults. */
+    public static FitOptions defaults() {
+        return new FitOptions(1, 32, null, null, 0, 1, true, null, List.of(), 1, 0, null);
+    }
+
+    /** Keras' defaults with {@code epochs} epochs. */
+    public static FitOptions epochs(int epochs) {
+        return defaults().withEpochs(epochs);
+    }
+
+    public FitOptions withEpochs(int epochs) {
+        return new FitOptions(epochs, batchSize, xVal, yVal, validationSplit, validationFreq, shuffle, seed, callbacks,
+                verbose, initialEpoch, classWeight);
+    }
+
+    public FitOptions batchSize(int batchSize) {
+        return new FitOptions(epochs, batchSize, xVal, yVal, validationSplit, validationFreq, shuffle, seed, callbacks,
+                verbose, initialEpoch, classWeight);
+    }
+
+    /** Data to evaluate at the end of validation epochs; its results appear as {@code val_loss}, {@code val_<metric>}. */
+    public FitOptions validationData(INDArray x, INDArray y) {
+        if (x == null || y == null) {
+            throw new IllegalArgumentException("FitOptions.validationData: x and y are both required, got "
+                    + (x == null ? "x = null" : "") + (x == null && y == null ? " and " : "") + (y == null ? "y = null" : ""));
+        }
+        return new FitOptions(epochs, batchSize, x, y, validationSplit, validationFreq, shuffle, seed, callbacks,
+                verbose, initialEpoch, classWeight);
+    }
+
+    public FitOptions validationSplit(double validationSplit) {
+        if (!(validationSplit > 0 && validationSplit < 1)) {
+            throw new IllegalArgumentException("FitOptions: validationSplit must be in (0, 1), got " + validationSplit);
+        }
+        return new FitOptions(epochs, batchSize, xVal, yVal, validationSplit, validationFreq, shuffle, seed, callbacks,
+                verbose, initialEpoch, classWeight);
+    }
+
+    public FitOptions validationFreq(int validationFreq) {
+        return new FitOptions(epochs, batchSize, xVal, yVal, validationSplit, validationFreq, shuffle, seed, callbacks,
+                verbose, initialEpoch, classWeight);
+    }
+
+    public FitOptions shuffle(boolean shuffle) {
+        return new FitOptions(epochs, batchSize, xVal, yVal, validationSplit, validationFreq, shuffle, seed, callbacks,
+                verbose, initialEpoch, classWeight);
+    }
+
+    /** Seeds the shuffling: the same seed gives the same batches (and, with the same initial weights, the same result). */
+    public FitOptions seed(long seed) {
+        return new FitOptions(epochs, batchSize, xVal, yVal, validationSplit, validationFreq, shuffle, seed, callbacks,
+                verbose, initialEpoch, classWeight);
+    }
+
+    public FitOptions callbacks(Callback... callbacks) {
+        return callbacks(List.of(callbacks));
+    }
+
+    public FitOptions callbacks(List<? extends Callback> callbacks) {
+        return new FitOptions(epochs, batchSize, xVal, yVal, validationSplit, validationFreq, shuffle, seed,
+                List.copyOf(callbacks), verbose, initialEpoch, classWeight);
+    }
+
+    public FitOptions verbose(int verbose) {
+        return new FitOptions(epochs, batchSize, xVal, yVal, validationSplit, validationFreq, shuffle, seed, callbacks,
+                verbose, initialEpoch, classWeight);
+    }
+
+    public FitOptions initialEpoch(int initialEpoch) {
+        return new FitOptions(epochs, batchSize, xVal, yVal, validationSplit, validationFreq, shuffle, seed, callbacks,
+                verbose, initialEpoch, classWeight);
+    }
+
+    /** Weighs each sample's loss by its class ({@code {0: 1.0, 1: 5.0}}); classes not listed weigh 1. */
+    public FitOptions classWeight(Map<Integer, Double> classWeight) {
+        return new FitOptions(epochs, batchSize, xVal, yVal, validationSplit, validationFreq, shuffle, seed, callbacks,
+                verbose, initialEpoch, classWeight);
+    }
+
+    /** Whether there is anything to validate on. */
+    public boolean hasValidation() {
+        return xVal != null || validationSplit > 0;
+    }
+}

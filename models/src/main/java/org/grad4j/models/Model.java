@@ -1,0 +1,521 @@
+package org.grad4j.models;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.grad4j.core.NoGrad;
+import org.grad4j.core.Shapes;
+import org.grad4j.core.Tensor;
+import org.grad4j.core.Variable;
+import org.grad4j.layers.Layer;
+import org.grad4j.layers.Layers;
+import org.grad4j.losses.Loss;
+import org.grad4j.losses.Losses;
+import org.grad4j.metrics.Metric;
+import org.grad4j.optimizers.Optimizer;
+import org.grad4j.optimizers.Optimizers;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Keras' {@code Model}: a {@link Layer} that owns layers and can be trained with {@link #compile} and
+ * {@link #fit}. Subclass it and override {@link #call}; the layers it uses are found automatically when
+ * they are fields, or registered with {@link #track}:
+ *
+ * <pre>{@code
+ * class TwoLayer extends Model {
+ *     final Dense hidden = track(new Dense(16, "relu")), out = track(new Dense(1));
+ *     public Tensor call(Tensor x, boolean training) { return out.call(hidden.call(x, training), training); }
+ * }
+ * }</pre>
+ * For a plain stack of layers use {@link Sequential}.
+ */
+public class Model extends Layer {
+    static {
+        Layers.register("Sequential", Sequential::fromConfig);
+    }
+
+    private final List<Layer> tracked = new ArrayList<>();
+    private long[] buildInputShape;
+    private Compiled compiled;
+    private boolean stopTraining;
+    private History history;
+
+    protected Model() {
+    }
+
+    // ---------------------------------------------------------------- layers
+
+    /** Registers a layer as part of this model (its weights become the model's) and returns it. */
+    protected final <L extends Layer> L track(L layer) {
+        Objects.requireNonNull(layer, () -> describe() + ".track: the layer is null");
+        if (layer == this) {
+            throw new IllegalArgumentException(describe() + ".track: a model cannot contain itself");
+        }
+        if (tracked.stream().noneMatch(l -> l == layer)) {
+            tracked.add(layer);
+        }
+        return layer;
+    }
+
+    /**
+     * The layers of the model: those registered with {@link #track} in that order, then the layer fields
+     * of subclasses not registered, in declaration order.
+     */
+    public List<Layer> layers() {
+        Set<Layer> all = Collections.newSetFromMap(new IdentityHashMap<>());
+        List<Layer> out = new ArrayList<>();
+        for (Layer l : tracked) {
+            if (all.add(l)) {
+                out.add(l);
+            }
+        }
+        for (Layer l : layerFields()) {
+            if (all.add(l)) {
+                out.add(l);
+            }
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    private List<Layer> layerFields() {
+        List<Class<?>> chain = new ArrayList<>();
+        for (Class<?> c = getClass(); c != null && c != Model.class && c != Sequential.class; c = c.getSuperclass()) {
+            chain.add(0, c);
+        }
+        List<Layer> out = new ArrayList<>();
+        for (Class<?> c : chain) {
+            for (Field f : c.getDeclaredFields()) {
+                if (Modifier.isStatic(f.getModifiers()) || f.isSynthetic()) {
+                    continue;
+                }
+                try {
+                    if (Layer.class.isAssignableFrom(f.getType())) {
+                        f.setAccessible(true);
+                        Object value = f.get(this);
+                        if (value != null && value != this) {
+                            out.add((Layer) value);
+                        }
+                    } else if (List.class.isAssignableFrom(f.getType())) {
+                        f.setAccessible(true);
+                        if (f.get(this) instanceof List<?> list) {
+                            for (Object item : list) {
+                                if (item instanceof Layer layer && layer != this) {
+                                    out.add(layer);
+                                }
+                            }
+                        }
+                    }
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    throw new IllegalStateException(describe() + ": cannot read field " + f.getName() + " to find its "
+                            + "layers (" + e + "); register the layers with track(...) instead", e);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The layer called {@code name}. */
+    public Layer getLayer(String name) {
+        for (Layer layer : layers()) {
+            if (layer.name().equals(name)) {
+                return layer;
+            }
+        }
+        throw new IllegalArgumentException(describe() + ".getLayer: no layer named \"" + name + "\" (layers: "
+                + String.join(", ", layers().stream().map(Layer::name).toList()) + ")");
+    }
+
+    /** The layer at {@code index} (from 0). */
+    public Layer getLayer(int index) {
+        List<Layer> layers = layers();
+        if (index < 0 || index >= layers.size()) {
+            throw new IllegalArgumentException(describe() + ".getLayer: index " + index + " is out of range; the model "
+                    + "has " + layers.size() + " layers");
+        }
+        return layers.get(index);
+    }
+
+    // ---------------------------------------------------------------- forward and build
+
+    /** The forward pass; a subclassed model overrides it, calling its layers. */
+    @Override
+    public Tensor call(Tensor inputs, boolean training) {
+        throw new UnsupportedOperationException(describe() + ": a subclassed Model must override call(Tensor, boolean)");
+    }
+
+    /**
+     * Builds the model for inputs of {@code inputShape}: the per-sample shape (Keras' {@code build((None, 9))}
+     * is {@code build(9)} here) or, with a leading -1, the batch shape. Every layer creates its weights.
+     */
+    @Override
+    public void build(long... inputShape) {
+        if (!isBuilt()) {
+            buildBatch(batchShape(inputShape));
+        }
+    }
+
+    /** The first input builds the model for its shape with an unknown batch size. */
+    @Override
+    protected void buildForInput(long[] batchShape) {
+        long[] shape = batchShape.clone();
+        if (shape.length > 0) {
+            shape[0] = -1;
+        }
+        buildBatch(shape);
+    }
+
+    /**
+     * Builds for {@code batchShape} (batch dimension -1): runs the forward pass once on zeros, without
+     * recording, so every layer creates its weights. Sequential overrides it to build layer by layer.
+     */
+    protected void buildBatch(long[] batchShape) {
+        long[] concrete = batchShape.clone();
+        concrete[0] = 1;
+        for (int i = 1; i < concrete.length; i++) {
+            if (concrete[i] < 0) {
+                throw new IllegalArgumentException(describe() + ".build: every dimension but the batch must be known, got "
+                        + Shapes.format(batchShape));
+            }
+        }
+        try (NoGrad scope = NoGrad.enter()) {
+            call(Tensor.of(Nd4j.zeros(dtype(), concrete)), false);
+        }
+        markBuilt(batchShape);
+    }
+
+    /** Records the batch shape the model was built for and marks it built. */
+    protected final void markBuilt(long[] batchShape) {
+        this.buildInputShape = batchShape.clone();
+        super.build(batchShape);
+    }
+
+    /** A per-sample shape gets the unknown batch dimension; a shape starting with -1 is already a batch shape. */
+    static long[] batchShape(long... inputShape) {
+        if (inputShape == null || inputShape.length == 0) {
+            throw new IllegalArgumentException("build: an input shape is required, e.g. build(9) for 9 features");
+        }
+        if (inputShape[0] == -1) {
+            return inputShape.clone();
+        }
+        long[] out = new long[inputShape.length + 1];
+        out[0] = -1;
+        System.arraycopy(inputShape, 0, out, 1, inputShape.length);
+        return out;
+    }
+
+    /** The batch shape the model was built for ({@code [-1, 9]}), or null if it was built by a call only. */
+    public long[] buildInputShape() {
+        return buildInputShape == null ? null : buildInputShape.clone();
+    }
+
+    // ---------------------------------------------------------------- weights
+
+    @Override
+    public List<Variable> weights() {
+        Set<Variable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        List<Variable> out = new ArrayList<>();
+        for (Variable v : super.weights()) {
+            if (seen.add(v)) {
+                out.add(v);
+            }
+        }
+        for (Layer layer : layers()) {
+            for (Variable v : layer.weights()) {
+                if (seen.add(v)) {
+                    out.add(v);
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public List<Variable> trainableWeights() {
+        if (!trainable()) {
+            return List.of();
+        }
+        Set<Variable> frozen = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Layer layer : layers()) {
+            frozen.addAll(layer.nonTrainableWeights());
+        }
+        return weights().stream().filter(v -> v.trainable() && !frozen.contains(v)).toList();
+    }
+
+    @Override
+    public List<Variable> nonTrainableWeights() {
+        if (!trainable()) {
+            return weights();
+        }
+        Set<Variable> trainable = Collections.newSetFromMap(new IdentityHashMap<>());
+        trainable.addAll(trainableWeights());
+        return weights().stream().filter(v -> !trainable.contains(v)).toList();
+    }
+
+    /** Keras' {@code trainable_variables}: what the optimizer updates, in layer order. */
+    public List<Variable> trainableVariables() {
+        return trainableWeights();
+    }
+
+    /** Keras' {@code non_trainable_variables}: frozen weights and statistics such as BatchNormalization's. */
+    public List<Variable> nonTrainableVariables() {
+        return nonTrainableWeights();
+    }
+
+    /** Keras' {@code variables}: all weights, in layer order. */
+    public List<Variable> variables() {
+        return weights();
+    }
+
+    @Override
+    public long countParams() {
+        if (!isBuilt()) {
+            throw new IllegalStateException(describe() + ": countParams() needs a built model; call build(inputShape) "
+                    + "or fit/predict it first");
+        }
+        long n = 0;
+        for (Variable v : weights()) {
+            n += v.size();
+        }
+        return n;
+    }
+
+    /** Freezes or unfreezes the model and, as in Keras, every layer in it. */
+    @Override
+    public void setTrainable(boolean trainable) {
+        super.setTrainable(trainable);
+        for (Layer layer : layers()) {
+            layer.setTrainable(trainable);
+        }
+    }
+
+    /** The regularization penalties of every layer, for the training loss. */
+    @Override
+    public List<Tensor> losses() {
+        List<Tensor> out = new ArrayList<>(super.losses());
+        if (trainable()) {
+            for (Layer layer : layers()) {
+                out.addAll(layer.losses());
+            }
+        }
+        return out;
+    }
+
+    /** Keras' {@code get_weights}: copies of every weight's value, in {@link #variables()} order. */
+    public List<INDArray> getWeights() {
+        return weights().stream().map(v -> v.array().dup()).toList();
+    }
+
+    /**
+     * Keras' {@code set_weights}: assigns values in {@link #variables()} order. Counts and shapes are
+     * checked first, so a mismatch changes nothing.
+     */
+    public void setWeights(List<INDArray> values) {
+        List<Variable> weights = weights();
+        if (values == null || values.size() != weights.size()) {
+            throw new IllegalArgumentException(describe() + ".setWeights: the model has " + weights.size()
+                    + " weights but " + (values == null ? "null" : values.size() + " values") + " were given");
+        }
+        for (int i = 0; i < weights.size(); i++) {
+            INDArray value = values.get(i);
+            if (value == null || !Arrays.equals(value.shape(), weights.get(i).shape())) {
+                throw new IllegalArgumentException(describe() + ".setWeights: weight " + weights.get(i).name() + " has shape "
+                        + Shapes.format(weights.get(i).shape()) + " but value " + i + " has shape "
+                        + (value == null ? "null" : Shapes.format(value.shape())));
+            }
+        }
+        for (int i = 0; i < weights.size(); i++) {
+            weights.get(i).assign(values.get(i));
+        }
+    }
+
+    // ---------------------------------------------------------------- summary
+
+    /** Prints {@link #summaryString()} to standard output. */
+    public void summary() {
+        System.out.print(summaryString());
+    }
+
+    /**
+     * Keras 3's summary table: {@code Layer (type)}, {@code Output Shape}, {@code Param #} per layer, then the
+     * total, trainable and non-trainable parameter counts with their sizes in bytes (and the optimizer's
+     * once it has state).
+     */
+    public String summaryString() {
+        return Summary.of(this);
+    }
+
+    // ---------------------------------------------------------------- compile
+
+    /**
+     * Keras' {@code compile}: the optimizer, the loss and the metrics to report. Metrics are {@link Metric}s or
+     * Keras names; {@code "accuracy"} ({@code "acc"}) becomes binary, categorical or sparse categorical
+     * accuracy to suit the loss, as in Keras. Returns this model, for {@code compile(...).fit(...)}.
+     */
+    public Model compile(Optimizer optimizer, Loss loss, Object... metrics) {
+        this.compiled = Compiled.of(this, optimizer, loss, metrics);
+        return this;
+    }
+
+    /** {@code compile} by Keras names: {@code compile("adam", "mse", "mae")}. */
+    public Model compile(String optimizer, String loss, String... metrics) {
+        Optimizer o = Optimizers.get(optimizer);
+        Loss l = Losses.get(loss);
+        return compile(o, l, (Object[]) metrics);
+    }
+
+    /** {@code compile} with a named optimizer and a loss object. */
+    public Model compile(String optimizer, Loss loss, Object... metrics) {
+        return compile(Optimizers.get(optimizer), loss, metrics);
+    }
+
+    /** {@code compile} with an optimizer object and a named loss. */
+    public Model compile(Optimizer optimizer, String loss, Object... metrics) {
+        return compile(optimizer, Losses.get(loss), metrics);
+    }
+
+    public boolean isCompiled() {
+        return compiled != null;
+    }
+
+    /** The compiled optimizer. */
+    public Optimizer optimizer() {
+        return requireCompiled("optimizer()").optimizer();
+    }
+
+    /** The compiled loss. */
+    public Loss loss() {
+        return requireCompiled("loss()").loss();
+    }
+
+    /** The compiled metrics, with the names they log under. */
+    public List<Metric> metrics() {
+        return requireCompiled("metrics()").metrics();
+    }
+
+    Compiled compiled() {
+        return compiled;
+    }
+
+    /** The compile state with "accuracy" decided from the first batch's shapes. */
+    void compiled(Compiled compiled) {
+        this.compiled = compiled;
+    }
+
+    Compiled requireCompiled(String what) {
+        if (compiled == null) {
+            throw new IllegalStateException(describe() + "." + what + ": the model must be compiled first, e.g. "
+                    + "model.compile(new Adam(0.001), new MeanSquaredError())");
+        }
+        return compiled;
+    }
+
+    // ---------------------------------------------------------------- train, evaluate, predict
+
+    /** Keras' {@code fit}: trains on {@code x} and {@code y} (same number of samples) as {@code options} say. */
+    public History fit(INDArray x, INDArray y, FitOptions options) {
+        history = new Trainer(this, requireCompiled("fit")).fit(x, y, options);
+        return history;
+    }
+
+    /** {@code fit} for {@code epochs} epochs of batches of {@code batchSize}, otherwise Keras' defaults. */
+    public History fit(INDArray x, INDArray y, int epochs, int batchSize) {
+        return fit(x, y, FitOptions.epochs(epochs).batchSize(batchSize));
+    }
+
+    /**
+     * {@code fit} on an ND4J iterator of {@code DataSet}s (features and labels); its batches are used as they
+     * come, so {@code batchSize}, {@code shuffle} and {@code validationSplit} do not apply. It is reset before
+     * each epoch.
+     */
+    public History fit(DataSetIterator iterator, FitOptions options) {
+        history = new Trainer(this, requireCompiled("fit")).fit(iterator, options);
+        return history;
+    }
+
+    /** The History of the last {@code fit}, or null. */
+    public History history() {
+        return history;
+    }
+
+    /** Keras' {@code evaluate} in batches of 32: {@code loss} and each metric over all of {@code x}. */
+    public Map<String, Double> evaluate(INDArray x, INDArray y) {
+        return evaluate(x, y, 32);
+    }
+
+    /** Keras' {@code evaluate}: the loss and metrics over all samples, in batches of {@code batchSize}. */
+    public Map<String, Double> evaluate(INDArray x, INDArray y, int batchSize) {
+        return new Trainer(this, requireCompiled("evaluate")).evaluate(x, y, batchSize, List.of());
+    }
+
+    /** Keras' {@code predict} in batches of 32, in inference mode, recording no graph. */
+    public INDArray predict(INDArray x) {
+        return predict(x, 32);
+    }
+
+    /** Keras' {@code predict} in batches of {@code batchSize}. */
+    public INDArray predict(INDArray x, int batchSize) {
+        return Trainer.predict(this, x, batchSize);
+    }
+
+    /** Keras' {@code train_on_batch}: one step on one batch; returns the loss and metrics of that batch. */
+    public Map<String, Double> trainOnBatch(INDArray x, INDArray y) {
+        return new Trainer(this, requireCompiled("trainOnBatch")).trainOnBatch(x, y);
+    }
+
+    /** Keras' {@code stop_training}: set by a callback to end {@code fit} after the current epoch. */
+    public boolean stopTraining() {
+        return stopTraining;
+    }
+
+    public void stopTraining(boolean stop) {
+        this.stopTraining = stop;
+    }
+
+    // ---------------------------------------------------------------- config and files
+
+    /** Keras' {@code get_config}; a subclassed model adds its constructor's arguments (see {@link Models}). */
+    @Override
+    public Map<String, Object> config() {
+        return super.config();
+    }
+
+    /**
+     * Saves the architecture, the weights and the compile state (optimizer with its slots, loss, metrics) to
+     * one {@code .g4j} zip file. The file is written next to {@code path} and moved into place, so a failure
+     * leaves an existing file as it was.
+     */
+    public void save(Path path) {
+        ModelFile.save(this, path);
+    }
+
+    /** Reads a model written by {@link #save}: same architecture, weights and, if compiled, optimizer state. */
+    public static Model load(Path path) {
+        return ModelFile.load(path);
+    }
+
+    /** Saves only the weights (one {@code .npy} per variable in an {@code .npz} zip), atomically. */
+    public void saveWeights(Path path) {
+        ModelFile.saveWeights(this, path);
+    }
+
+    /** Loads weights written by {@link #saveWeights} into this (built) model; all are checked before any is set. */
+    public void loadWeights(Path path) {
+        ModelFile.loadWeights(this, path);
+    }
+
+    /** The names of the layers, for messages. */
+    String layerNames() {
+        return String.join(", ", new LinkedHashSet<>(layers().stream().map(Layer::name).toList()));
+    }
+}

@@ -1,0 +1,421 @@
+package org.grad4j.models;
+
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.grad4j.core.GradientTape;
+import org.grad4j.core.NoGrad;
+import org.grad4j.core.Seeds;
+import org.grad4j.core.Shapes;
+import org.grad4j.core.Tensor;
+import org.grad4j.core.Variable;
+import org.grad4j.losses.BinaryCrossentropy;
+import org.grad4j.losses.CategoricalCrossentropy;
+import org.grad4j.losses.LossFunctionWrapper;
+import org.grad4j.losses.SparseCategoricalCrossentropy;
+import org.grad4j.metrics.Mean;
+import org.grad4j.metrics.Metric;
+import org.grad4j.models.callbacks.Callback;
+import org.grad4j.models.callbacks.CallbackList;
+import org.grad4j.models.callbacks.ProgbarLogger;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.DataSet;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The training loop behind {@link Model#fit}, {@link Model#evaluate} and {@link Model#predict}: for each
+ * epoch, shuffle, then per batch forward under a tape, loss plus regularization, gradients, one optimizer
+ * step and the metrics; validation every {@code validationFreq} epochs; callbacks around it all. Every
+ * argument is checked before the first step, so a bad call leaves the model and optimizer as they were.
+ */
+final class Trainer {
+    private static final System.Logger LOG = System.getLogger("org.grad4j.models");
+
+    private final Model model;
+    private Compiled compiled;
+    private final Mean lossTracker = new Mean("loss");
+    private boolean nanReported;
+
+    Trainer(Model model, Compiled compiled) {
+        this.model = model;
+        this.compiled = compiled;
+    }
+
+    // ---------------------------------------------------------------- fit on arrays
+
+    History fit(INDArray x, INDArray y, FitOptions options) {
+        if (options == null) {
+            throw new IllegalArgumentException("fit: options are required, e.g. FitOptions.epochs(10)");
+        }
+        Batches.checkPair("fit", "x", x, "y", y);
+        INDArray xTrain = x;
+        INDArray yTrain = y;
+        INDArray xVal = options.xVal();
+        INDArray yVal = options.yVal();
+        if (xVal != null) {
+            Batches.checkPair("fit: validationData", "x", xVal, "y", yVal);
+        } else if (options.validationSplit() > 0) {
+            long n = x.size(0);
+            long splitAt = (long) Math.floor(n * (1.0 - options.validationSplit()));
+            if (splitAt <= 0 || splitAt >= n) {
+                throw new IllegalArgumentException("fit: validationSplit " + options.validationSplit() + " of " + n
+                        + " samples leaves " + splitAt + " for training and " + (n - splitAt) + " for validation; both need at least one");
+            }
+            xTrain = Batches.rows(x, 0, splitAt);
+            yTrain = Batches.rows(y, 0, splitAt);
+            xVal = Batches.rows(x, splitAt, n);
+            yVal = Batches.rows(y, splitAt, n);
+        }
+        xTrain = floating(xTrain);
+        yTrain = floating(yTrain);
+        prepare("fit", xTrain, yTrain, options.batchSize());
+        if (xVal != null) {
+            xVal = floating(xVal);
+            yVal = floating(yVal);
+            checkLabels("fit: validationData", xVal, yVal);
+        }
+        INDArray weights = classWeights(yTrain, options.classWeight());
+        int steps = (int) ((xTrain.size(0) + options.batchSize() - 1) / options.batchSize());
+        long seed = options.seed() != null ? options.seed() : Seeds.nextSeed();
+        Batches data = new Batches(xTrain, yTrain, weights);
+        INDArray xv = xVal;
+        INDArray yv = yVal;
+        return loop(options, steps, (epoch, step) -> data.epoch(options.shuffle()
+                ? new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * (epoch + 1))) : null, options.batchSize()),
+                xv == null ? null : () -> evaluateArrays(xv, yv, options.batchSize(), null));
+    }
+
+    // ---------------------------------------------------------------- fit on an iterator
+
+    History fit(DataSetIterator iterator, FitOptions options) {
+        if (iterator == null || options == null) {
+            throw new IllegalArgumentException("fit: an iterator and options are required, got "
+                    + (iterator == null ? "iterator = null" : "options = null"));
+        }
+        if (options.validationSplit() > 0) {
+            throw new IllegalArgumentException("fit: validationSplit does not apply to an iterator; give validationData");
+        }
+        if (options.classWeight() != null) {
+            throw new IllegalArgumentException("fit: classWeight is not supported with an iterator; weigh the samples in the "
+                    + "DataSet's labels mask or pass arrays");
+        }
+        if (iterator.resetSupported()) {
+            iterator.reset();
+        }
+        if (!iterator.hasNext()) {
+            throw new IllegalArgumentException("fit: the iterator has no data");
+        }
+        DataSet first = iterator.next();
+        prepare("fit", floating(first.getFeatures()), floating(first.getLabels()), (int) first.getFeatures().size(0));
+        INDArray xVal = options.xVal() == null ? null : floating(options.xVal());
+        INDArray yVal = options.yVal() == null ? null : floating(options.yVal());
+        if (xVal != null) {
+            Batches.checkPair("fit: validationData", "x", xVal, "y", yVal);
+            checkLabels("fit: validationData", xVal, yVal);
+        }
+        if (iterator.resetSupported()) {
+            iterator.reset();
+        } else if (options.epochs() - options.initialEpoch() > 1) {
+            throw new IllegalArgumentException("fit: the iterator cannot be reset, so it cannot serve "
+                    + (options.epochs() - options.initialEpoch()) + " epochs");
+        }
+        DataSet[] pending = {iterator.resetSupported() ? null : first};
+        return loop(options, -1, (epoch, step) -> {
+            if (iterator.resetSupported()) {
+                iterator.reset();
+            }
+            List<Batch> batches = new ArrayList<>();
+            if (pending[0] != null) {
+                batches.add(new Batch(floating(pending[0].getFeatures()), floating(pending[0].getLabels()), null));
+                pending[0] = null;
+            }
+            while (iterator.hasNext()) {
+                DataSet ds = iterator.next();
+                batches.add(new Batch(floating(ds.getFeatures()), floating(ds.getLabels()), null));
+            }
+            return batches;
+        }, xVal == null ? null : () -> evaluateArrays(xVal, yVal, options.batchSize(), null));
+    }
+
+    // ---------------------------------------------------------------- the loop
+
+    private interface EpochBatches {
+        Iterable<Batch> batches(int epoch, int steps);
+    }
+
+    private interface Validation {
+        Map<String, Double> run();
+    }
+
+    private History loop(FitOptions options, int steps, EpochBatches source, Validation validation) {
+        History history = new History();
+        List<Callback> all = new ArrayList<>();
+        if (options.verbose() > 0) {
+            all.add(new ProgbarLogger(options.verbose()));
+        }
+        all.addAll(options.callbacks());
+        all.add(history);
+        CallbackList callbacks = new CallbackList(all);
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("verbose", options.verbose());
+        params.put("epochs", options.epochs());
+        params.put("steps", steps < 0 ? null : steps);
+        callbacks.setModel(model);
+        callbacks.setParams(params.entrySet().stream().filter(e -> e.getValue() != null)
+                .collect(LinkedHashMap::new, (m, e) -> m.put(e.getKey(), e.getValue()), Map::putAll));
+        model.stopTraining(false);
+        Map<String, Double> epochLogs = new LinkedHashMap<>();
+        callbacks.onTrainBegin(new LinkedHashMap<>());
+        for (int epoch = options.initialEpoch(); epoch < options.epochs(); epoch++) {
+            resetMetrics();
+            callbacks.onEpochBegin(epoch, new LinkedHashMap<>());
+            int step = 0;
+            for (Batch batch : source.batches(epoch, steps)) {
+                callbacks.onTrainBatchBegin(step, new LinkedHashMap<>());
+                double loss = trainStep(batch);
+                reportNaN(loss, epoch, step);
+                callbacks.onTrainBatchEnd(step, results());
+                step++;
+                if (model.stopTraining()) {
+                    break;
+                }
+            }
+            epochLogs = results();
+            boolean validate = validation != null && (epoch + 1) % options.validationFreq() == 0;
+            if (validate) {
+                for (Map.Entry<String, Double> e : validation.run().entrySet()) {
+                    epochLogs.put("val_" + e.getKey(), e.getValue());
+                }
+            }
+            epochLogs.put("learning_rate", model.optimizer().learningRate());
+            callbacks.onEpochEnd(epoch, epochLogs);
+            if (model.stopTraining()) {
+                break;
+            }
+        }
+        callbacks.onTrainEnd(epochLogs);
+        return history;
+    }
+
+    private void reportNaN(double loss, int epoch, int step) {
+        if (!nanReported && !Double.isFinite(loss)) {
+            nanReported = true;
+            LOG.log(Level.WARNING, "fit: the loss is " + loss + " at epoch " + epoch + ", batch " + step
+                    + "; add TerminateOnNaN to stop training when this happens");
+        }
+    }
+
+    // ---------------------------------------------------------------- one step
+
+    Map<String, Double> trainOnBatch(INDArray x, INDArray y) {
+        Batches.checkPair("trainOnBatch", "x", x, "y", y);
+        INDArray xb = floating(x);
+        INDArray yb = floating(y);
+        prepare("trainOnBatch", xb, yb, (int) xb.size(0));
+        resetMetrics();
+        trainStep(new Batch(xb, yb, null));
+        return results();
+    }
+
+    /** Forward under a tape, loss plus the layers' penalties, gradients, one optimizer step; returns the loss. */
+    private double trainStep(Batch batch) {
+        Tensor x = Tensor.of(batch.x());
+        Tensor y = Tensor.of(batch.y());
+        Tensor w = batch.weights() == null ? null : Tensor.of(batch.weights());
+        List<Variable> variables = model.trainableVariables();
+        Tensor prediction;
+        Tensor loss;
+        GradientTape tape = GradientTape.open();
+        try (tape) {
+            prediction = model.apply(x, true);
+            loss = totalLoss(y, prediction, w);
+        }
+        if (!variables.isEmpty()) {
+            compiled.optimizer().applyGradients(tape.gradient(loss, variables), variables);
+        }
+        double value = loss.itemDouble();
+        updateMetrics(batch, value, y, prediction.detach(), w);
+        return value;
+    }
+
+    private Tensor totalLoss(Tensor y, Tensor prediction, Tensor w) {
+        Tensor loss = compiled.loss().call(y, prediction, w);
+        for (Tensor penalty : model.losses()) {
+            loss = loss.add(penalty);
+        }
+        return loss;
+    }
+
+    private void updateMetrics(Batch batch, double loss, Tensor y, Tensor prediction, Tensor w) {
+        try (NoGrad scope = NoGrad.enter()) {
+            lossTracker.updateState(Tensor.scalar(loss), Tensor.scalar((double) batch.x().size(0)));
+            for (Metric metric : compiled.metrics()) {
+                metric.updateState(y, prediction, w);
+            }
+        }
+    }
+
+    private void resetMetrics() {
+        lossTracker.reset();
+        compiled.metrics().forEach(Metric::reset);
+    }
+
+    private Map<String, Double> results() {
+        Map<String, Double> logs = new LinkedHashMap<>();
+        logs.put("loss", lossTracker.result());
+        for (Metric metric : compiled.metrics()) {
+            logs.put(metric.name(), metric.result());
+        }
+        return logs;
+    }
+
+    // ---------------------------------------------------------------- evaluate and predict
+
+    Map<String, Double> evaluate(INDArray x, INDArray y, int batchSize, List<Callback> callbacks) {
+        Batches.checkPair("evaluate", "x", x, "y", y);
+        Batches.checkBatchSize("evaluate", batchSize);
+        INDArray xs = floating(x);
+        INDArray ys = floating(y);
+        prepare("evaluate", xs, ys, batchSize);
+        return evaluateArrays(xs, ys, batchSize, callbacks);
+    }
+
+    private Map<String, Double> evaluateArrays(INDArray x, INDArray y, int batchSize, List<Callback> callbacks) {
+        CallbackList list = new CallbackList(callbacks == null ? List.of() : callbacks);
+        list.setModel(model);
+        resetMetrics();
+        list.onTestBegin(new LinkedHashMap<>());
+        int step = 0;
+        try (NoGrad scope = NoGrad.enter()) {
+            for (Batch batch : new Batches(x, y, null).epoch(null, batchSize)) {
+                list.onTestBatchBegin(step, new LinkedHashMap<>());
+                Tensor yb = Tensor.of(batch.y());
+                Tensor prediction = model.apply(Tensor.of(batch.x()), false);
+                double loss = totalLoss(yb, prediction, null).itemDouble();
+                updateMetrics(batch, loss, yb, prediction, null);
+                list.onTestBatchEnd(step++, results());
+            }
+        }
+        Map<String, Double> logs = results();
+        list.onTestEnd(logs);
+        return logs;
+    }
+
+    static INDArray predict(Model model, INDArray x, int batchSize) {
+        if (x == null) {
+            throw new IllegalArgumentException(model.describe() + ".predict: x is null");
+        }
+        Batches.checkBatchSize("predict", batchSize);
+        if (x.rank() == 0 || x.size(0) == 0) {
+            throw new IllegalArgumentException(model.describe() + ".predict: x needs at least one sample, got shape "
+                    + Shapes.format(x.shape()));
+        }
+        INDArray xs = floating(x);
+        List<INDArray> outputs = new ArrayList<>();
+        try (NoGrad scope = NoGrad.enter()) {
+            for (Batch batch : new Batches(xs, null, null).epoch(null, batchSize)) {
+                outputs.add(model.apply(Tensor.of(batch.x()), false).array());
+            }
+        }
+        return outputs.size() == 1 ? outputs.get(0) : Nd4j.concat(0, outputs.toArray(INDArray[]::new));
+    }
+
+    // ---------------------------------------------------------------- checks before the first step
+
+    /**
+     * Builds the model if needed and runs the first batch forward and through the loss without recording,
+     * so that a wrong input width, labels that do not suit the loss or a bad batch size fail here, before
+     * any weight or optimizer state changes. Also decides an "accuracy" that compile left to the shapes.
+     */
+    private void prepare(String where, INDArray x, INDArray y, int batchSize) {
+        Batches.checkBatchSize(where, batchSize);
+        checkLabels(where, x, y);
+        model.compiled(compiled);
+    }
+
+    private void checkLabels(String where, INDArray x, INDArray y) {
+        long n = Math.min(x.size(0), 32);
+        INDArray xb = Batches.rows(x, 0, n);
+        INDArray yb = Batches.rows(y, 0, n);
+        Tensor prediction;
+        try (NoGrad scope = NoGrad.enter()) {
+            prediction = model.apply(Tensor.of(xb), false);
+            long[] yShape = y.shape().clone();
+            long[] pShape = prediction.shape().clone();
+            pShape[0] = x.size(0);
+            checkLabelsSuitLoss(where, yShape, pShape, y);
+            try {
+                compiled.loss().call(Tensor.of(yb), prediction);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(where + ": the loss " + compiled.loss().name() + " cannot compare y of shape "
+                        + Shapes.format(yShape) + " with the model's output of shape " + Shapes.format(pShape) + ": "
+                        + e.getMessage(), e);
+            }
+            compiled = compiled.resolve(yb.shape(), prediction.shape());
+        }
+    }
+
+    private void checkLabelsSuitLoss(String where, long[] y, long[] p, INDArray labels) {
+        String loss = compiled.loss().getClass().getSimpleName();
+        long classes = p.length == 0 ? 1 : p[p.length - 1];
+        boolean sameShape = java.util.Arrays.equals(y, p);
+        if (compiled.loss() instanceof CategoricalCrossentropy && !sameShape) {
+            throw new IllegalArgumentException(where + ": " + loss + " needs one-hot labels shaped like the model's output "
+                    + Shapes.format(p) + ", got y of shape " + Shapes.format(y)
+                    + (y.length < p.length || y[y.length - 1] == 1
+                    ? "; for integer class labels use SparseCategoricalCrossentropy (or one-hot encode y)" : ""));
+        }
+        if (compiled.loss() instanceof SparseCategoricalCrossentropy) {
+            boolean indices = y.length == p.length - 1 || y.length == p.length && y[y.length - 1] == 1;
+            if (!indices) {
+                throw new IllegalArgumentException(where + ": " + loss + " needs integer class labels of shape "
+                        + Shapes.format(java.util.Arrays.copyOf(p, p.length - 1)) + ", got y of shape " + Shapes.format(y)
+                        + (sameShape ? "; for one-hot labels use CategoricalCrossentropy" : ""));
+            }
+            double min = labels.minNumber().doubleValue();
+            double max = labels.maxNumber().doubleValue();
+            if (min < 0 || max >= classes) {
+                throw new IllegalArgumentException(where + ": " + loss + " got class labels from " + min + " to " + max
+                        + " but the model outputs " + classes + " classes (labels must be 0 .. " + (classes - 1) + ")");
+            }
+        }
+        if (compiled.loss() instanceof BinaryCrossentropy) {
+            boolean ok = sameShape || y.length == p.length - 1 && classes == 1;
+            if (!ok) {
+                throw new IllegalArgumentException(where + ": " + loss + " needs labels shaped like the model's output "
+                        + Shapes.format(p) + ", got y of shape " + Shapes.format(y));
+            }
+        }
+    }
+
+    /** Per-sample weights from {@code classWeight}: the class is the label (binary, sparse) or its argmax (one-hot). */
+    private INDArray classWeights(INDArray y, Map<Integer, Double> classWeight) {
+        if (classWeight == null) {
+            return null;
+        }
+        if (!(compiled.loss() instanceof LossFunctionWrapper<?>)) {
+            throw new IllegalArgumentException("fit: classWeight needs a loss that takes sample weights (a LossFunctionWrapper), "
+                    + "got " + compiled.loss().name());
+        }
+        long n = y.size(0);
+        INDArray classes = y.rank() >= 2 && y.size(-1) > 1
+                ? Nd4j.argMax(y.reshape(n, -1, y.size(-1)), 2).reshape(n, -1).getColumn(0)
+                : y.reshape(n, -1).getColumn(0);
+        double[] w = new double[(int) n];
+        for (int i = 0; i < n; i++) {
+            int c = (int) Math.round(classes.getDouble(i));
+            w[i] = classWeight.getOrDefault(c, 1.0);
+        }
+        return Nd4j.createFromArray(w).castTo(model.dtype());
+    }
+
+    /** Inputs and labels in the model's floating type (integer labels become floats, as Keras casts y_true). */
+    private static INDArray floating(INDArray a) {
+        return a.dataType().isFPType() ? a : a.castTo(DataType.FLOAT);
+    }
+}
