@@ -121,14 +121,21 @@ public class ProgbarLogger extends Callback {
         return Math.round(each * 1e6) + "us/step";
     }
 
-    /** {@code  - loss: 0.1234 - accuracy: 0.9500}; tiny values in scientific notation, as Keras prints them. */
+    /**
+     * {@code  - loss: 0.1234 - accuracy: 0.9500}; tiny values in scientific notation and NaN as {@code nan},
+     * as Keras (Python) prints them.
+     */
     static String values(Map<String, Double> logs) {
         StringBuilder s = new StringBuilder();
         for (Map.Entry<String, Double> e : logs.entrySet()) {
             double v = e.getValue() == null ? Double.NaN : e.getValue();
-            s.append(" - ").append(e.getKey()).append(": ")
-                    .append(Math.abs(v) > 1e-3 || v == 0 || !Double.isFinite(v)
-                            ? String.format(Locale.ROOT, "%.4f", v) : String.format(Locale.ROOT, "%.4e", v));
+            s.append(" - ").append(e.getKey()).append(": ");
+            if (!Double.isFinite(v)) {
+                s.append(Double.isNaN(v) ? "nan" : v > 0 ? "inf" : "-inf");
+            } else {
+                s.append(Math.abs(v) > 1e-3 || v == 0
+                        ? String.format(Locale.ROOT, "%.4f", v) : String.format(Locale.ROOT, "%.4e", v));
+            }
         }
         return s.toString();
     }
