@@ -484,7 +484,11 @@ public class Model extends Layer {
 
     // ---------------------------------------------------------------- config and files
 
-    /** Keras' {@code get_config}; a subclassed model adds its constructor's arguments (see {@link Models}). */
+    /**
+     * Keras' {@code get_config}: name, trainable flag and dtype. {@link #save} records a subclass' Java class
+     * beside it; a subclass whose constructor takes arguments adds them here and registers a factory that reads
+     * them, {@code Layers.register("MyModel", config -> new MyModel(...))}, so that {@link #load} can rebuild it.
+     */
     @Override
     public Map<String, Object> config() {
         return super.config();
@@ -499,9 +503,23 @@ public class Model extends Layer {
         ModelFile.save(this, path);
     }
 
-    /** Reads a model written by {@link #save}: same architecture, weights and, if compiled, optimizer state. */
+    /**
+     * Reads a model written by {@link #save}: same architecture, weights and, if compiled, optimizer state. A
+     * subclassed model is recreated by the factory registered with {@code Layers.register(className, config -> ...)}
+     * or else by its no-argument constructor, then built for the saved input shape.
+     *
+     * @throws IllegalArgumentException naming the file and the problem when it is missing, damaged or not a model file
+     */
     public static Model load(Path path) {
-        return ModelFile.load(path);
+        return ModelFile.load(path, true);
+    }
+
+    /**
+     * Keras' {@code load_model(path, compile=False)} when {@code compile} is false: architecture and weights only,
+     * for a model whose loss or optimizer cannot be rebuilt from its config (compile it again yourself).
+     */
+    public static Model load(Path path, boolean compile) {
+        return ModelFile.load(path, compile);
     }
 
     /** Saves only the weights (one {@code .npy} per variable in an {@code .npz} zip), atomically. */

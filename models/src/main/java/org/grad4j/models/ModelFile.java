@@ -1,25 +1,336 @@
 package org.grad4j.models;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.zip.CRC32;
+import java.util.zip.CheckedInputStream;
+import java.util.zip.Deflater;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+import org.grad4j.core.Variable;
+import org.grad4j.layers.Layer;
 
-/** Reads and writes {@code .g4j} model files and {@code .npz} weight files (see DESIGN.md, "Files users see"). */
+/**
+ * Reads and writes {@code .g4j} model files and {@code .npz} weight files (DESIGN.md, "Files users see").
+ * A {@code .g4j} file is a zip of
+ * <ul>
+ * <li>{@code metadata.json}: format version, grad4j version, date, the weights' names, shapes and types;
+ * <li>{@code config.json}: the model's {@code {"class_name", "config"}} tree plus {@code build_config} and,
+ *     when compiled, {@code compile_config};
+ * <li>{@code weights.npz}: one {@code .npy} per variable in {@link Model#variables()} order, named like
+ *     {@code dense_1/kernel:0}, readable with {@code numpy.load};
+ * <li>{@code optimizer.npz}: the optimizer's {@link org.grad4j.optimizers.Optimizer#variables()} in order.
+ * </ul>
+ * Writes are atomic ({@link AtomicFile}); reading checks every entry and reports a damaged or foreign file
+ * with an {@link IllegalArgumentException} naming the file and the problem.
+ */
 final class ModelFile {
+    static final int FORMAT_VERSION = 1;
+    static final String METADATA = "metadata.json";
+    static final String CONFIG = "config.json";
+    static final String WEIGHTS = "weights.npz";
+    static final String OPTIMIZER = "optimizer.npz";
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
     private ModelFile() {
     }
 
-    static void save(Model model, Path path) {
-        throw new UnsupportedOperationException("save: not written yet");
-    }
+    // ---------------------------------------------------------------- save
 
-    static Model load(Path path) {
-        throw new UnsupportedOperationException("load: not written yet");
+    static void save(Model model, Path path) {
+        Objects.requireNonNull(path, "save: the path is null");
+        String where = model.describe() + ".save(" + path + ")";
+        // everything that can fail without touching the disk is done before the temporary file exists
+        Map<String, Object> config = new LinkedHashMap<>(ModelConfigs.serialize(model));
+        Map<String, Object> build = ModelConfigs.buildConfig(model);
+        if (build != null) {
+            config.put("build_config", build);
+        }
+        List<Npz.Entry> weights = entries(model.variables());
+        List<Npz.Entry> optimizer = null;
+        if (model.isCompiled()) {
+            config.put("compile_config", CompileConfig.of(model.compiled()));
+            optimizer = entries(model.optimizer().variables());
+        }
+        byte[] configJson = json(config, where, CONFIG);
+        byte[] metadataJson = json(metadata(model, weights, optimizer), where, METADATA);
+        List<Npz.Entry> optimizerState = optimizer;
+        AtomicFile.write(path, where, out -> {
+            try (ZipOutputStream zip = new ZipOutputStream(out)) {
+                putEntry(zip, METADATA, metadataJson);
+                putEntry(zip, CONFIG, configJson);
+                // weights barely compress; the fastest level keeps checkpoints cheap and still shrinks zeroed slots
+                zip.setLevel(Deflater.BEST_SPEED);
+                zip.putNextEntry(new ZipEntry(WEIGHTS));
+                Npz.write(weights, zip, where + ": " + WEIGHTS);
+                zip.closeEntry();
+                if (optimizerState != null) {
+                    zip.putNextEntry(new ZipEntry(OPTIMIZER));
+                    Npz.write(optimizerState, zip, where + ": " + OPTIMIZER);
+                    zip.closeEntry();
+                }
+            }
+        });
     }
 
     static void saveWeights(Model model, Path path) {
-        throw new UnsupportedOperationException("saveWeights: not written yet");
+        Objects.requireNonNull(path, "saveWeights: the path is null");
+        String where = model.describe() + ".saveWeights(" + path + ")";
+        if (!model.isBuilt()) {
+            throw new IllegalStateException(where + ": the model is not built, so it has no weights yet; call "
+                    + "build(inputShape) or fit/predict it first");
+        }
+        List<Npz.Entry> weights = entries(model.variables());
+        AtomicFile.write(path, where, out -> Npz.write(weights, out, where));
+    }
+
+    private static List<Npz.Entry> entries(List<Variable> variables) {
+        List<Npz.Entry> out = new ArrayList<>();
+        for (Variable v : variables) {
+            out.add(new Npz.Entry(v.name(), v.array()));
+        }
+        return out;
+    }
+
+    private static Map<String, Object> metadata(Model model, List<Npz.Entry> weights, List<Npz.Entry> optimizer) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("format_version", FORMAT_VERSION);
+        out.put("grad4j_version", grad4jVersion());
+        out.put("saved_at", Instant.now().toString());
+        out.put("model", model.className());
+        out.put("weights", describe(weights));
+        if (optimizer != null) {
+            out.put("optimizer_variables", describe(optimizer));
+        }
+        return out;
+    }
+
+    private static List<Map<String, Object>> describe(List<Npz.Entry> entries) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Npz.Entry e : entries) {
+            Map<String, Object> item = new LinkedHashMap<>();
+            item.put("name", e.name());
+            item.put("shape", e.array().shape());
+            item.put("dtype", Npy.typeName(e.array().dataType()));
+            out.add(item);
+        }
+        return out;
+    }
+
+    /** The version in the jar's Maven metadata; "unknown" when running from classes (tests, an IDE). */
+    static String grad4jVersion() {
+        String version = ModelFile.class.getPackage().getImplementationVersion();
+        if (version != null) {
+            return version;
+        }
+        try (InputStream in = ModelFile.class.getResourceAsStream("/META-INF/maven/org.grad4j/grad4j-models/pom.properties")) {
+            if (in != null) {
+                Properties p = new Properties();
+                p.load(in);
+                return p.getProperty("version", "unknown");
+            }
+        } catch (IOException ignored) {
+            // the version is informative only
+        }
+        return "unknown";
+    }
+
+    private static byte[] json(Object value, String where, String entry) {
+        try {
+            return JSON.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(where + ": " + entry + " cannot be written as JSON (a config holds a value "
+                    + "that is not a number, string, boolean, list or map?): " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static void putEntry(ZipOutputStream zip, String name, byte[] bytes) throws IOException {
+        zip.putNextEntry(new ZipEntry(name));
+        zip.write(bytes);
+        zip.closeEntry();
+    }
+
+    // ---------------------------------------------------------------- load
+
+    static Model load(Path path, boolean compile) {
+        Objects.requireNonNull(path, "Model.load: the path is null");
+        String where = "Model.load(" + path + ")";
+        try (ZipFile zip = open(path)) {
+            Map<String, Object> metadata = readJson(zip, METADATA);
+            checkFormat(metadata);
+            Map<String, Object> config = readJson(zip, CONFIG);
+            Layer layer = ModelConfigs.deserialize(config);
+            if (!(layer instanceof Model model)) {
+                throw new IllegalArgumentException(CONFIG + " describes a " + layer.className() + " layer, not a model");
+            }
+            if (config.get("build_config") != null && !model.isBuilt()) {
+                model.build(ModelConfigs.inputShape(config.get("build_config")));
+            }
+            SavedState.assignWeights(model.variables(), readNpz(zip, WEIGHTS), WEIGHTS);
+            if (compile && config.get("compile_config") != null) {
+                CompileConfig.compile(model, config.get("compile_config"));
+                SavedState.restoreOptimizer(model.optimizer(), model.trainableVariables(), readNpz(zip, OPTIMIZER), OPTIMIZER);
+            }
+            return model;
+        } catch (IOException e) {
+            throw new UncheckedIOException(where + ": cannot read the file: " + e, e);
+        } catch (UncheckedIOException e) {
+            throw new UncheckedIOException(where + ": cannot read the file: " + e.getMessage(), e.getCause());
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(where + ": " + message(e), e);
+        }
     }
 
     static void loadWeights(Model model, Path path) {
-        throw new UnsupportedOperationException("loadWeights: not written yet");
+        Objects.requireNonNull(path, "loadWeights: the path is null");
+        String where = model.describe() + ".loadWeights(" + path + ")";
+        if (!model.isBuilt()) {
+            throw new IllegalStateException(where + ": the model is not built, so it has no weights to load into; call "
+                    + "build(inputShape) first");
+        }
+        List<Npz.Entry> weights;
+        try (ZipFile zip = open(path)) {
+            if (zip.getEntry(WEIGHTS) != null) {
+                weights = readNpz(zip, WEIGHTS);   // a .g4j model file: take its weights
+            } else {
+                try (InputStream in = Files.newInputStream(path)) {
+                    weights = Npz.read(in, path.getFileName().toString());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(where + ": cannot read the file: " + e, e);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(where + ": " + message(e), e);
+        }
+        SavedState.assignWeights(model.variables(), weights, where);
+    }
+
+    /** Opens a zip; the central directory is read at once, so a truncated or foreign file fails here. */
+    private static ZipFile open(Path path) throws IOException {
+        if (!Files.exists(path)) {
+            throw new IllegalArgumentException("no such file: " + path.toAbsolutePath());
+        }
+        if (Files.isDirectory(path)) {
+            throw new IllegalArgumentException(path + " is a directory, not a file");
+        }
+        try {
+            return new ZipFile(path.toFile());
+        } catch (ZipException | EOFException e) {
+            throw new IllegalArgumentException("not a grad4j file: it is not a zip archive, or it is truncated ("
+                    + e.getMessage() + ")", e);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("not a grad4j file: its zip table of entries is damaged (" + e.getMessage()
+                    + ")", e);
+        }
+    }
+
+    private static void checkFormat(Map<String, Object> metadata) {
+        if (!(metadata.get("format_version") instanceof Integer version)) {
+            throw new IllegalArgumentException(METADATA + " has no integer \"format_version\"");
+        }
+        if (version > FORMAT_VERSION) {
+            throw new IllegalArgumentException("the file has format version " + version + ", written by grad4j "
+                    + metadata.get("grad4j_version") + "; this grad4j (" + grad4jVersion() + ") reads versions up to "
+                    + FORMAT_VERSION);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> readJson(ZipFile zip, String name) throws IOException {
+        byte[] bytes = readEntry(zip, name, InputStream::readAllBytes);
+        try {
+            Object value = JSON.readValue(bytes, Object.class);
+            if (!(value instanceof Map)) {
+                throw new IllegalArgumentException(name + " must hold a JSON object, got " + value);
+            }
+            return (Map<String, Object>) value;
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(name + " is not valid JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static List<Npz.Entry> readNpz(ZipFile zip, String name) throws IOException {
+        return readEntry(zip, name, in -> Npz.read(in, name));
+    }
+
+    /** How an entry is parsed. */
+    @FunctionalInterface
+    private interface EntryReader<T> {
+        T read(InputStream in) throws IOException;
+    }
+
+    /**
+     * Parses an entry, then checks the CRC the zip records for it (ZipFile does not), so that damage is
+     * reported as damage rather than as whatever the parser made of the damaged bytes.
+     */
+    private static <T> T readEntry(ZipFile zip, String name, EntryReader<T> reader) throws IOException {
+        ZipEntry entry;
+        try {
+            entry = zip.getEntry(name);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("the zip's table of entries is damaged (" + e.getMessage() + ")", e);
+        }
+        if (entry == null) {
+            throw new IllegalArgumentException("not a complete grad4j model file: it has no " + name + " (entries: "
+                    + entryNames(zip) + ")");
+        }
+        try (CheckedInputStream in = new CheckedInputStream(zip.getInputStream(entry), new CRC32())) {
+            T value = null;
+            IllegalArgumentException problem = null;
+            try {
+                value = reader.read(in);
+            } catch (IllegalArgumentException e) {
+                problem = e;
+            }
+            in.transferTo(OutputStream.nullOutputStream());
+            if (entry.getCrc() != -1 && in.getChecksum().getValue() != entry.getCrc()) {
+                throw new IllegalArgumentException(name + " is damaged: its bytes do not match the checksum stored in the zip");
+            }
+            if (problem != null) {
+                throw problem;
+            }
+            return value;
+        } catch (ZipException | EOFException e) {
+            throw new IllegalArgumentException(name + " is damaged or cut short (" + e + ")", e);
+        }
+    }
+
+    private static String entryNames(ZipFile zip) {
+        try {
+            List<String> names = Collections.list(zip.entries()).stream().map(ZipEntry::getName).limit(10).toList();
+            return names.isEmpty() ? "none" : String.join(", ", names);
+        } catch (IllegalArgumentException e) {
+            return "unreadable";
+        }
+    }
+
+    /** A cause's message, with its type when the type is the information (a NullPointerException from user code). */
+    private static String message(RuntimeException e) {
+        if (e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
+            return e.getMessage();
+        }
+        return e.toString();
     }
 }

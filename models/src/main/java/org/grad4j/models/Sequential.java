@@ -11,7 +11,6 @@ import org.grad4j.core.Shapes;
 import org.grad4j.core.Tensor;
 import org.grad4j.layers.InputLayer;
 import org.grad4j.layers.Layer;
-import org.grad4j.layers.Layers;
 
 /**
  * Keras' {@code Sequential}: a stack of layers, each feeding the next. Give the input width with an
@@ -165,7 +164,7 @@ public class Sequential extends Model {
         Map<String, Object> config = new LinkedHashMap<>(super.config());
         List<Map<String, Object>> layers = new ArrayList<>();
         for (Layer layer : stack) {
-            layers.add(Layers.serialize(layer));
+            layers.add(ModelConfigs.serialize(layer));
         }
         config.put("layers", layers);
         long[] built = buildInputShape();
@@ -179,7 +178,11 @@ public class Sequential extends Model {
         return config;
     }
 
-    /** Rebuilds a Sequential from {@link #config()}: its layers, built if the config has a shape. */
+    /**
+     * Rebuilds a Sequential from {@link #config()}: its layers, built if the config has a shape. The model's
+     * name, dtype and trainable flag are set before the layers are added, since the name cannot change once an
+     * InputLayer has built the model and the flag would otherwise override each layer's own.
+     */
     @SuppressWarnings("unchecked")
     public static Sequential fromConfig(Map<String, Object> config) {
         Object layers = config.get("layers");
@@ -188,12 +191,21 @@ public class Sequential extends Model {
                     + config.keySet() + ")");
         }
         Sequential model = new Sequential();
+        if (config.get("name") != null) {
+            model.name(config.get("name").toString());
+        }
+        if (config.get("dtype") != null) {
+            model.dtype(ModelConfigs.dtype(config.get("dtype")));
+        }
+        if (Boolean.FALSE.equals(config.get("trainable"))) {
+            model.setTrainable(false);
+        }
         for (Object item : list) {
             if (!(item instanceof Map<?, ?> layer)) {
                 throw new IllegalArgumentException("Sequential.fromConfig: each layer must be {class_name, config}, got "
                         + item);
             }
-            model.add(Layers.deserialize((Map<String, Object>) layer));
+            model.add(ModelConfigs.deserialize((Map<String, Object>) layer));
         }
         if (config.get("build_input_shape") instanceof List<?> dims && !model.isBuilt()) {
             long[] shape = new long[dims.size()];
