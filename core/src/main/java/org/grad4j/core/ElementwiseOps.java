@@ -52,20 +52,29 @@ final class ElementwiseOps {
         return Graph.record(out, "Minimum", a, b, g -> g.mul(aWins), g -> g.mul(aWins.rsub(1.0)));
     }
 
+    /**
+     * ND4J's scalar arithmetic quietly replaces a NaN operand by a tiny epsilon; a NaN operand makes every
+     * element NaN, so that case is built directly.
+     */
+    private static INDArray scalarOp(INDArray a, double c, java.util.function.DoubleFunction<INDArray> op) {
+        return Double.isNaN(c) ? a.ulike().assign(Double.NaN) : op.apply(c);
+    }
+
     static Tensor add(Tensor a, double c) {
-        return Graph.record(new Tensor(a.array.add(c)), "AddScalar", a, g -> g);
+        return Graph.record(new Tensor(scalarOp(a.array, c, a.array::add)), "AddScalar", a, g -> g);
     }
 
     static Tensor mul(Tensor a, double c) {
-        return Graph.record(new Tensor(a.array.mul(c)), c == -1.0 ? "Neg" : "MulScalar", a, g -> g.mul(c));
+        return Graph.record(new Tensor(scalarOp(a.array, c, a.array::mul)), c == -1.0 ? "Neg" : "MulScalar", a,
+                g -> g.mul(c));
     }
 
     static Tensor rsub(Tensor a, double c) {
-        return Graph.record(new Tensor(a.array.rsub(c)), "RsubScalar", a, g -> g.neg());
+        return Graph.record(new Tensor(scalarOp(a.array, c, a.array::rsub)), "RsubScalar", a, g -> g.neg());
     }
 
     static Tensor rdiv(Tensor a, double c) {
-        Tensor out = new Tensor(a.array.rdiv(c));
+        Tensor out = new Tensor(scalarOp(a.array, c, a.array::rdiv));
         return Graph.record(out, "RdivScalar", a, g -> g.mul(out).div(a).neg());
     }
 

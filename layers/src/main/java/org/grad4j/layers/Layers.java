@@ -6,6 +6,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.grad4j.core.ConfigReader;
+import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * Rebuilds layers from their Keras-style configs ({@link Layer#config()}), by class name. The built-in
@@ -59,8 +60,25 @@ public final class Layers {
         if (c.get("dtype") != null) {
             layer.dtype(DTypeNames.dtype(c.get("dtype"), owner));
         }
-        layer.setTrainable(new ConfigReader(owner, c).bool("trainable", true));
+        boolean trainable = new ConfigReader(owner, c).bool("trainable", true);
+        if (layer.trainable() != trainable) {
+            // only on a change: setting it on a model reaches every inner layer and would unfreeze frozen ones
+            layer.setTrainable(trainable);
+        }
         return layer;
+    }
+
+    /** Whether {@link #fromConfig} knows {@code className}. */
+    public static boolean isRegistered(String className) {
+        return className != null && FACTORIES.containsKey(className);
+    }
+
+    /**
+     * The data type of a Keras dtype name in a layer config ({@code float32}, {@code float64}, {@code float16},
+     * {@code bfloat16}, or Keras 3's DTypePolicy map); {@code owner} starts the error message.
+     */
+    public static DataType dtype(Object kerasName, String owner) {
+        return DTypeNames.dtype(kerasName, owner);
     }
 
     /** Keras' serialized form of a layer: {@code {class_name, config}}. */

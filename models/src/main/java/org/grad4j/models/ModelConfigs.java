@@ -63,26 +63,15 @@ final class ModelConfigs {
 
     /** The registered factory if there is one, else the no-argument constructor of {@code javaClass}. */
     private static Model subclassedModel(String className, String javaClass, Map<String, Object> config) {
-        Layer layer;
-        try {
-            layer = Layers.fromConfig(className, config);
-        } catch (IllegalArgumentException e) {
-            if (!isUnknownClass(e, className)) {
-                throw e;
-            }
+        if (!Layers.isRegistered(className)) {
             return construct(className, javaClass, config);
         }
+        Layer layer = Layers.fromConfig(className, config);
         if (!(layer instanceof Model model)) {
             throw new IllegalArgumentException("the factory registered for \"" + className + "\" made a "
                     + layer.getClass().getName() + ", not a Model");
         }
         return model;
-    }
-
-    /** Layers.fromConfig's refusal of a class it has no factory for (as opposed to a factory's own error). */
-    private static boolean isUnknownClass(IllegalArgumentException e, String className) {
-        String refusal = "Layers.fromConfig: unknown layer class \"" + className + "\"";
-        return e.getMessage() != null && e.getMessage().startsWith(refusal);
     }
 
     private static Model construct(String className, String javaClass, Map<String, Object> config) {
@@ -143,15 +132,7 @@ final class ModelConfigs {
 
     /** Keras' float dtype names, as layers write them. */
     static DataType dtype(Object name) {
-        Object n = name instanceof Map<?, ?> policy && policy.get("config") instanceof Map<?, ?> c ? c.get("name") : name;
-        return switch (String.valueOf(n)) {
-            case "float32" -> DataType.FLOAT;
-            case "float64" -> DataType.DOUBLE;
-            case "float16" -> DataType.HALF;
-            case "bfloat16" -> DataType.BFLOAT16;
-            default -> throw new IllegalArgumentException("unknown dtype \"" + n + "\" (known: float32, float64, float16, "
-                    + "bfloat16)");
-        };
+        return Layers.dtype(name, "dtype");
     }
 
     /** Keras' {@code build_config}: the input shape with null for the batch dimension, or null when not built. */
