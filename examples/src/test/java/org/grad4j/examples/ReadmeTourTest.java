@@ -2,20 +2,30 @@ package org.grad4j.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.grad4j.core.GradientTape;
 import org.grad4j.core.NoGrad;
+import org.grad4j.core.Seeds;
 import org.grad4j.core.Tensor;
 import org.grad4j.core.Variable;
 import org.grad4j.layers.Dense;
+import org.grad4j.layers.InputLayer;
 import org.grad4j.layers.Layer;
 import org.grad4j.losses.Loss;
 import org.grad4j.losses.MeanSquaredError;
+import org.grad4j.models.FitOptions;
+import org.grad4j.models.History;
+import org.grad4j.models.Model;
+import org.grad4j.models.Sequential;
 import org.grad4j.optimizers.Adam;
 import org.grad4j.optimizers.Optimizer;
+import org.grad4j.optimizers.SGD;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** The README's tour, verbatim, so that it keeps compiling and keeps its numbers. */
@@ -53,6 +63,30 @@ class ReadmeTourTest {
         }
         assertEquals(2f, w.item(), 1e-3f);
         assertEquals(-1f, b.item(), 1e-3f);
+    }
+
+    @Test
+    void kerasStyle() throws Exception {
+        Layer.resetNameCounters();
+        Seeds.set(42);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 1000, 1).muli(10).subi(5);   // x in [-5, 5]
+        INDArray y = x.mul(2).sub(1);                                      // y = 2x - 1
+        Sequential model = new Sequential(new InputLayer(1), new Dense(1));
+        History history = model.compile(new SGD(0.01), new MeanSquaredError(), "mae")
+                .fit(x, y, FitOptions.epochs(20).batchSize(32).validationSplit(0.2).verbose(0));
+        history.history().get("val_loss");              // one value per epoch; also loss, mae, val_mae, learning_rate
+        model.summary();                                // Keras' table: dense (Dense) (None, 1) 2 ... Trainable params: 2
+        Path dir = Files.createTempDirectory("grad4j");
+        model.save(dir.resolve("line.g4j"));            // config, weights (.npy) and optimizer state in one zip
+        Model same = Model.load(dir.resolve("line.g4j"));   // same predictions; training continues where it stopped
+
+        assertEquals(List.of("loss", "mae", "val_loss", "val_mae", "learning_rate"), List.copyOf(history.history().keySet()));
+        assertEquals(20, history.history().get("val_loss").size());
+        org.junit.jupiter.api.Assertions.assertTrue(model.summaryString().contains("Trainable params: 2 (8.00 B)"), model.summaryString());
+        assertEquals(2f, model.trainableVariables().get(0).item(), 0.01f);
+        assertEquals(model.predict(x), same.predict(x));
+        Files.delete(dir.resolve("line.g4j"));
+        Files.delete(dir);
     }
 
     @Test
