@@ -53,8 +53,8 @@ final class Trainer {
             throw new IllegalArgumentException("fit: options are required, e.g. FitOptions.epochs(10)");
         }
         Batches.checkPair("fit", "x", x, "y", y);
-        INDArray xTrain = x;
-        INDArray yTrain = y;
+        INDArray xTrain = floating(x);
+        INDArray yTrain = floating(y);
         INDArray xVal = options.xVal();
         INDArray yVal = options.yVal();
         if (xVal != null) {
@@ -66,10 +66,10 @@ final class Trainer {
                 throw new IllegalArgumentException("fit: validationSplit " + options.validationSplit() + " of " + n
                         + " samples leaves " + splitAt + " for training and " + (n - splitAt) + " for validation; both need at least one");
             }
-            xTrain = Batches.rows(x, 0, splitAt);
-            yTrain = Batches.rows(y, 0, splitAt);
-            xVal = Batches.rows(x, splitAt, n);
-            yVal = Batches.rows(y, splitAt, n);
+            xVal = Batches.rows(xTrain, splitAt, n);
+            yVal = Batches.rows(yTrain, splitAt, n);
+            xTrain = Batches.rows(xTrain, 0, splitAt);
+            yTrain = Batches.rows(yTrain, 0, splitAt);
         }
         xTrain = floating(xTrain);
         yTrain = floating(yTrain);
@@ -344,7 +344,13 @@ final class Trainer {
         INDArray yb = Batches.rows(y, 0, n);
         Tensor prediction;
         try (NoGrad scope = NoGrad.enter()) {
-            prediction = model.apply(Tensor.of(xb), false);
+            try {
+                prediction = model.apply(Tensor.of(xb), false);
+            } catch (IllegalArgumentException e) {
+                // the layer names its own expectation but sees only this first slice of x
+                throw new IllegalArgumentException(where + ": x of shape " + Shapes.format(x.shape())
+                        + " does not suit the model: " + e.getMessage(), e);
+            }
             long[] yShape = y.shape().clone();
             long[] pShape = prediction.shape().clone();
             pShape[0] = x.size(0);
@@ -414,8 +420,13 @@ final class Trainer {
         return Nd4j.createFromArray(w).castTo(model.dtype());
     }
 
-    /** Inputs and labels in the model's floating type (integer labels become floats, as Keras casts y_true). */
+    /**
+     * Inputs and labels in the model's floating type (integer labels become floats, as Keras casts y_true),
+     * in a buffer of their own: ND4J 1.0.0-M2.1's interval {@code get} on a view (a column, a range of rows)
+     * can return a wrong shape, a scalar for the last rows, so views are copied once before batching.
+     */
     private static INDArray floating(INDArray a) {
-        return a.dataType().isFPType() ? a : a.castTo(DataType.FLOAT);
+        INDArray out = a.dataType().isFPType() ? a : a.castTo(DataType.FLOAT);
+        return out.isView() ? out.dup('c') : out;
     }
 }
