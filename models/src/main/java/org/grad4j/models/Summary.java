@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import org.grad4j.core.Variable;
 import org.grad4j.layers.Layer;
+import org.grad4j.optimizers.Optimizer;
 
 /** Keras 3's {@code model.summary()} table, drawn with the same box characters. */
 final class Summary {
@@ -35,17 +36,27 @@ final class Summary {
             }
         }
         out.append(line('└', '─', '┴', '┘'));
-        long trainable = count(model.trainableVariables());
-        long nonTrainable = count(model.nonTrainableVariables());
-        out.append(" Total params: ").append(sized(trainable + nonTrainable,
-                bytes(model.trainableVariables()) + bytes(model.nonTrainableVariables()))).append('\n');
-        out.append(" Trainable params: ").append(sized(trainable, bytes(model.trainableVariables()))).append('\n');
-        out.append(" Non-trainable params: ").append(sized(nonTrainable, bytes(model.nonTrainableVariables()))).append('\n');
-        if (model.isCompiled() && !model.optimizer().variables().isEmpty()) {
-            List<Variable> state = model.optimizer().variables();
+        List<Variable> trainable = model.trainableVariables();
+        List<Variable> nonTrainable = model.nonTrainableVariables();
+        // Keras 3 counts the optimizer's state in the total once the optimizer is built
+        List<Variable> state = model.isCompiled() ? optimizerState(model.optimizer()) : List.of();
+        out.append(" Total params: ").append(sized(count(trainable) + count(nonTrainable) + count(state),
+                bytes(trainable) + bytes(nonTrainable) + bytes(state))).append('\n');
+        out.append(" Trainable params: ").append(sized(count(trainable), bytes(trainable))).append('\n');
+        out.append(" Non-trainable params: ").append(sized(count(nonTrainable), bytes(nonTrainable))).append('\n');
+        if (!state.isEmpty()) {
             out.append(" Optimizer params: ").append(sized(count(state), bytes(state))).append('\n');
         }
         return out.toString();
+    }
+
+    /**
+     * The optimizer's variables once it is built: it has slots, or it has stepped (a plain SGD has only
+     * its counter). Its iteration counter exists from the start, so the variables alone do not tell.
+     */
+    private static List<Variable> optimizerState(Optimizer optimizer) {
+        List<Variable> state = optimizer.variables();
+        return state.size() > 1 || optimizer.iterations() > 0 ? state : List.of();
     }
 
     /** Keras' {@code (None, 64)}. */
@@ -98,15 +109,48 @@ final class Summary {
         return out.append('\n').toString();
     }
 
+    /** One table row; a cell too long for its column wraps onto further lines at spaces, as rich does. */
     private static String row(char border, String layer, String shape, String params) {
-        return border + " " + fit(layer, WIDTHS[0] - 2, false) + " " + border + " " + fit(shape, WIDTHS[1] - 2, false) + " "
-                + border + " " + fit(params, WIDTHS[2] - 2, true) + " " + border + "\n";
+        String[] cells = {layer, shape, params};
+        List<List<String>> wrapped = new ArrayList<>();
+        int height = 0;
+        for (int c = 0; c < cells.length; c++) {
+            wrapped.add(wrap(cells[c], WIDTHS[c] - 2));
+            height = Math.max(height, wrapped.get(c).size());
+        }
+        StringBuilder out = new StringBuilder();
+        for (int line = 0; line < height; line++) {
+            out.append(border);
+            for (int c = 0; c < cells.length; c++) {
+                List<String> lines = wrapped.get(c);
+                String text = line < lines.size() ? lines.get(line) : "";
+                out.append(' ').append(pad(text, WIDTHS[c] - 2, c == cells.length - 1)).append(' ').append(border);
+            }
+            out.append('\n');
+        }
+        return out.toString();
     }
 
-    /** Pads to {@code width}; a longer text is cut with an ellipsis, as rich does. */
-    private static String fit(String text, int width, boolean right) {
-        String t = text.length() > width ? text.substring(0, width - 1) + "…" : text;
-        String pad = " ".repeat(width - t.length());
-        return right ? pad + t : t + pad;
+    /** Greedy word wrap to {@code width}; a single word longer than the width is cut with an ellipsis. */
+    static List<String> wrap(String text, int width) {
+        List<String> lines = new ArrayList<>();
+        StringBuilder current = new StringBuilder();
+        for (String word : text.split(" ")) {
+            if (current.length() > 0 && current.length() + 1 + word.length() > width) {
+                lines.add(current.toString());
+                current.setLength(0);
+            }
+            if (current.length() > 0) {
+                current.append(' ');
+            }
+            current.append(word);
+        }
+        lines.add(current.toString());
+        return lines.stream().map(l -> l.length() > width ? l.substring(0, width - 1) + "…" : l).toList();
+    }
+
+    private static String pad(String text, int width, boolean right) {
+        String spaces = " ".repeat(width - text.length());
+        return right ? spaces + text : text + spaces;
     }
 }
