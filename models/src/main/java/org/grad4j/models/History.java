@@ -57,10 +57,19 @@ public final class History extends Callback {
         return Collections.unmodifiableList(epochsByKey.getOrDefault(key, List.of()));
     }
 
-    /** Keras' {@code history.params}: {@code epochs}, {@code steps} (per epoch) and {@code verbose}. */
+    private Map<String, Object> params = Map.of();
+
+    /** Keeps the order {@code fit} gives (Keras': verbose, epochs, steps), for {@link #toJson()}. */
+    @Override
+    public void setParams(Map<String, Object> params) {
+        super.setParams(params);
+        this.params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
+    }
+
+    /** Keras' {@code history.params}: {@code verbose}, {@code epochs} and {@code steps} (per epoch). */
     @Override
     public Map<String, Object> params() {
-        return super.params();
+        return params;
     }
 
     /** One row per epoch: {@code epoch} then each key; a key not logged in an epoch is empty. */
