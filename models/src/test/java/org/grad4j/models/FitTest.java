@@ -131,6 +131,26 @@ class FitTest {
     }
 
     @Test
+    void validationFreqBeyondTheLastEpochValidatesNever() {
+        TestData.Set data = TestData.linear(40, new double[] {1}, 0, 0.2, 4);
+        History history = linear(1).fit(data.x(), data.y(), FitOptions.epochs(2).validationSplit(0.25)
+                .validationFreq(3).verbose(0));
+        assertEquals(List.of("loss", "learning_rate"), List.copyOf(history.history().keySet()));
+        assertEquals(List.of(), history.get("val_loss"));
+    }
+
+    @Test
+    void validationDataTakesPrecedenceOverValidationSplit() {
+        TestData.Set data = TestData.linear(40, new double[] {1}, 0, 0.2, 4);
+        TestData.Set val = TestData.linear(10, new double[] {1}, 0, 0.2, 5);
+        Sequential model = linear(1);
+        History history = model.fit(data.x(), data.y(), FitOptions.epochs(1).validationSplit(0.5)
+                .validationData(val.x(), val.y()).verbose(0));
+        assertEquals(2, history.params().get("steps"), "all 40 samples train");
+        assertEquals(model.evaluate(val.x(), val.y()).get("loss"), history.get("val_loss").get(0), 1e-12);
+    }
+
+    @Test
     void validationSplitNeedsASampleOnEachSide() {
         TestData.Set data = TestData.linear(1, new double[] {1}, 0, 0, 4);
         Sequential model = linear(1);
