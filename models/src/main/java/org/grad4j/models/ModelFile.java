@@ -139,13 +139,9 @@ final class ModelFile {
         return out;
     }
 
-    /** The version in the jar's Maven metadata; "unknown" when running from classes (tests, an IDE). */
+    /** The project version, written into grad4j.properties by the build (resource filtering). */
     static String grad4jVersion() {
-        String version = ModelFile.class.getPackage().getImplementationVersion();
-        if (version != null) {
-            return version;
-        }
-        try (InputStream in = ModelFile.class.getResourceAsStream("/META-INF/maven/org.grad4j/grad4j-models/pom.properties")) {
+        try (InputStream in = ModelFile.class.getResourceAsStream("grad4j.properties")) {
             if (in != null) {
                 Properties p = new Properties();
                 p.load(in);

@@ -29,7 +29,7 @@ public class ProgbarLogger extends Callback {
 
     /** Writes to standard output; a bar only when it is an interactive terminal. */
     public ProgbarLogger(int verbose) {
-        this(verbose, System.out, System.console() != null);
+        this(verbose, System.out, isTerminal());
     }
 
     /**
@@ -138,5 +138,23 @@ public class ProgbarLogger extends Callback {
             }
         }
         return s.toString();
+    }
+
+    /**
+     * Whether standard output is an interactive terminal. Up to JDK 21 {@code System.console()} is null when
+     * output is redirected; from JDK 22 it always exists and {@code isTerminal()} tells.
+     */
+    static boolean isTerminal() {
+        java.io.Console console = System.console();
+        if (console == null) {
+            return false;
+        }
+        try {
+            return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+        } catch (NoSuchMethodException e) {
+            return true;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return false;
+        }
     }
 }
