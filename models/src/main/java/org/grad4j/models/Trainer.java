@@ -22,6 +22,11 @@ import org.grad4j.models.callbacks.Callback;
 import org.grad4j.models.callbacks.CallbackList;
 import org.grad4j.models.callbacks.ProgbarLogger;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
+import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
+import org.nd4j.linalg.api.memory.enums.LearningPolicy;
+import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
@@ -35,6 +40,13 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 final class Trainer {
     private static final System.Logger LOG = System.getLogger("org.grad4j.models");
+
+    private static final WorkspaceConfiguration STEP_WORKSPACE = WorkspaceConfiguration.builder()
+            .policyAllocation(AllocationPolicy.OVERALLOCATE).overallocationLimit(0.2)
+            .policyLearning(LearningPolicy.FIRST_LOOP).policySpill(SpillPolicy.REALLOCATE).build();
+    private static final String STEP_WORKSPACE_ID = "GRAD4J_TRAIN_STEP";
+    private static final String TEST_WORKSPACE_ID = "GRAD4J_TEST_STEP";
+    private static final String PREDICT_WORKSPACE_ID = "GRAD4J_PREDICT_STEP";
 
     private final Model model;
     private Compiled compiled;
@@ -224,23 +236,30 @@ final class Trainer {
 
     /** Forward under a tape, loss plus the layers' penalties, gradients, one optimizer step; returns the loss. */
     private double trainStep(Batch batch) {
-        Tensor x = Tensor.of(batch.x());
-        Tensor y = Tensor.of(batch.y());
-        Tensor w = batch.weights() == null ? null : Tensor.of(batch.weights());
         List<Variable> variables = model.trainableVariables();
-        Tensor prediction;
-        Tensor loss;
-        GradientTape tape = GradientTape.open();
-        try (tape) {
-            prediction = model.apply(x, true);
-            loss = totalLoss(y, prediction, w);
-        }
         if (!variables.isEmpty()) {
-            compiled.optimizer().applyGradients(tape.gradient(loss, variables), variables);
+            compiled.optimizer().build(variables);   // slots must live outside the step's workspace
         }
-        double value = loss.itemDouble();
-        updateMetrics(batch, value, y, prediction.detach(), w);
-        return value;
+        // Every array of the step (activations, graph, gradients, temporaries) is allocated in a workspace
+        // whose memory the next step reuses; weights, slots and metric totals are updated in place outside it.
+        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(STEP_WORKSPACE, STEP_WORKSPACE_ID)) {
+            Tensor x = Tensor.of(batch.x());
+            Tensor y = Tensor.of(batch.y());
+            Tensor w = batch.weights() == null ? null : Tensor.of(batch.weights());
+            Tensor prediction;
+            Tensor loss;
+            GradientTape tape = GradientTape.open();
+            try (tape) {
+                prediction = model.apply(x, true);
+                loss = totalLoss(y, prediction, w);
+            }
+            if (!variables.isEmpty()) {
+                compiled.optimizer().applyGradients(tape.gradient(loss, variables), variables);
+            }
+            double value = loss.itemDouble();
+            updateMetrics(batch, value, y, prediction.detach(), w);
+            return value;
+        }
     }
 
     private Tensor totalLoss(Tensor y, Tensor prediction, Tensor w) {
@@ -294,10 +313,12 @@ final class Trainer {
         try (NoGrad scope = NoGrad.enter()) {
             for (Batch batch : new Batches(x, y, null).epoch(null, batchSize)) {
                 list.onTestBatchBegin(step, new LinkedHashMap<>());
-                Tensor yb = Tensor.of(batch.y());
-                Tensor prediction = model.apply(Tensor.of(batch.x()), false);
-                double loss = totalLoss(yb, prediction, null).itemDouble();
-                updateMetrics(batch, loss, yb, prediction, null);
+                try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(STEP_WORKSPACE, TEST_WORKSPACE_ID)) {
+                    Tensor yb = Tensor.of(batch.y());
+                    Tensor prediction = model.apply(Tensor.of(batch.x()), false);
+                    double loss = totalLoss(yb, prediction, null).itemDouble();
+                    updateMetrics(batch, loss, yb, prediction, null);
+                }
                 list.onTestBatchEnd(step++, results());
             }
         }
@@ -319,7 +340,9 @@ final class Trainer {
         List<INDArray> outputs = new ArrayList<>();
         try (NoGrad scope = NoGrad.enter()) {
             for (Batch batch : new Batches(xs, null, null).epoch(null, batchSize)) {
-                outputs.add(model.apply(Tensor.of(batch.x()), false).array());
+                try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(STEP_WORKSPACE, PREDICT_WORKSPACE_ID)) {
+                    outputs.add(model.apply(Tensor.of(batch.x()), false).array().detach());   // copied out of the workspace
+                }
             }
         }
         return outputs.size() == 1 ? outputs.get(0) : Nd4j.concat(0, outputs.toArray(INDArray[]::new));

@@ -1,0 +1,84 @@
+package org.grad4j.models;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import org.grad4j.core.GradientTape;
+import org.grad4j.core.Seeds;
+import org.grad4j.core.Tensor;
+import org.grad4j.core.Variable;
+import org.grad4j.layers.BatchNormalization;
+import org.grad4j.layers.Dense;
+import org.grad4j.layers.InputLayer;
+import org.grad4j.layers.Layer;
+import org.grad4j.layers.Regularizers;
+import org.grad4j.losses.MeanSquaredError;
+import org.grad4j.optimizers.Adam;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * fit runs each step inside an ND4J workspace that the next step reuses. Its result must be the plain
+ * loop's, bit for bit: weights, BatchNormalization statistics and Adam's slots all live outside the workspace.
+ */
+class WorkspaceStepTest {
+
+    private static Sequential model() {
+        return new Sequential(new InputLayer(5), new Dense(8, "relu").kernelRegularizer(Regularizers.l2(0.01)),
+                new BatchNormalization(), new Dense(1));
+    }
+
+    @Test
+    void fitEqualsAPlainTapeLoop() {
+        Seeds.set(3);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 40, 5);
+        INDArray y = x.sum(true, 1).muli(0.5);
+
+        Layer.resetNameCounters();
+        Seeds.set(11);
+        Sequential fitted = model();
+        Adam fittedAdam = new Adam(0.01);
+        fitted.compile(fittedAdam, new MeanSquaredError());
+        fitted.fit(x, y, FitOptions.epochs(3).batchSize(16).shuffle(false).verbose(0));
+
+        Layer.resetNameCounters();
+        Seeds.set(11);
+        Sequential manual = model();
+        Adam manualAdam = new Adam(0.01);
+        MeanSquaredError mse = new MeanSquaredError();
+        List<Variable> vars = manual.trainableVariables();
+        for (int epoch = 0; epoch < 3; epoch++) {
+            for (long start = 0; start < 40; start += 16) {
+                INDArray xb = x.get(NDArrayIndex.interval(start, Math.min(40, start + 16)), NDArrayIndex.all());
+                INDArray yb = y.get(NDArrayIndex.interval(start, Math.min(40, start + 16)), NDArrayIndex.all());
+                GradientTape tape = GradientTape.open();
+                Tensor loss;
+                try (tape) {
+                    loss = mse.call(Tensor.of(yb), manual.apply(Tensor.of(xb), true));
+                    for (Tensor penalty : manual.losses()) {
+                        loss = loss.add(penalty);
+                    }
+                }
+                manualAdam.applyGradients(tape.gradient(loss, vars), vars);
+            }
+        }
+
+        List<INDArray> a = fitted.getWeights();
+        List<INDArray> b = manual.getWeights();
+        assertEquals(b.size(), a.size());
+        for (int i = 0; i < a.size(); i++) {
+            assertArrayEquals(b.get(i).reshape(-1).toFloatVector(), a.get(i).reshape(-1).toFloatVector(), 0f, fitted.variables().get(i).name());
+        }
+        List<Variable> sa = fittedAdam.variables();
+        List<Variable> sb = manualAdam.variables();
+        for (int i = 0; i < sa.size(); i++) {
+            assertArrayEquals(sb.get(i).array().castTo(DataType.DOUBLE).reshape(-1).toDoubleVector(),
+                    sa.get(i).array().castTo(DataType.DOUBLE).reshape(-1).toDoubleVector(), 0.0, sa.get(i).name());
+        }
+        assertEquals(manual.predict(x), fitted.predict(x));
+    }
+}
