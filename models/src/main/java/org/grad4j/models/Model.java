@@ -422,7 +422,11 @@ public class Model extends Layer {
 
     // ---------------------------------------------------------------- train, evaluate, predict
 
-    /** Keras' {@code fit}: trains on {@code x} and {@code y} (same number of samples) as {@code options} say. */
+    /**
+     * Keras' {@code fit}: trains on {@code x} and {@code y} (same number of samples) as {@code options} say.
+     * Each step's arrays are allocated in an ND4J workspace that the next step reuses; a custom layer that
+     * keeps an array it computed in {@code call} beyond the step must copy it out with {@code detach()}.
+     */
     public History fit(INDArray x, INDArray y, FitOptions options) {
         history = new Trainer(this, requireCompiled("fit")).fit(x, y, options);
         return history;
