@@ -77,13 +77,11 @@ public record FitOptions(int epochs, int batchSize, INDArray xVal, INDArray yVal
     }
 
     public FitOptions withEpochs(int epochs) {
-        return new FitOptions(epochs, batchSize, xVal, yVal, validationSplit, validationFreq, shuffle, seed, callbacks,
-                verbose, initialEpoch, classWeight);
+        return copy(c -> c.epochs = epochs);
     }
 
     public FitOptions batchSize(int batchSize) {
-        return new FitOptions(epochs, batchSize, xVal, yVal, validationSplit, validationFreq, shuffle, seed, callbacks,
-                verbose, initialEpoch, classWeight);
+        return copy(c -> c.batchSize = batchSize);
     }
 
     /** Data to evaluate at the end of validation epochs; its results appear as {@code val_loss}, {@code val_<metric>}. */
@@ -92,32 +90,30 @@ public record FitOptions(int epochs, int batchSize, INDArray xVal, INDArray yVal
             throw new IllegalArgumentException("FitOptions.validationData: x and y are both required, got "
                     + (x == null ? "x = null" : "") + (x == null && y == null ? " and " : "") + (y == null ? "y = null" : ""));
         }
-        return new FitOptions(epochs, batchSize, x, y, validationSplit, validationFreq, shuffle, seed, callbacks,
-                verbose, initialEpoch, classWeight);
+        return copy(c -> {
+            c.xVal = x;
+            c.yVal = y;
+        });
     }
 
     public FitOptions validationSplit(double validationSplit) {
         if (!(validationSplit > 0 && validationSplit < 1)) {
             throw new IllegalArgumentException("FitOptions: validationSplit must be in (0, 1), got " + validationSplit);
         }
-        return new FitOptions(epochs, batchSize, xVal, yVal, validationSplit, validationFreq, shuffle, seed, callbacks,
-                verbose, initialEpoch, classWeight);
+        return copy(c -> c.validationSplit = validationSplit);
     }
 
     public FitOptions validationFreq(int validationFreq) {
-        return new FitOptions(epochs, batchSize, xVal, yVal, validationSplit, validationFreq, shuffle, seed, callbacks,
-                verbose, initialEpoch, classWeight);
+        return copy(c -> c.validationFreq = validationFreq);
     }
 
     public FitOptions shuffle(boolean shuffle) {
-        return new FitOptions(epochs, batchSize, xVal, yVal, validationSplit, validationFreq, shuffle, seed, callbacks,
-                verbose, initialEpoch, classWeight);
+        return copy(c -> c.shuffle = shuffle);
     }
 
     /** Seeds the shuffling: the same seed gives the same batches (and, with the same initial weights, the same result). */
     public FitOptions seed(long seed) {
-        return new FitOptions(epochs, batchSize, xVal, yVal, validationSplit, validationFreq, shuffle, seed, callbacks,
-                verbose, initialEpoch, classWeight);
+        return copy(c -> c.seed = seed);
     }
 
     public FitOptions callbacks(Callback... callbacks) {
@@ -125,24 +121,55 @@ public record FitOptions(int epochs, int batchSize, INDArray xVal, INDArray yVal
     }
 
     public FitOptions callbacks(List<? extends Callback> callbacks) {
-        return new FitOptions(epochs, batchSize, xVal, yVal, validationSplit, validationFreq, shuffle, seed,
-                List.copyOf(callbacks), verbose, initialEpoch, classWeight);
+        return copy(c -> c.callbacks = List.copyOf(callbacks));
     }
 
     public FitOptions verbose(int verbose) {
-        return new FitOptions(epochs, batchSize, xVal, yVal, validationSplit, validationFreq, shuffle, seed, callbacks,
-                verbose, initialEpoch, classWeight);
+        return copy(c -> c.verbose = verbose);
     }
 
     public FitOptions initialEpoch(int initialEpoch) {
-        return new FitOptions(epochs, batchSize, xVal, yVal, validationSplit, validationFreq, shuffle, seed, callbacks,
-                verbose, initialEpoch, classWeight);
+        return copy(c -> c.initialEpoch = initialEpoch);
     }
 
     /** Weighs each sample's loss by its class ({@code {0: 1.0, 1: 5.0}}); classes not listed weigh 1. */
     public FitOptions classWeight(Map<Integer, Double> classWeight) {
-        return new FitOptions(epochs, batchSize, xVal, yVal, validationSplit, validationFreq, shuffle, seed, callbacks,
-                verbose, initialEpoch, classWeight);
+        return copy(c -> c.classWeight = classWeight);
+    }
+
+    /** The components, mutable, so that each "with" method names only what it changes. */
+    private static final class Copy {
+        int epochs;
+        int batchSize;
+        INDArray xVal;
+        INDArray yVal;
+        double validationSplit;
+        int validationFreq;
+        boolean shuffle;
+        Long seed;
+        List<Callback> callbacks;
+        int verbose;
+        int initialEpoch;
+        Map<Integer, Double> classWeight;
+    }
+
+    private FitOptions copy(java.util.function.Consumer<Copy> change) {
+        Copy c = new Copy();
+        c.epochs = epochs;
+        c.batchSize = batchSize;
+        c.xVal = xVal;
+        c.yVal = yVal;
+        c.validationSplit = validationSplit;
+        c.validationFreq = validationFreq;
+        c.shuffle = shuffle;
+        c.seed = seed;
+        c.callbacks = callbacks;
+        c.verbose = verbose;
+        c.initialEpoch = initialEpoch;
+        c.classWeight = classWeight;
+        change.accept(c);
+        return new FitOptions(c.epochs, c.batchSize, c.xVal, c.yVal, c.validationSplit, c.validationFreq, c.shuffle,
+                c.seed, c.callbacks, c.verbose, c.initialEpoch, c.classWeight);
     }
 
     /** Whether there is anything to validate on. */
