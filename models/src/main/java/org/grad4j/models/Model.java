@@ -242,24 +242,13 @@ public class Model extends Layer {
 
     @Override
     public List<Variable> trainableWeights() {
-        if (!trainable()) {
-            return List.of();
-        }
-        Set<Variable> frozen = Collections.newSetFromMap(new IdentityHashMap<>());
-        for (Layer layer : layers()) {
-            frozen.addAll(layer.nonTrainableWeights());
-        }
-        return weights().stream().filter(v -> v.trainable() && !frozen.contains(v)).toList();
+        // a frozen layer has already switched its variables' flags off (Layer.setTrainable)
+        return trainable() ? weights().stream().filter(Variable::trainable).toList() : List.of();
     }
 
     @Override
     public List<Variable> nonTrainableWeights() {
-        if (!trainable()) {
-            return weights();
-        }
-        Set<Variable> trainable = Collections.newSetFromMap(new IdentityHashMap<>());
-        trainable.addAll(trainableWeights());
-        return weights().stream().filter(v -> !trainable.contains(v)).toList();
+        return trainable() ? weights().stream().filter(v -> !v.trainable()).toList() : weights();
     }
 
     /** Keras' {@code trainable_variables}: what the optimizer updates, in layer order. */

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import org.grad4j.layers.Layer;
 import org.grad4j.layers.Layers;
-import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * The {@code {"class_name", "config"}} tree of a model and the way back. Built-in layers and
@@ -118,21 +117,16 @@ final class ModelConfigs {
     }
 
     /** What Layers.fromConfig does for a registered class: name, dtype and trainable flag from the config. */
-    private static void applyCommon(Model model, Map<String, Object> config) {
+    static void applyCommon(Model model, Map<String, Object> config) {
         if (config.get("name") instanceof String name && !model.isBuilt()) {
             model.name(name);
         }
         if (config.get("dtype") != null) {
-            model.dtype(dtype(config.get("dtype")));
+            model.dtype(Layers.dtype(config.get("dtype"), model.className() + ".fromConfig"));
         }
         if (config.get("trainable") instanceof Boolean trainable && model.trainable() != trainable) {
             model.setTrainable(trainable);
         }
-    }
-
-    /** Keras' float dtype names, as layers write them. */
-    static DataType dtype(Object name) {
-        return Layers.dtype(name, "dtype");
     }
 
     /** Keras' {@code build_config}: the input shape with null for the batch dimension, or null when not built. */
@@ -141,13 +135,31 @@ final class ModelConfigs {
         if (shape == null) {
             return null;
         }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("input_shape", kerasShape(shape));
+        return out;
+    }
+
+    /** A batch shape as Keras writes it in configs: null for the batch (and any unknown) dimension. */
+    static List<Long> kerasShape(long[] shape) {
         List<Long> dims = new ArrayList<>();
         for (long d : shape) {
             dims.add(d < 0 ? null : d);
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("input_shape", dims);
-        return out;
+        return dims;
+    }
+
+    /** Reads {@link #kerasShape}'s form back, null as -1; {@code where} starts the error message. */
+    static long[] shape(List<?> dims, String where) {
+        long[] shape = new long[dims.size()];
+        for (int i = 0; i < shape.length; i++) {
+            Object d = dims.get(i);
+            if (d != null && !(d instanceof Number)) {
+                throw new IllegalArgumentException(where + ": dimension " + i + " must be a number or null, got " + d);
+            }
+            shape[i] = d == null ? -1 : ((Number) d).longValue();
+        }
+        return shape;
     }
 
     /** Reads {@link #buildConfig}'s shape back as a batch shape with -1 for the batch dimension. */
@@ -155,14 +167,7 @@ final class ModelConfigs {
         if (!(buildConfig instanceof Map<?, ?> map) || !(map.get("input_shape") instanceof List<?> dims) || dims.isEmpty()) {
             throw new IllegalArgumentException("build_config must be {\"input_shape\": [null, ...]}, got " + buildConfig);
         }
-        long[] shape = new long[dims.size()];
-        for (int i = 0; i < shape.length; i++) {
-            Object d = dims.get(i);
-            if (d != null && !(d instanceof Number)) {
-                throw new IllegalArgumentException("build_config: dimension " + i + " must be a number or null, got " + d);
-            }
-            shape[i] = d == null ? -1 : ((Number) d).longValue();
-        }
+        long[] shape = shape(dims, "build_config");
         shape[0] = -1;   // a model is built for any batch size
         return shape;
     }

@@ -54,6 +54,9 @@ final class ModelFile {
             .enable(SerializationFeature.INDENT_OUTPUT)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
+    /** Read once: every save (a checkpoint per epoch, say) writes it. */
+    private static final String VERSION = grad4jVersion();
+
     private ModelFile() {
     }
 
@@ -117,7 +120,7 @@ final class ModelFile {
     private static Map<String, Object> metadata(Model model, List<Npz.Entry> weights, List<Npz.Entry> optimizer) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("format_version", FORMAT_VERSION);
-        out.put("grad4j_version", grad4jVersion());
+        out.put("grad4j_version", VERSION);
         out.put("saved_at", Instant.now().toString());
         out.put("model", model.className());
         out.put("weights", describe(weights));

@@ -169,11 +169,7 @@ public class Sequential extends Model {
         config.put("layers", layers);
         long[] built = buildInputShape();
         if (built != null && inputLayer() == null) {
-            List<Long> dims = new ArrayList<>();
-            for (long d : built) {
-                dims.add(d == -1 ? null : d);
-            }
-            config.put("build_input_shape", dims);
+            config.put("build_input_shape", ModelConfigs.kerasShape(built));
         }
         return config;
     }
@@ -191,15 +187,7 @@ public class Sequential extends Model {
                     + config.keySet() + ")");
         }
         Sequential model = new Sequential();
-        if (config.get("name") != null) {
-            model.name(config.get("name").toString());
-        }
-        if (config.get("dtype") != null) {
-            model.dtype(ModelConfigs.dtype(config.get("dtype")));
-        }
-        if (Boolean.FALSE.equals(config.get("trainable"))) {
-            model.setTrainable(false);
-        }
+        ModelConfigs.applyCommon(model, config);
         for (Object item : list) {
             if (!(item instanceof Map<?, ?> layer)) {
                 throw new IllegalArgumentException("Sequential.fromConfig: each layer must be {class_name, config}, got "
@@ -208,11 +196,7 @@ public class Sequential extends Model {
             model.add(ModelConfigs.deserialize((Map<String, Object>) layer));
         }
         if (config.get("build_input_shape") instanceof List<?> dims && !model.isBuilt()) {
-            long[] shape = new long[dims.size()];
-            for (int i = 0; i < shape.length; i++) {
-                shape[i] = dims.get(i) == null ? -1 : ((Number) dims.get(i)).longValue();
-            }
-            model.build(shape);
+            model.build(ModelConfigs.shape(dims, "Sequential.fromConfig: build_input_shape"));
         }
         return model;
     }

@@ -176,10 +176,11 @@ final class Trainer {
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("verbose", options.verbose());
         params.put("epochs", options.epochs());
-        params.put("steps", steps < 0 ? null : steps);
+        if (steps >= 0) {
+            params.put("steps", steps);   // unknown for an iterator, as Keras leaves it None
+        }
         callbacks.setModel(model);
-        callbacks.setParams(params.entrySet().stream().filter(e -> e.getValue() != null)
-                .collect(LinkedHashMap::new, (m, e) -> m.put(e.getKey(), e.getValue()), Map::putAll));
+        callbacks.setParams(params);
         model.stopTraining(false);
         Map<String, Double> epochLogs = new LinkedHashMap<>();
         callbacks.onTrainBegin(new LinkedHashMap<>());
