@@ -1,17 +1,23 @@
 package org.grad4j.examples;
 
 import java.io.PrintStream;
+import java.util.List;
 
-/** One runnable example: a name for the launcher, one line for the list, and its body. */
+/** One runnable example: a name for the launcher, one line for the list, its options and its body. */
 public interface App {
     String name();
 
     String description();
 
+    /** The app's own options; {@link Options#withCommon} adds {@code --out} and {@code --no-plots}. */
+    default List<Options.Spec> options() {
+        return Options.withCommon();
+    }
+
     /**
      * Runs the app, printing to {@code out}.
      *
-     * @param args the app's own options (after its name on the command line)
+     * @param options the parsed command line (after the app's name)
      */
-    void run(String[] args, PrintStream out) throws Exception;
+    void run(Options options, PrintStream out) throws Exception;
 }

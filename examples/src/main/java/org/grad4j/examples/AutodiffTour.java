@@ -22,12 +22,18 @@ public final class AutodiffTour implements App {
         return "PyTorch backward() and TensorFlow GradientTape basics, with gradient descent on a quartic";
     }
 
+    @Override
+    public List<Options.Spec> options() {
+        return Options.withCommon(new Options.Spec("steps", "15000", "gradient-descent steps on the quartic"));
+    }
+
     public static void main(String[] args) throws Exception {
-        new AutodiffTour().run(args, System.out);
+        Examples.mainOf(new AutodiffTour(), args);
     }
 
     @Override
-    public void run(String[] args, PrintStream out) {
+    public void run(Options options, PrintStream out) {
+        int steps = options.integer("steps", 1);
         // y = x^2 at x = 4: dy/dx = 2x = 8
         Tensor x = Tensor.scalar(4f).requiresGrad(true);
         Tensor y = x.mul(x);
@@ -72,7 +78,6 @@ public final class AutodiffTour implements App {
         out.println("dy2/dw2 = " + both.get(0).item() + ", dy2/db2 = " + both.get(1).item());
 
         // Gradient descent on f(x) = 2x^4 - 3x^2 + 2x - 20, whose minimum is f(-1) = -23
-        int steps = args.length > 0 ? Integer.parseInt(args[0]) : 15_000;
         double learningRate = 0.001;
         Tensor xq = Tensor.scalar(0f).requiresGrad(true);
         Tensor f = null;

@@ -5,11 +5,10 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
- * The launcher: {@code Examples <app> [options]} runs one app, {@code Examples list} lists them, and no
- * arguments runs every app in turn.
+ * The launcher: {@code Examples <app> [options]} runs one app, {@code Examples list} lists them with
+ * their options, and no arguments runs every app in turn with its defaults.
  */
 public final class Examples {
     private static final List<App> APPS = List.of(new AutodiffTour());
@@ -29,13 +28,21 @@ public final class Examples {
         System.exit(launch(args, System.out, System.err));
     }
 
+    /** The {@code main} of one app: runs it as if its name came first on the command line. */
+    static void mainOf(App app, String[] args) throws Exception {
+        String[] all = new String[args.length + 1];
+        all[0] = app.name();
+        System.arraycopy(args, 0, all, 1, args.length);
+        main(all);
+    }
+
     /** Runs the command line; returns the process exit code. */
     static int launch(String[] args, PrintStream out, PrintStream err) throws Exception {
         Map<String, App> apps = apps();
         if (args.length == 0) {
             for (App app : apps.values()) {
                 out.println("=== " + app.name() + ": " + app.description());
-                app.run(new String[0], out);
+                app.run(Options.parse(app.name(), app.options(), new String[0]), out);
                 out.println();
             }
             return 0;
@@ -43,15 +50,31 @@ public final class Examples {
         String name = args[0];
         if (name.equals("list") || name.equals("--help") || name.equals("-h")) {
             out.println("usage: examples/run [app] [options]   (no app runs them all)");
-            apps.values().forEach(a -> out.printf("  %-22s %s%n", a.name(), a.description()));
+            for (App app : apps.values()) {
+                out.printf("  %-22s %s%n", app.name(), app.description());
+                out.print(Options.usage(app.options()));
+            }
             return 0;
         }
         App app = apps.get(name);
         if (app == null) {
-            err.println("unknown app \"" + name + "\" (known: " + apps.keySet().stream().collect(Collectors.joining(", ")) + ")");
+            err.println("unknown app \"" + name + "\" (known: " + String.join(", ", apps.keySet()) + ")");
             return 2;
         }
-        app.run(Arrays.copyOfRange(args, 1, args.length), out);
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        if (Arrays.asList(rest).contains("--help")) {
+            out.println("usage: examples/run " + name + " [options]");
+            out.print(Options.usage(app.options()));
+            return 0;
+        }
+        try {
+            app.run(Options.parse(name, app.options(), rest), out);
+        } catch (Options.UsageException e) {
+            err.println(e.getMessage());
+            err.println("options of " + name + ":");
+            err.print(Options.usage(app.options()));
+            return 2;
+        }
         return 0;
     }
 }

@@ -21,7 +21,7 @@ class ExamplesTest {
 
     @Test
     void autodiffTourPrintsTheSeedNumbers() throws Exception {
-        String[] r = run("autodiff-tour", "3000");
+        String[] r = run("autodiff-tour", "--steps=3000");
         assertEquals("0", r[0]);
         String out = r[1];
         assertTrue(out.contains("dy/dx = 8.0"), out);
@@ -36,5 +36,24 @@ class ExamplesTest {
         String[] r = run("regresion");
         assertEquals("2", r[0]);
         assertTrue(r[2].contains("unknown app \"regresion\"") && r[2].contains("autodiff-tour"), r[2]);
+    }
+
+    @Test
+    void unknownOptionListsTheKnownOnes() throws Exception {
+        String[] r = run("autodiff-tour", "--step=5");
+        assertEquals("2", r[0]);
+        assertTrue(r[2].contains("autodiff-tour: unknown option \"--step\" (known: --steps, --out, --no-plots)"), r[2]);
+        assertEquals("", r[1]);
+    }
+
+    @Test
+    void badOptionValueNamesTheOptionAndTheValue() throws Exception {
+        String[] r = run("autodiff-tour", "--steps", "many");
+        assertEquals("2", r[0]);
+        assertTrue(r[2].contains("autodiff-tour: --steps must be an integer ≥ 1, got \"many\""), r[2]);
+        r = run("autodiff-tour", "--steps=0");
+        assertTrue(r[2].contains("--steps must be an integer ≥ 1, got \"0\""), r[2]);
+        r = run("autodiff-tour", "--steps");
+        assertTrue(r[2].contains("autodiff-tour: --steps needs a value"), r[2]);
     }
 }

@@ -1,0 +1,71 @@
+package org.grad4j.examples;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/**
+ * Draws the apps' pictures with XChart and writes them as PNG files. Charts are drawn headless, so the
+ * apps run the same on a server as on a desktop.
+ */
+public final class Plots {
+    static {
+        System.setProperty("java.awt.headless", "true");
+    }
+
+    private Plots() {
+    }
+
+    /** An empty line chart with a title and axis names, sized for a README. */
+    public static XYChart chart(String title, String xTitle, String yTitle) {
+        XYChart chart = new XYChartBuilder().width(720).height(440).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
+        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
+        chart.getStyler().setMarkerSize(4);
+        return chart;
+    }
+
+    /** Adds a line without markers. */
+    public static XYSeries line(XYChart chart, String name, double[] x, double[] y) {
+        XYSeries s = chart.addSeries(name, x, y);
+        s.setMarker(SeriesMarkers.NONE);
+        return s;
+    }
+
+    /** Adds a line over 1, 2, ..., n. */
+    public static XYSeries curve(XYChart chart, String name, List<? extends Number> y) {
+        double[] xs = new double[y.size()];
+        double[] ys = new double[y.size()];
+        for (int i = 0; i < xs.length; i++) {
+            xs[i] = i + 1;
+            ys[i] = y.get(i).doubleValue();
+        }
+        return line(chart, name, xs, ys);
+    }
+
+    /** Adds points without a line. */
+    public static XYSeries points(XYChart chart, String name, double[] x, double[] y) {
+        XYSeries s = chart.addSeries(name, x, y);
+        s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        return s;
+    }
+
+    /**
+     * Writes the chart as {@code dir/fileName} (".png" is added if missing), creating the folder, and prints
+     * where it went.
+     */
+    public static Path save(XYChart chart, Path dir, String fileName, PrintStream out) throws IOException {
+        Files.createDirectories(dir);
+        String name = fileName.endsWith(".png") ? fileName : fileName + ".png";
+        Path file = dir.resolve(name);
+        BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+        out.println("picture: " + file.toAbsolutePath().normalize());
+        return file;
+    }
+}
