@@ -16,32 +16,33 @@ final class ActivationOps {
     }
 
     static Tensor sigmoid(Tensor x) {
-        Tensor out = new Tensor(Transforms.sigmoid(x.array, true));
+        Tensor out = ElementwiseOps.unary(x, v -> (float) (1.0 / (1.0 + Math.exp(-v))), a -> Transforms.sigmoid(a, true));
         return Graph.record(out, "Sigmoid", x, g -> g.mul(out).mul(out.rsub(1.0)));
     }
 
     static Tensor tanh(Tensor x) {
-        Tensor out = new Tensor(Transforms.tanh(x.array, true));
+        Tensor out = ElementwiseOps.unary(x, v -> (float) Math.tanh(v), a -> Transforms.tanh(a, true));
         return Graph.record(out, "Tanh", x, g -> g.mul(out.square().rsub(1.0)));
     }
 
     static Tensor relu(Tensor x) {
-        Tensor positive = ElementwiseOps.mask(x.array.gt(0), x);
-        return Graph.record(new Tensor(Transforms.relu(x.array, true)), "Relu", x, g -> g.mul(positive));
+        Tensor positive = ElementwiseOps.unary(x, v -> v > 0 ? 1f : 0f, a -> a.gt(0).castTo(a.dataType()));
+        Tensor out = ElementwiseOps.unary(x, v -> v > 0 ? v : 0f, a -> Transforms.relu(a, true));
+        return Graph.record(out, "Relu", x, g -> g.mul(positive));
     }
 
     static Tensor leakyRelu(Tensor x, double slope) {
-        INDArray positive = x.array.gt(0).castTo(x.dataType());
+        INDArray positive = x.array().gt(0).castTo(x.dataType());
         // slope where x <= 0, 1 where x > 0
         Tensor derivative = new Tensor(positive.mul(1.0 - slope).addi(slope));
-        return Graph.record(new Tensor(x.array.mul(derivative.array)), "LeakyRelu", x, g -> g.mul(derivative));
+        return Graph.record(new Tensor(x.array().mul(derivative.array())), "LeakyRelu", x, g -> g.mul(derivative));
     }
 
     static Tensor elu(Tensor x, double alpha) {
-        Tensor positive = ElementwiseOps.mask(x.array.gt(0), x);
+        Tensor positive = ElementwiseOps.mask(x.array().gt(0), x);
         // alpha * (exp(min(x, 0)) - 1) is 0 where x > 0, so adding it to relu(x) gives elu everywhere
-        INDArray negativePart = Transforms.exp(Transforms.min(x.array, 0.0, true), false).subi(1.0).muli(alpha);
-        Tensor out = new Tensor(Transforms.relu(x.array, true).addi(negativePart));
+        INDArray negativePart = Transforms.exp(Transforms.min(x.array(), 0.0, true), false).subi(1.0).muli(alpha);
+        Tensor out = new Tensor(Transforms.relu(x.array(), true).addi(negativePart));
         // derivative: 1 where x > 0, out + alpha elsewhere
         return Graph.record(out, "Elu", x,
                 g -> g.mul(positive.add(out.add(alpha).mul(positive.rsub(1.0)))));
@@ -53,8 +54,8 @@ final class ActivationOps {
 
     static Tensor softplus(Tensor x) {
         // max(x, 0) + log1p(exp(-|x|)): exp never overflows
-        INDArray tail = Transforms.log(Transforms.exp(Transforms.abs(x.array, true).negi(), false).addi(1.0), false);
-        Tensor out = new Tensor(Transforms.relu(x.array, true).addi(tail));
+        INDArray tail = Transforms.log(Transforms.exp(Transforms.abs(x.array(), true).negi(), false).addi(1.0), false);
+        Tensor out = new Tensor(Transforms.relu(x.array(), true).addi(tail));
         return Graph.record(out, "Softplus", x, g -> g.mul(x.sigmoid()));
     }
 
@@ -82,7 +83,7 @@ final class ActivationOps {
 
     static Tensor softmax(Tensor x, int axis) {
         int a = Shapes.normalizeAxis("softmax", axis, x.rank());
-        INDArray shifted = x.array.sub(x.array.max(true, a));
+        INDArray shifted = x.array().sub(x.array().max(true, a));
         INDArray e = Transforms.exp(shifted, false);
         Tensor out = new Tensor(e.divi(e.sum(true, a)));
         // s * (g - sum(g * s))
@@ -91,7 +92,7 @@ final class ActivationOps {
 
     static Tensor logSoftmax(Tensor x, int axis) {
         int a = Shapes.normalizeAxis("logSoftmax", axis, x.rank());
-        INDArray shifted = x.array.sub(x.array.max(true, a));
+        INDArray shifted = x.array().sub(x.array().max(true, a));
         INDArray logSum = Transforms.log(Transforms.exp(shifted, true).sum(true, a), false);
         Tensor out = new Tensor(shifted.subi(logSum));
         // g - softmax * sum(g)

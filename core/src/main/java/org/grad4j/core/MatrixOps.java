@@ -41,9 +41,12 @@ final class MatrixOps {
                     + Shapes.format(bs) + (tb ? "ᵀ" : "") + " are incompatible: inner dimensions " + ka + " and " + kb
                     + " differ");
         }
-        INDArray c = Nd4j.createUninitialized(a.dataType(), n, m);
-        Nd4j.gemm(a.array, b.array, c, ta, tb, 1.0, 0.0);
-        Tensor out = new Tensor(c);
+        Tensor out = SmallArrays.fits(a, b) ? SmallArrays.matmul(a, b, ta, tb, n, ka, m) : null;
+        if (out == null) {
+            INDArray c = Nd4j.createUninitialized(a.dataType(), n, m);
+            Nd4j.gemm(a.array(), b.array(), c, ta, tb, 1.0, 0.0);
+            out = new Tensor(c);
+        }
         // With C = op(A)·op(B): dA and dB are again single products with transpose flags.
         Vjp da = ta ? g -> b.matmul(g, tb, true) : g -> g.matmul(b, false, !tb);
         Vjp db = tb ? g -> g.matmul(a, true, ta) : g -> a.matmul(g, !ta, false);

@@ -13,8 +13,13 @@ final class ReductionOps {
         int[] ax = Shapes.normalizeAxes("sum", axes, x.rank());
         long[] inShape = x.shape();
         long[] kept = Shapes.keepDims(inShape, ax);
-        INDArray r = ax.length == 0 ? x.array.dup() : x.array.sum(keepDims, ax);
-        return Graph.record(new Tensor(r), "Sum", x, g -> g.reshape(kept).broadcastTo(inShape));
+        Tensor out;
+        if (SmallArrays.fits(x)) {
+            out = SmallArrays.sum(x, ax, keepDims ? kept : reducedShape(inShape, ax));
+        } else {
+            out = new Tensor(ax.length == 0 ? x.array().dup() : x.array().sum(keepDims, ax));
+        }
+        return Graph.record(out, "Sum", x, g -> g.reshape(kept).broadcastTo(inShape));
     }
 
     static Tensor mean(Tensor x, boolean keepDims, int... axes) {
@@ -33,9 +38,9 @@ final class ReductionOps {
         }
         long[] inShape = x.shape();
         long[] kept = Shapes.keepDims(inShape, ax);
-        INDArray maxKept = ax.length == 0 ? x.array.dup() : x.array.max(true, ax);
+        INDArray maxKept = ax.length == 0 ? x.array().dup() : x.array().max(true, ax);
         // ties share the gradient equally
-        INDArray isMax = Nd4j.exec(new EqualTo(x.array, maxKept))[0].castTo(x.dataType());
+        INDArray isMax = Nd4j.exec(new EqualTo(x.array(), maxKept))[0].castTo(x.dataType());
         INDArray share = ax.length == 0 ? isMax : isMax.divi(isMax.sum(true, ax));
         Tensor weights = new Tensor(share);
         INDArray out = keepDims ? maxKept : maxKept.reshape(reducedShape(inShape, ax));

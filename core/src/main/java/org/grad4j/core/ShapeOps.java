@@ -15,8 +15,8 @@ final class ShapeOps {
         if (Arrays.equals(target, inShape)) {
             return x;
         }
-        INDArray r = x.array.reshape('c', target);
-        return Graph.record(new Tensor(r), "Reshape", x, g -> g.reshape(inShape));
+        Tensor out = x.isSmallBacked() ? SmallArrays.reshape(x, target) : new Tensor(x.array().reshape('c', target));
+        return Graph.record(out, "Reshape", x, g -> g.reshape(inShape));
     }
 
     private static long[] resolve(Tensor x, long[] shape) {
@@ -78,7 +78,7 @@ final class ShapeOps {
         for (int i = 0; i < rank; i++) {
             inverse[perm[i]] = i;
         }
-        return Graph.record(new Tensor(x.array.permute(perm)), "Transpose", x, g -> g.transpose(inverse));
+        return Graph.record(new Tensor(x.array().permute(perm)), "Transpose", x, g -> g.transpose(inverse));
     }
 
     static Tensor expandDims(Tensor x, int axis) {
@@ -116,8 +116,11 @@ final class ShapeOps {
         long[] aligned = new long[shape.length];
         Arrays.fill(aligned, 1);
         System.arraycopy(in, 0, aligned, shape.length - in.length, in.length);
-        INDArray r = x.array.reshape('c', aligned).broadcast(shape);
-        return Graph.record(new Tensor(r), "BroadcastTo", x, g -> g.sumToShape(in));
+        Tensor out = SmallArrays.fits(x) ? SmallArrays.broadcastTo(x, shape) : null;
+        if (out == null) {
+            out = new Tensor(x.array().reshape('c', aligned).broadcast(shape));
+        }
+        return Graph.record(out, "BroadcastTo", x, g -> g.sumToShape(in));
     }
 
     static Tensor sumToShape(Tensor x, long... shape) {
@@ -135,7 +138,13 @@ final class ShapeOps {
                 axes[n++] = i;
             }
         }
-        INDArray r = n == 0 ? x.array : x.array.sum(true, Arrays.copyOf(axes, n));
-        return Graph.record(new Tensor(r.reshape('c', shape)), "SumToShape", x, g -> g.broadcastTo(in));
+        Tensor out;
+        if (SmallArrays.fits(x)) {
+            out = SmallArrays.sum(x, Arrays.copyOf(axes, n), shape);
+        } else {
+            INDArray r = n == 0 ? x.array() : x.array().sum(true, Arrays.copyOf(axes, n));
+            out = new Tensor(r.reshape('c', shape));
+        }
+        return Graph.record(out, "SumToShape", x, g -> g.broadcastTo(in));
     }
 }

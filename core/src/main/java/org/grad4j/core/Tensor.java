@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Map;
 import org.apache.commons.lang3.Validate;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -16,7 +17,16 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@link #grad()}) and TensorFlow's ({@link GradientTape}). Both walk the same graph.
  */
 public class Tensor {
-    INDArray array;
+    /** The values, once they live in ND4J; null while a small tensor keeps them in {@link #small}. */
+    private INDArray array;
+    /**
+     * The values of a small float32 tensor (at most {@link SmallArrays#LIMIT} elements) in row-major order,
+     * until someone asks for {@link #array()}. An ND4J array costs microseconds to create and each ND4J op
+     * a dispatch, which is the whole cost of a seed-sized model; Java loops over these are nanoseconds.
+     * Never written in place, so reshapes and detached copies may share it.
+     */
+    float[] small;
+    private long[] smallShape;
     Node node;
     boolean requiresGrad;
     private Tensor grad;
@@ -26,6 +36,12 @@ public class Tensor {
             throw new IllegalArgumentException("Tensor: the array is null");
         }
         this.array = array;
+    }
+
+    /** A small float32 tensor over {@code values} (not copied: the caller hands them over). */
+    Tensor(float[] values, long[] shape) {
+        this.small = values;
+        this.smallShape = shape;
     }
 
     // ---------------------------------------------------------------- factories
@@ -39,7 +55,7 @@ public class Tensor {
     public static Tensor of(float[] values, long... shape) {
         long[] s = shape.length == 0 ? new long[] {values.length} : shape;
         checkFill(values.length, s);
-        return new Tensor(Nd4j.create(values, s, 'c'));
+        return values.length <= SmallArrays.LIMIT ? new Tensor(values.clone(), s.clone()) : new Tensor(Nd4j.create(values, s, 'c'));
     }
 
     /** A float64 tensor (for gradient checks and other exact work). */
@@ -56,7 +72,7 @@ public class Tensor {
 
     /** A rank-0 float32 tensor. */
     public static Tensor scalar(float value) {
-        return new Tensor(Nd4j.scalar(value));
+        return new Tensor(new float[] {value}, new long[0]);
     }
 
     /** A rank-0 float64 tensor. */
@@ -65,19 +81,29 @@ public class Tensor {
     }
 
     public static Tensor zeros(long... shape) {
-        return new Tensor(Nd4j.zeros(DataType.FLOAT, shape));
+        return filled(DataType.FLOAT, shape, 0f);
     }
 
     public static Tensor ones(long... shape) {
-        return new Tensor(Nd4j.ones(DataType.FLOAT, shape));
+        return filled(DataType.FLOAT, shape, 1f);
     }
 
     public static Tensor zerosLike(Tensor t) {
-        return new Tensor(Nd4j.zeros(t.dataType(), t.shape()));
+        return filled(t.dataType(), t.shape(), 0f);
     }
 
     public static Tensor onesLike(Tensor t) {
-        return new Tensor(Nd4j.ones(t.dataType(), t.shape()));
+        return filled(t.dataType(), t.shape(), 1f);
+    }
+
+    private static Tensor filled(DataType type, long[] shape, float value) {
+        long n = Shapes.size(shape);
+        if (type == DataType.FLOAT && n <= SmallArrays.LIMIT) {
+            float[] values = new float[(int) n];
+            java.util.Arrays.fill(values, value);
+            return new Tensor(values, shape.clone());
+        }
+        return new Tensor(value == 0f ? Nd4j.zeros(type, shape) : Nd4j.ones(type, shape));
     }
 
     /** Float32 samples of N(mean, stddev²) from a generator seeded with {@code seed}. */
@@ -97,26 +123,54 @@ public class Tensor {
 
     // ---------------------------------------------------------------- data
 
-    /** The underlying ND4J array (not a copy). */
+    /**
+     * The underlying ND4J array (not a copy). A small tensor moves its values into a new array on the first
+     * call; from then on that array is the tensor's storage, so in-place changes to it are seen by every op.
+     */
     public INDArray array() {
+        if (array == null) {
+            // outside any workspace: a long-lived tensor first read inside a training step must not end up
+            // in memory the next step reuses
+            try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                array = smallShape.length == 0 ? Nd4j.scalar(small[0]) : Nd4j.create(small, smallShape, 'c');
+            }
+            small = null;
+            smallShape = null;
+        }
         return array;
     }
 
+    /** A new ND4J array with this tensor's values, owned by the caller (free to change it in place). */
+    public INDArray copyArray() {
+        if (array == null) {
+            try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                return smallShape.length == 0 ? Nd4j.scalar(small[0]) : Nd4j.create(small, smallShape, 'c');
+            }
+        }
+        return array.dup();
+    }
+
+    /** True while the values live in a Java array rather than in ND4J (see {@link SmallArrays}). */
+    boolean isSmallBacked() {
+        return array == null;
+    }
+
+    /** The shape; not a copy, do not modify. */
     public long[] shape() {
-        return array.shape();
+        return array == null ? smallShape : array.shape();
     }
 
     public int rank() {
-        return array.rank();
+        return array == null ? smallShape.length : array.rank();
     }
 
     /** Number of elements. */
     public long size() {
-        return array.length();
+        return array == null ? small.length : array.length();
     }
 
     public DataType dataType() {
-        return array.dataType();
+        return array == null ? DataType.FLOAT : array.dataType();
     }
 
     /** The single value of a one-element tensor. */
@@ -126,26 +180,39 @@ public class Tensor {
 
     /** The single value of a one-element tensor, in double precision. */
     public double itemDouble() {
-        if (array.length() != 1) {
+        if (size() != 1) {
             throw new IllegalStateException("item(): the tensor has shape " + Shapes.format(shape()) + " ("
-                    + array.length() + " elements); item() needs exactly one element");
+                    + size() + " elements); item() needs exactly one element");
         }
-        return array.getDouble(0);
+        return array == null ? small[0] : array.getDouble(0);
     }
 
     /** The values in row-major order, as floats. */
     public float[] toFloatArray() {
+        if (array == null) {
+            return small.clone();
+        }
         return array.reshape(array.length()).toFloatVector();
     }
 
     /** The values in row-major order, as doubles. */
     public double[] toDoubleArray() {
+        if (array == null) {
+            double[] out = new double[small.length];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = small[i];
+            }
+            return out;
+        }
         return array.reshape(array.length()).toDoubleVector();
     }
 
     /** A float32 (or other) copy of this tensor's value, untracked. */
     public Tensor castTo(DataType type) {
-        return new Tensor(array.castTo(type));
+        if (array == null && type == DataType.FLOAT) {
+            return new Tensor(small, smallShape);
+        }
+        return new Tensor(array().castTo(type));
     }
 
     // ---------------------------------------------------------------- autodiff
@@ -182,7 +249,7 @@ public class Tensor {
     /** Sets the accumulated gradient to zero (PyTorch's {@code x.grad.zero_()}). */
     public void zeroGrad() {
         if (grad != null) {
-            grad.array.assign(0);
+            grad.array().assign(0);
         }
     }
 
@@ -193,7 +260,7 @@ public class Tensor {
 
     /** The same values, cut off from the graph. Shares the array. */
     public Tensor detach() {
-        return new Tensor(array);
+        return array == null ? new Tensor(small, smallShape) : new Tensor(array);
     }
 
     /** Back-propagates from this scalar into every leaf that requires grad, then frees the graph. */
@@ -216,7 +283,7 @@ public class Tensor {
             throw new IllegalStateException("backward(): this tensor (shape " + Shapes.format(shape())
                     + ") does not require grad and has no gradFn; mark a leaf with requiresGrad(true) first");
         }
-        if (gradient == null && array.length() != 1) {
+        if (gradient == null && size() != 1) {
             throw new IllegalStateException("backward(): the output has shape " + Shapes.format(shape())
                     + "; backward() needs a scalar (reduce it first, e.g. with sum() or mean(), or pass a gradient)");
         }
@@ -237,9 +304,9 @@ public class Tensor {
             grad = grad == null ? g : grad.add(g);
         } else if (grad == null) {
             // a copy: g may share its array with the seed or another tensor's gradient
-            grad = new Tensor(g.array.dup());
+            grad = g.array == null ? new Tensor(g.small, g.smallShape) : new Tensor(g.array.dup());
         } else {
-            grad.array.addi(g.array);
+            grad.array().addi(g.array());
         }
     }
 
@@ -471,7 +538,7 @@ public class Tensor {
 
     @Override
     public String toString() {
-        String values = array.length() <= 64 ? array.toString() : Shapes.format(shape()) + " " + dataType();
+        String values = size() <= 64 ? array().toString() : Shapes.format(shape()) + " " + dataType();
         return "Tensor(" + values + (node != null ? ", gradFn=" + node : requiresGrad ? ", requiresGrad" : "") + ")";
     }
 }

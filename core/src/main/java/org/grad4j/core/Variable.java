@@ -48,10 +48,10 @@ public class Variable extends Tensor {
 
     /** Copies {@code value} into this variable's array (same shape required). */
     public Variable assign(INDArray value) {
-        Validate.isTrue(Arrays.equals(value.shape(), array.shape()),
+        Validate.isTrue(Arrays.equals(value.shape(), array().shape()),
                 "Variable %s: cannot assign a value of shape %s to a variable of shape %s", name,
-                Shapes.format(value.shape()), Shapes.format(array.shape()));
-        array.assign(value);
+                Shapes.format(value.shape()), Shapes.format(array().shape()));
+        array().assign(value);
         return this;
     }
 
@@ -62,7 +62,7 @@ public class Variable extends Tensor {
 
     /** A snapshot of the current value, untracked. */
     public Tensor value() {
-        return Tensor.of(array.dup());
+        return Tensor.of(array().dup());
     }
 
     @Override

@@ -1,9 +1,7 @@
 package org.grad4j.metrics;
 
 import org.grad4j.core.Tensor;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Keras' {@code Mean}: the (weighted) mean of every value given to {@link #updateState(Tensor)} since the
@@ -32,7 +30,13 @@ public class Mean extends Metric {
 
     /** Folds in one value, e.g. a batch's loss. */
     public void updateState(double value) {
-        accumulate(describe(), Nd4j.scalar(DataType.DOUBLE, value), null);
+        updateState(value, 1.0);
+    }
+
+    /** Adds one value with a weight (Keras' loss tracker adds each batch's loss weighted by its size). */
+    public void updateState(double value, double weight) {
+        total += value * weight;
+        count += weight;
     }
 
     /**
@@ -48,6 +52,10 @@ public class Mean extends Metric {
         if (values == null) {
             throw new IllegalArgumentException(describe() + ": values are null");
         }
+        if (Samplewise.isSmall(values, sampleWeight)) {
+            add(Samplewise.unweightedSmall(values));
+            return;
+        }
         accumulate(describe(), values.array(), sampleWeight == null ? null : sampleWeight.array());
     }
 
@@ -60,7 +68,10 @@ public class Mean extends Metric {
 
     /** Adds one batch; the totals are computed (and checked) before the state changes. */
     void accumulate(String what, INDArray values, INDArray weights) {
-        Samplewise.Totals batch = Samplewise.of(what, values, weights);
+        add(Samplewise.of(what, values, weights));
+    }
+
+    private void add(Samplewise.Totals batch) {
         total += batch.total();
         count += batch.count();
     }

@@ -24,7 +24,18 @@ final class Samplewise {
      * @param values  per-sample (or finer) values, e.g. {@code [batch]} or {@code [batch, outputs]}
      * @param weights null, or weights that broadcast to the values after rank alignment
      */
+    /** Whether {@link #unweightedSmall} serves these values. */
+    static boolean isSmall(Tensor values, Tensor weights) {
+        return weights == null && values.size() <= SMALL;
+    }
+
+    /** Unweighted batches up to this size are totalled by a Java loop rather than by ND4J ops. */
+    private static final int SMALL = 256;
+
     static Totals of(String what, INDArray values, INDArray weights) {
+        if (weights == null && values.length() <= SMALL) {
+            return unweightedSmall(Tensor.of(values));
+        }
         try (NoGrad scope = NoGrad.enter()) {
             Tensor v = Tensor.of(values.castTo(DataType.DOUBLE));
             if (weights == null) {
@@ -52,6 +63,21 @@ final class Samplewise {
     }
 
     /** The mean over axes {@code from..rank-1}; unchanged when there are none. */
+    /** The sum of the per-sample means (values {@code [batch, ...]}, or one value) and the sample count. */
+    static Totals unweightedSmall(Tensor values) {
+        double sum = 0;
+        for (double v : values.toDoubleArray()) {
+            sum += v;
+        }
+        long n = values.size();
+        if (values.rank() == 0) {
+            return new Totals(sum, 1);
+        }
+        long batch = values.shape()[0];
+        long perSample = batch == 0 ? 1 : n / batch;
+        return new Totals(perSample == 0 ? 0 : sum / perSample, batch);
+    }
+
     private static Tensor meanOverAxes(Tensor t, int from) {
         if (t.rank() <= from) {
             return t;

@@ -273,7 +273,7 @@ final class Trainer {
 
     private void updateMetrics(Batch batch, double loss, Tensor y, Tensor prediction, Tensor w) {
         try (NoGrad scope = NoGrad.enter()) {
-            lossTracker.updateState(Tensor.scalar(loss), Tensor.scalar((double) batch.x().size(0)));
+            lossTracker.updateState(loss, batch.x().size(0));
             for (Metric metric : compiled.metrics()) {
                 metric.updateState(y, prediction, w);
             }

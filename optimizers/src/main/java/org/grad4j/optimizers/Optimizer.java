@@ -145,8 +145,8 @@ public abstract class Optimizer {
             // the rule may overwrite its gradient (fused ND4J ops write their update there), so it gets a
             // copy in the variable's type: the caller's gradients stay untouched
             for (int i = 0; i < grads.size(); i++) {
-                INDArray g = grads.get(i).array();
-                owned.add(g.dataType() == vars.get(i).dataType() ? g.dup() : g.castTo(vars.get(i).dataType()));
+                Tensor g = grads.get(i);
+                owned.add(g.dataType() == vars.get(i).dataType() ? g.copyArray() : g.array().castTo(vars.get(i).dataType()));
             }
             if (clipping != null) {
                 clipping.apply(owned);
