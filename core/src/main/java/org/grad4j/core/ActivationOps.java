@@ -26,9 +26,10 @@ final class ActivationOps {
     }
 
     static Tensor relu(Tensor x) {
-        Tensor positive = ElementwiseOps.unary(x, v -> v > 0 ? 1f : 0f, a -> a.gt(0).castTo(a.dataType()));
         Tensor out = ElementwiseOps.unary(x, v -> v > 0 ? v : 0f, a -> Transforms.relu(a, true));
-        return Graph.record(out, "Relu", x, g -> g.mul(positive));
+        // the 0/1 mask is made only if a backward pass comes, from the output (positive exactly where x is)
+        return Graph.record(out, "Relu", x,
+                g -> g.mul(ElementwiseOps.unary(out, v -> v > 0 ? 1f : 0f, a -> Transforms.step(a, true))));
     }
 
     static Tensor leakyRelu(Tensor x, double slope) {

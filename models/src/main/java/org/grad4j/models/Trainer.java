@@ -255,7 +255,7 @@ final class Trainer {
                 loss = totalLoss(y, prediction, w);
             }
             if (!variables.isEmpty()) {
-                compiled.optimizer().applyGradients(tape.gradient(loss, variables), variables);
+                compiled.optimizer().applyGradientsInPlace(tape.gradient(loss, variables), variables);
             }
             double value = loss.itemDouble();
             updateMetrics(batch, value, y, prediction.detach(), w);

@@ -11,6 +11,7 @@ import org.grad4j.core.GradientTape;
 import org.grad4j.core.Shapes;
 import org.grad4j.core.Tensor;
 import org.grad4j.core.Variable;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -136,17 +137,47 @@ public abstract class Optimizer {
      * call changes neither the variables nor the optimizer.
      */
     public void applyGradients(List<? extends Tensor> gradients, List<? extends Variable> variables) {
+        apply(gradients, variables, false);
+    }
+
+    /**
+     * {@link #applyGradients} for a training loop that owns its gradients and has no further use for them:
+     * the rule may write its update into their arrays, which saves a copy of every gradient per step (for
+     * a model of millions of weights, a pass over all of them). A gradient whose array is a view, or shares
+     * its buffer with another gradient, is still copied first.
+     */
+    public void applyGradientsInPlace(List<? extends Tensor> gradients, List<? extends Variable> variables) {
+        apply(gradients, variables, true);
+    }
+
+    private void apply(List<? extends Tensor> gradients, List<? extends Variable> variables, boolean consume) {
         List<Variable> vars = new ArrayList<>();
         List<Tensor> grads = new ArrayList<>();
         checkAndDropNulls(gradients, variables, grads, vars);
         build(vars);
         List<INDArray> owned = new ArrayList<>(grads.size());
+        List<INDArray> copies = new ArrayList<>(grads.size());
+        java.util.Set<Object> buffers = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         try {
-            // the rule may overwrite its gradient (fused ND4J ops write their update there), so it gets a
-            // copy in the variable's type: the caller's gradients stay untouched
+            // the rule may overwrite its gradient (fused ND4J ops write their update there), so unless the
+            // caller hands them over it gets a copy in the variable's type: the caller's gradients stay untouched
             for (int i = 0; i < grads.size(); i++) {
                 Tensor g = grads.get(i);
-                owned.add(g.dataType() == vars.get(i).dataType() ? g.copyArray() : g.array().castTo(vars.get(i).dataType()));
+                DataType type = vars.get(i).dataType();
+                INDArray array = null;
+                if (consume && g.dataType() == type) {
+                    array = g.array();
+                    if (array.isView() || !buffers.add(array.data())) {
+                        array = array.dup();
+                    }
+                }
+                if (array == null || array != g.array()) {
+                    if (array == null) {
+                        array = g.dataType() == type ? g.copyArray() : g.array().castTo(type);
+                    }
+                    copies.add(array);
+                }
+                owned.add(array);
             }
             if (clipping != null) {
                 clipping.apply(owned);
@@ -164,9 +195,9 @@ public abstract class Optimizer {
             }
             state.advance(name);
         } finally {
-            for (INDArray g : owned) {
-                if (g.closeable()) {
-                    g.close();
+            for (INDArray copy : copies) {
+                if (copy.closeable()) {
+                    copy.close();
                 }
             }
         }
