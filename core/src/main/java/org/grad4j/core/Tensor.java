@@ -17,6 +17,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@link #grad()}) and TensorFlow's ({@link GradientTape}). Both walk the same graph.
  */
 public class Tensor {
+    static {
+        BlasThreads.configure();
+    }
+
     /** The values, once they live in ND4J; null while a small tensor keeps them in {@link #small}. */
     private INDArray array;
     /**
