@@ -59,7 +59,7 @@ public final class MulticlassApp implements App {
         return Options.withCommon(
                 new Options.Spec("epochs", "10", "training epochs (validation after every second one)"),
                 new Options.Spec("batch-size", "32", "samples per training step"),
-                new Options.Spec("learning-rate", "0.01", "Adam's learning rate"),
+                new Options.Spec("lr", "0.01", "Adam's learning rate"),
                 new Options.Spec("classes", "3", "number of clusters, one class each (2 to 9)"),
                 new Options.Spec("samples", "250", "samples per class, 20% of them held out for validation"),
                 new Options.Spec("seed", "42", "seeds the data, the initial weights and the shuffling"));
@@ -73,7 +73,7 @@ public final class MulticlassApp implements App {
     public void run(Options options, PrintStream out) throws Exception {
         int epochs = options.integer("epochs", 1);
         int batchSize = options.integer("batch-size", 1);
-        double learningRate = options.number("learning-rate", 0);
+        double learningRate = options.number("lr", 0);
         int classes = options.integer("classes", 2);
         if (classes > FEATURES) {
             throw new Options.UsageException(name() + ": --classes must be at most " + FEATURES
