@@ -4,7 +4,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Java loops for float32 tensors of at most {@link #LIMIT} elements. On this hardware one ND4J op costs
+ * Java loops for small float32 tensors (at most {@link #LIMIT} elements). On this hardware one ND4J op costs
  * 7-20 µs and one new ND4J array 4-10 µs whatever its size, so a seed-sized model (one weight, a batch of
  * 32) spends its whole step in dispatch; the same arithmetic in Java takes nanoseconds. Results are
  * {@link Tensor}s that keep their values in a Java array until something asks for an ND4J array.
@@ -13,8 +13,15 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * precise as ND4J's or more), with NumPy broadcasting.
  */
 final class SmallArrays {
-    /** The largest tensor (in elements) that Java loops handle. */
-    static final int LIMIT = 256;
+    /** The largest tensor (in elements) kept in a Java array and handled by Java loops. */
+    static final int LIMIT = 4096;
+    /**
+     * The largest ND4J-backed input read into Java: reading costs about 10 ns an element, so past this an
+     * ND4J op is cheaper.
+     */
+    static final int READ_LIMIT = 1024;
+    /** The most multiply-adds a Java matrix product may take (about 20 µs); BLAS does more faster. */
+    static final int MATMUL_LIMIT = 32_768;
 
     interface Unary {
         float apply(float x);
@@ -29,7 +36,7 @@ final class SmallArrays {
 
     /** True if {@code t} is float32 and small enough for Java loops. */
     static boolean fits(Tensor t) {
-        return t.isSmallBacked() || (t.size() <= LIMIT && t.dataType() == DataType.FLOAT);
+        return t.isSmallBacked() || (t.size() <= READ_LIMIT && t.dataType() == DataType.FLOAT);
     }
 
     static boolean fits(Tensor a, Tensor b) {
@@ -176,7 +183,7 @@ final class SmallArrays {
 
     /** {@code op(a) · op(b)} for matrices, or null if the result is too large. */
     static Tensor matmul(Tensor a, Tensor b, boolean ta, boolean tb, long n, long k, long m) {
-        if (n * m > LIMIT) {
+        if (n * m > LIMIT || n * m * k > MATMUL_LIMIT) {
             return null;
         }
         float[] x = values(a);

@@ -11,7 +11,8 @@ import java.util.Map;
  * their options, and no arguments runs every app in turn with its defaults.
  */
 public final class Examples {
-    private static final List<App> APPS = List.of(new AutodiffTour());
+    private static final List<App> APPS = List.of(new RegressionApp(), new LinearRegressionApp(),
+            new BinaryClassificationApp(), new MulticlassApp(), new AutodiffTour(), new OptimizersApp());
 
     private Examples() {
     }
