@@ -1,0 +1,63 @@
+package org.grad4j.benchmarks;
+
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
+
+/**
+ * The DL4J side of each workload: a {@link MultiLayerNetwork} built to the same math as grad4j's model
+ * (float32, same layer widths, activations, loss and update rule) and started from the same weights.
+ */
+final class Dl4jNetworks {
+    private Dl4jNetworks() {
+    }
+
+    /** W1–W3: one output unit on one input, {@code activation(x·w (+ b))}. */
+    static MultiLayerNetwork singleUnit(InitialWeights weights, Activation activation, LossFunction loss, IUpdater updater) {
+        boolean bias = weights.biases() != null;
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
+                .dataType(DataType.FLOAT)
+                .seed(1)
+                .weightInit(WeightInit.XAVIER_UNIFORM)
+                .updater(updater)
+                .list()
+                .layer(new OutputLayer.Builder(loss).nIn(1).nOut(1).hasBias(bias).activation(activation).build())
+                .build();
+        return withWeights(new MultiLayerNetwork(conf), weights);
+    }
+
+    /** W4/W5: ReLU hidden layers, then softmax with multi-class cross-entropy. */
+    static MultiLayerNetwork mlp(InitialWeights weights, int[] widths, IUpdater updater) {
+        NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
+                .dataType(DataType.FLOAT)
+                .seed(1)
+                .weightInit(WeightInit.XAVIER_UNIFORM)
+                .updater(updater)
+                .list();
+        int last = widths.length - 2;
+        for (int l = 0; l < last; l++) {
+            list.layer(new DenseLayer.Builder().nIn(widths[l]).nOut(widths[l + 1]).activation(Activation.RELU).build());
+        }
+        list.layer(new OutputLayer.Builder(LossFunction.MCXENT).nIn(widths[last]).nOut(widths[last + 1])
+                .activation(Activation.SOFTMAX).build());
+        return withWeights(new MultiLayerNetwork(list.build()), weights);
+    }
+
+    private static MultiLayerNetwork withWeights(MultiLayerNetwork net, InitialWeights weights) {
+        net.init();
+        for (int l = 0; l < weights.layers(); l++) {
+            net.setParam(l + "_W", weights.kernels().get(l));
+            if (weights.biases() != null) {
+                net.setParam(l + "_b", weights.biases().get(l).reshape(1, weights.biases().get(l).length()));
+            }
+        }
+        return net;
+    }
+}

@@ -1,0 +1,42 @@
+package org.grad4j.benchmarks;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One of the issue's workloads, ready to run: grad4j's ways of training it, DL4J's, and (W4/W5) the GEMM
+ * floor, with how they are timed.
+ *
+ * @param id           {@code W1} .. {@code W5}
+ * @param description  what it trains, for the output
+ * @param unit         how step times are reported
+ * @param contest      warm-up, rounds and block size
+ * @param grad4j       grad4j's sides (W1/W2: fit and tape loop)
+ * @param dl4j         DL4J's side
+ * @param floor        the raw GEMMs of one step, or null
+ * @param batchSize    samples per step, for samples/s
+ * @param flopsPerStep 6 × kernel entries × batch size, or 0 when GFLOP/s is not reported
+ */
+record Workload(String id, String description, StepUnit unit, Contest contest, List<Trainee> grad4j, Trainee dl4j,
+        Side floor, int batchSize, long flopsPerStep) {
+
+    Workload {
+        grad4j = List.copyOf(grad4j);
+    }
+
+    /** grad4j's sides, DL4J and the floor, in the order they alternate. */
+    List<Side> sides() {
+        List<Side> all = new ArrayList<>(grad4j);
+        all.add(dl4j);
+        if (floor != null) {
+            all.add(floor);
+        }
+        return all;
+    }
+
+    List<Trainee> trainees() {
+        List<Trainee> all = new ArrayList<>(grad4j);
+        all.add(dl4j);
+        return all;
+    }
+}

@@ -1,0 +1,112 @@
+package org.grad4j.benchmarks;
+
+import java.util.List;
+import java.util.SplittableRandom;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.grad4j.core.Seeds;
+import org.grad4j.core.Variable;
+import org.grad4j.layers.Dense;
+import org.grad4j.layers.InputLayer;
+import org.grad4j.losses.BinaryCrossentropy;
+import org.grad4j.losses.CategoricalCrossentropy;
+import org.grad4j.losses.MeanSquaredError;
+import org.grad4j.models.Sequential;
+import org.grad4j.optimizers.Adam;
+import org.grad4j.optimizers.SGD;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
+
+/**
+ * The issue's five workloads, each built for both frameworks from the same data and starting weights.
+ * grad4j goes through its public API only: {@code Sequential}, {@code Dense}, {@code compile}, {@code fit},
+ * and for W1/W2 also a {@link TapeLoop} over {@code Variable}s with {@code SGD.minimize}.
+ */
+final class Workloads {
+    private Workloads() {
+    }
+
+    /** W1: y = A·x, one scalar, no bias; squared loss; SGD 0.02; one random sample per step. */
+    static Workload seedRegression(Contest contest) {
+        Data data = Data.seedRegression(101);
+        InitialWeights init = InitialWeights.glorotUniform(102, false, 1, 1);
+        Seeds.set(103);
+        Sequential model = new Sequential(new InputLayer(1), new Dense(1).useBias(false));
+        model.compile(new SGD(0.02), new MeanSquaredError());
+        model.setWeights(init.kerasOrder());
+        Variable a = new Variable("A", init.kernels().get(0).dup());
+        TapeLoop tape = new TapeLoop(new SGD(0.02), List.of(a), (x, y) -> x.mul(a).sub(y).square().mean(), data, 104);
+        MultiLayerNetwork net = Dl4jNetworks.singleUnit(init, Activation.IDENTITY, LossFunction.MSE, new Sgd(0.02));
+        return new Workload("W1", "seed regression y = A·x, batch 1, SGD 0.02", StepUnit.MICROS, contest,
+                List.of(new Grad4jFit("grad4j_fit", model, data, 1), tape),
+                new Dl4jTrainee(net, data, 1, new SplittableRandom(105)), null, 1, 0);
+    }
+
+    /** W2: sigmoid(w·x + b) with binary cross-entropy; SGD 0.05; one random sample per step. */
+    static Workload seedClassification(Contest contest) {
+        Data data = Data.seedClassification(201);
+        InitialWeights init = InitialWeights.glorotUniform(202, true, 1, 1);
+        Seeds.set(203);
+        Sequential model = new Sequential(new InputLayer(1), new Dense(1, "sigmoid"));
+        model.compile(new SGD(0.05), new BinaryCrossentropy());
+        model.setWeights(init.kerasOrder());
+        Variable w = new Variable("w", init.kernels().get(0).dup());
+        Variable b = new Variable("b", init.biases().get(0).dup());
+        BinaryCrossentropy bce = new BinaryCrossentropy();
+        TapeLoop tape = new TapeLoop(new SGD(0.05), List.of(w, b), (x, y) -> bce.call(y, x.mul(w).add(b).sigmoid()), data, 204);
+        MultiLayerNetwork net = Dl4jNetworks.singleUnit(init, Activation.SIGMOID, LossFunction.XENT, new Sgd(0.05));
+        return new Workload("W2", "seed classification sigmoid + binary cross-entropy, batch 1, SGD 0.05", StepUnit.MICROS,
+                contest, List.of(new Grad4jFit("grad4j_fit", model, data, 1), tape),
+                new Dl4jTrainee(net, data, 1, new SplittableRandom(205)), null, 1, 0);
+    }
+
+    /** W3: y = 2x - 1 + noise; Dense(1) with bias; MSE; SGD 0.01; batch 32. */
+    static Workload linearRegression(int samples, Contest contest) {
+        Data data = Data.noisyLine(samples, 301);
+        InitialWeights init = InitialWeights.glorotUniform(302, true, 1, 1);
+        Seeds.set(303);
+        Sequential model = new Sequential(new InputLayer(1), new Dense(1));
+        model.compile(new SGD(0.01), new MeanSquaredError());
+        model.setWeights(init.kerasOrder());
+        MultiLayerNetwork net = Dl4jNetworks.singleUnit(init, Activation.IDENTITY, LossFunction.MSE, new Sgd(0.01));
+        return new Workload("W3", "linear regression " + samples + " samples, batch 32, SGD 0.01", StepUnit.MICROS, contest,
+                List.of(new Grad4jFit("grad4j", model, data, 32)), new Dl4jTrainee(net, data, 32, null), null, 32, 0);
+    }
+
+    /** W4: MLP 784-256-256-10, ReLU, softmax cross-entropy, Adam 1e-3, batch 128, U[0,1) inputs, random labels. */
+    static Workload mlpMnistShape(int samples, Contest contest) {
+        return mlp("W4", samples, 128, contest, 401, 784, 256, 256, 10);
+    }
+
+    /** W5: MLP 1024-2048-2048-10, ReLU, softmax cross-entropy, Adam 1e-3, batch 256. */
+    static Workload mlpWide(int samples, Contest contest) {
+        return mlp("W5", samples, 256, contest, 501, 1024, 2048, 2048, 10);
+    }
+
+    /**
+     * grad4j's last Dense is linear and the loss takes logits ({@code CategoricalCrossentropy(true)}), the
+     * stable form grad4j's own documentation recommends; DL4J's output layer applies softmax and MCXENT.
+     * Both compute the same function and gradient. DL4J's Adam gets Keras' epsilon (1e-7) to match.
+     */
+    private static Workload mlp(String id, int samples, int batchSize, Contest contest, long seed, int... widths) {
+        Data data = Data.randomClassification(samples, widths[0], widths[widths.length - 1], seed);
+        InitialWeights init = InitialWeights.glorotUniform(seed + 1, true, widths);
+        Seeds.set(seed + 2);
+        Sequential model = new Sequential(new InputLayer(widths[0]));
+        for (int l = 1; l < widths.length - 1; l++) {
+            model.add(new Dense(widths[l], "relu"));
+        }
+        model.add(new Dense(widths[widths.length - 1]));
+        model.compile(new Adam(1e-3), new CategoricalCrossentropy(true));
+        model.setWeights(init.kerasOrder());
+        MultiLayerNetwork net = Dl4jNetworks.mlp(init, widths, new org.nd4j.linalg.learning.config.Adam(1e-3, 0.9, 0.999, 1e-7));
+        StringBuilder shape = new StringBuilder("MLP ");
+        for (int l = 0; l < widths.length; l++) {
+            shape.append(l == 0 ? "" : "-").append(widths[l]);
+        }
+        shape.append(", ").append(samples).append(" samples, batch ").append(batchSize).append(", Adam 1e-3");
+        return new Workload(id, shape.toString(), StepUnit.MILLIS, contest, List.of(new Grad4jFit("grad4j", model, data, batchSize)),
+                new Dl4jTrainee(net, data, batchSize, null), new GemmFloor(batchSize, widths), batchSize,
+                6 * init.kernelEntries() * batchSize);
+    }
+}

@@ -1,0 +1,48 @@
+package org.grad4j.benchmarks;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Named;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Each workload, shrunk to a few steps, trains on both sides: the loss over the training set is finite
+ * and lower after the steps than before, for each grad4j variant and for DL4J. W5 is left out: it is built
+ * by the same code as W4 (only the widths differ), and Adam's first steps overshoot on its wide layers on
+ * both sides (2.39 to 4.4 and 5.2 after 2 steps), so a falling loss needs about 8 of its ~10-GFLOP steps
+ * per side, some 6 s, more than this module may add to CI.
+ */
+class WorkloadsTest {
+    private static final Contest NOT_TIMED = new Contest(0, 1, 1);
+
+    static Stream<Arguments> workloads() {
+        return Stream.of(
+                workload("W1", () -> Workloads.seedRegression(NOT_TIMED), 100),
+                workload("W2", () -> Workloads.seedClassification(NOT_TIMED), 100),
+                workload("W3", () -> Workloads.linearRegression(320, NOT_TIMED), 40),
+                workload("W4", () -> Workloads.mlpMnistShape(256, NOT_TIMED), 6));
+    }
+
+    private static Arguments workload(String id, Supplier<Workload> create, int steps) {
+        return Arguments.of(Named.of(id, create), steps);
+    }
+
+    @ParameterizedTest
+    @MethodSource("workloads")
+    void everySideLowersTheLoss(Supplier<Workload> create, int steps) {
+        Workload w = create.get();
+        for (Trainee t : w.trainees()) {
+            double before = t.loss();
+            t.run(steps);
+            double after = t.loss();
+            assertTrue(Double.isFinite(before) && Double.isFinite(after),
+                    w.id() + " " + t.name() + ": loss must be finite, went " + before + " -> " + after);
+            assertTrue(after < before, w.id() + " " + t.name() + ": loss must fall over " + steps + " steps, went "
+                    + before + " -> " + after);
+        }
+    }
+}
