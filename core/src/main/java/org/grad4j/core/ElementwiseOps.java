@@ -127,6 +127,13 @@ final class ElementwiseOps {
 
     static Tensor clip(Tensor a, double min, double max) {
         Validate.isTrue(min <= max, "clip: min %s is greater than max %s", min, max);
+        if (SmallArrays.fits(a)) {
+            float lo = (float) min;
+            float hi = (float) max;
+            Tensor inside = SmallArrays.unary(a, v -> v >= lo && v <= hi ? 1f : 0f);
+            Tensor out = SmallArrays.unary(a, v -> Math.max(Math.min(v, hi), lo));
+            return Graph.record(out, "Clip", a, g -> g.mul(inside));
+        }
         INDArray inside = a.array().gte(min).castTo(a.dataType()).muli(a.array().lte(max).castTo(a.dataType()));
         Tensor mask = new Tensor(inside);
         return Graph.record(new Tensor(Transforms.max(Transforms.min(a.array(), max, true), min, false)), "Clip", a,

@@ -31,6 +31,9 @@ public class Tensor {
      */
     float[] small;
     private long[] smallShape;
+    /** The workspace cycle a small tensor was made in, if any: its ND4J array may live there too. */
+    private MemoryWorkspace bornIn;
+    private long bornInGeneration;
     Node node;
     boolean requiresGrad;
     private Tensor grad;
@@ -46,6 +49,34 @@ public class Tensor {
     Tensor(float[] values, long[] shape) {
         this.small = values;
         this.smallShape = shape;
+        this.bornIn = Nd4j.getMemoryManager().getCurrentWorkspace();
+        if (bornIn != null) {
+            bornInGeneration = bornIn.getGenerationId();
+        }
+    }
+
+    /** Another tensor over the same (never modified) small values, born where this one was. */
+    private Tensor smallCopy() {
+        Tensor t = new Tensor(small, smallShape);
+        t.bornIn = bornIn;
+        t.bornInGeneration = bornInGeneration;
+        return t;
+    }
+
+    /**
+     * A new ND4J array with the small values. Made in a workspace only if this tensor was made in the same
+     * cycle of the same workspace (a training step's temporaries are freed with the step); otherwise outside
+     * any workspace, so that a long-lived tensor first read inside a step does not end up in memory the
+     * next step reuses.
+     */
+    private INDArray smallToArray() {
+        MemoryWorkspace now = Nd4j.getMemoryManager().getCurrentWorkspace();
+        if (now != null && now == bornIn && now.getGenerationId() == bornInGeneration) {
+            return smallShape.length == 0 ? Nd4j.scalar(small[0]) : Nd4j.create(small, smallShape, 'c');
+        }
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            return smallShape.length == 0 ? Nd4j.scalar(small[0]) : Nd4j.create(small, smallShape, 'c');
+        }
     }
 
     // ---------------------------------------------------------------- factories
@@ -133,25 +164,17 @@ public class Tensor {
      */
     public INDArray array() {
         if (array == null) {
-            // outside any workspace: a long-lived tensor first read inside a training step must not end up
-            // in memory the next step reuses
-            try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-                array = smallShape.length == 0 ? Nd4j.scalar(small[0]) : Nd4j.create(small, smallShape, 'c');
-            }
+            array = smallToArray();
             small = null;
             smallShape = null;
+            bornIn = null;
         }
         return array;
     }
 
     /** A new ND4J array with this tensor's values, owned by the caller (free to change it in place). */
     public INDArray copyArray() {
-        if (array == null) {
-            try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-                return smallShape.length == 0 ? Nd4j.scalar(small[0]) : Nd4j.create(small, smallShape, 'c');
-            }
-        }
-        return array.dup();
+        return array == null ? smallToArray() : array.dup();
     }
 
     /** True while the values live in a Java array rather than in ND4J (see {@link SmallArrays}). */
@@ -214,7 +237,7 @@ public class Tensor {
     /** A float32 (or other) copy of this tensor's value, untracked. */
     public Tensor castTo(DataType type) {
         if (array == null && type == DataType.FLOAT) {
-            return new Tensor(small, smallShape);
+            return smallCopy();
         }
         return new Tensor(array().castTo(type));
     }
@@ -264,7 +287,7 @@ public class Tensor {
 
     /** The same values, cut off from the graph. Shares the array. */
     public Tensor detach() {
-        return array == null ? new Tensor(small, smallShape) : new Tensor(array);
+        return array == null ? smallCopy() : new Tensor(array);
     }
 
     /** Back-propagates from this scalar into every leaf that requires grad, then frees the graph. */
@@ -308,7 +331,8 @@ public class Tensor {
             grad = grad == null ? g : grad.add(g);
         } else if (grad == null) {
             // a copy: g may share its array with the seed or another tensor's gradient
-            grad = g.array == null ? new Tensor(g.small, g.smallShape) : new Tensor(g.array.dup());
+            grad = g.array == null ? g.smallCopy() : new Tensor(g.array.dup());
+            grad.bornIn = null;   // a gradient outlives the step it was computed in
         } else {
             grad.array().addi(g.array());
         }

@@ -89,6 +89,7 @@ class SmallArraysTest {
         check("square sqrt", t -> t.get(0).square().add(1.0).sqrt(), -2, 2, new long[] {8});
         check("exp log", t -> t.get(0).exp().add(t.get(0).log()), 0.2, 2, new long[] {4, 2});
         check("abs", t -> t.get(0).abs(), -2, 2, new long[] {9});
+        check("clip", t -> t.get(0).clip(-0.5, 1.0), -2, 2, new long[] {4, 5});
         check("sigmoid tanh relu", t -> t.get(0).sigmoid().add(t.get(0).tanh()).add(t.get(0).relu()), -3, 3,
                 new long[] {3, 3});
     }

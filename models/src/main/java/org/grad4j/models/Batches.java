@@ -13,10 +13,12 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * Cuts arrays into batches along the first axis. An epoch with shuffling gathers the rows once in a
  * permuted order, so every batch is then a contiguous view, not a gather of its own.
  */
-final class Batches {
+final class Batches implements AutoCloseable {
     private final INDArray x;
     private final INDArray y;
     private final INDArray weights;
+    /** The previous epoch's shuffled copies: freed when the next epoch starts, so memory stays flat. */
+    private final List<INDArray> gathered = new ArrayList<>();
 
     Batches(INDArray x, INDArray y, INDArray weights) {
         this.x = x;
@@ -30,11 +32,12 @@ final class Batches {
         INDArray ys = y;
         INDArray ws = weights;
         long n = x.size(0);
+        close();
         if (random != null && n > 1) {
             int[] order = permutation((int) n, random);
-            xs = gather(x, order);
-            ys = y == null ? null : gather(y, order);
-            ws = weights == null ? null : gather(weights, order);
+            xs = shapedLike(keep(gather(x, order)), x);
+            ys = y == null ? null : shapedLike(keep(gather(y, order)), y);
+            ws = weights == null ? null : shapedLike(keep(gather(weights, order)), weights);
         }
         List<Batch> out = new ArrayList<>();
         for (long start = 0; start < n; start += batchSize) {
@@ -43,6 +46,26 @@ final class Batches {
                     ws == null ? null : rows(ws, start, end)));
         }
         return out;
+    }
+
+    private INDArray keep(INDArray copy) {
+        gathered.add(copy);
+        return copy;
+    }
+
+    /**
+     * Frees the shuffled copies of the last epoch (their batches must no longer be in use). Native memory
+     * is otherwise released only when the garbage collector finds the arrays, or never when JavaCPP's
+     * pointer GC is off: one copy of x per epoch.
+     */
+    @Override
+    public void close() {
+        for (INDArray copy : gathered) {
+            if (copy.closeable()) {
+                copy.close();
+            }
+        }
+        gathered.clear();
     }
 
     /** Fisher-Yates with the given generator: the same seed gives the same order. */
@@ -60,13 +83,21 @@ final class Batches {
         return order;
     }
 
-    /** Rows {@code order} of {@code a}, as a new array of the same rank. */
+    /** Rows {@code order} of {@code a}, as a new 2-D array {@code [n, everything else]}. */
     static INDArray gather(INDArray a, int[] order) {
         long n = a.size(0);
-        long[] shape = a.shape();
-        INDArray flat = a.rank() == 2 && a.ordering() == 'c' ? a : a.dup('c').reshape('c', n, n == 0 ? 0 : a.length() / n);
+        INDArray copy = a.rank() == 2 && a.ordering() == 'c' ? null : a.dup('c');
+        INDArray flat = copy == null ? a : copy.reshape('c', n, n == 0 ? 0 : a.length() / n);
         INDArray pulled = Nd4j.pullRows(flat, 1, order);
-        return a.rank() == 2 ? pulled : pulled.reshape('c', shape);
+        if (copy != null && copy.closeable()) {
+            copy.close();
+        }
+        return pulled;
+    }
+
+    /** The gathered rows under their original shape (a view, so closing the gathered array frees both). */
+    private static INDArray shapedLike(INDArray gathered, INDArray a) {
+        return a.rank() == 2 ? gathered : gathered.reshape('c', a.shape());
     }
 
     /** Rows {@code [from, to)} of {@code a}: a view. */

@@ -94,12 +94,13 @@ final class Trainer {
         INDArray weights = classWeights(yTrain, options.classWeight());
         int steps = (int) ((xTrain.size(0) + options.batchSize() - 1) / options.batchSize());
         long seed = options.seed() != null ? options.seed() : Seeds.nextSeed();
-        Batches data = new Batches(xTrain, yTrain, weights);
         INDArray xv = xVal;
         INDArray yv = yVal;
-        return loop(options, steps, (epoch, step) -> data.epoch(options.shuffle()
-                ? new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * (epoch + 1))) : null, options.batchSize()),
-                xv == null ? null : () -> evaluateArrays(xv, yv, options.batchSize(), null));
+        try (Batches data = new Batches(xTrain, yTrain, weights)) {
+            return loop(options, steps, (epoch, step) -> data.epoch(options.shuffle()
+                    ? new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * (epoch + 1))) : null, options.batchSize()),
+                    xv == null ? null : () -> evaluateArrays(xv, yv, options.batchSize(), null));
+        }
     }
 
     // ---------------------------------------------------------------- fit on an iterator
