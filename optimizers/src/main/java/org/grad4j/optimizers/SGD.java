@@ -2,7 +2,6 @@ package org.grad4j.optimizers;
 
 import java.util.Map;
 import org.grad4j.core.Variable;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.updaters.NesterovsUpdater;
 import org.nd4j.linalg.api.ops.impl.updaters.SgdUpdater;
@@ -14,8 +13,6 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code w += momentum * v - lr * g} after the same {@code v} update. Defaults: lr 0.01, no momentum.
  */
 public class SGD extends Optimizer {
-    /** Up to this many elements the plain rule runs as a Java loop (same float32 arithmetic as libnd4j's). */
-    private static final int SMALL = 256;
 
     private double momentum;
     private boolean nesterov;
@@ -55,12 +52,16 @@ public class SGD extends Optimizer {
     protected void updateStep(INDArray g, Variable variable, double lr, long step) {
         INDArray w = variable.array();
         if (momentum == 0) {
-            if (w.length() <= SMALL && w.dataType() == DataType.FLOAT && g.dataType() == DataType.FLOAT) {
-                // a seed-sized weight: two ND4J dispatches would cost more than the whole rest of the step
+            if (FloatLoops.fit(g, w)) {
+                // one pass over the weights, no dispatch (a seed-sized step is otherwise all dispatch)
                 float rate = (float) lr;
-                for (long i = 0; i < w.length(); i++) {
-                    w.putScalar(i, w.getFloat(i) - rate * g.getFloat(i));
-                }
+                java.nio.FloatBuffer gb = FloatLoops.floats(g);
+                java.nio.FloatBuffer wb = FloatLoops.floats(w);
+                FloatLoops.forRange((int) w.length(), (from, to) -> {
+                    for (int i = from; i < to; i++) {
+                        wb.put(i, wb.get(i) - rate * gb.get(i));
+                    }
+                });
                 return;
             }
             Nd4j.exec(new SgdUpdater(g, lr));   // g <- lr * g
