@@ -3,6 +3,7 @@ package org.grad4j.layers;
 import java.util.Map;
 import java.util.Objects;
 import org.grad4j.core.ConfigReader;
+import org.grad4j.core.NeuralNetOps;
 import org.grad4j.core.Shapes;
 import org.grad4j.core.Tensor;
 import org.grad4j.core.Variable;
@@ -127,6 +128,10 @@ public class Dense extends Layer {
     @Override
     public Tensor call(Tensor inputs, boolean training) {
         maybeBuild(inputs);
+        if (activation == Activations.LINEAR || activation == Activations.RELU) {
+            // one GEMM and one fused pass for the bias and the ReLU (and one masked pass back)
+            return NeuralNetOps.dense(inputs, kernel, useBias ? bias : null, activation == Activations.RELU);
+        }
         Tensor z = inputs.matmul(kernel);
         return activation.apply(useBias ? z.add(bias) : z);
     }

@@ -1,6 +1,7 @@
 package org.grad4j.optimizers;
 
 import java.util.Map;
+import org.grad4j.core.FloatLoops;
 import org.grad4j.core.Variable;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.updaters.AdamUpdater;

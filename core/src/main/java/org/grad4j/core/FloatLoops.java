@@ -1,4 +1,4 @@
-package org.grad4j.optimizers;
+package org.grad4j.core;
 
 import java.nio.FloatBuffer;
 import java.util.stream.IntStream;
@@ -6,16 +6,18 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * One Java pass over the native float32 memory of a variable, its gradient and its slots. libnd4j's fused
- * updater ops take about 15 ns an element on this hardware (95 ms for Adam over 6.3 M weights) and leave the
- * subtraction from the weights to a second pass; a Java loop reads and writes each array once, at memory
- * speed, and splits large arrays over the cores (13 ms for the same update on 2 cores).
+ * Java loops over the native memory of float32 ND4J arrays, for fused kernels: one pass that reads and writes
+ * each array once, split over the cores for large arrays. With one OpenMP thread (see {@link BlasThreads})
+ * libnd4j's ops run on one core, and its fused updater ops take about 15 ns an element on this hardware (95 ms
+ * for Adam over 6.3 M weights, plus a second pass to subtract the update); the same update as one Java pass
+ * took 13 ms on 2 cores.
  */
-final class FloatLoops {
+public final class FloatLoops {
     /** Below this many elements one thread does the whole loop. */
     private static final int PARALLEL_FROM = 1 << 18;
 
-    interface Body {
+    /** A loop body over the index range {@code [from, to)}. */
+    public interface Body {
         void run(int from, int to);
     }
 
@@ -26,7 +28,7 @@ final class FloatLoops {
      * The array's elements as a buffer indexed from 0, or null unless it is float32 and one contiguous
      * row-major block (then the caller uses the ND4J op instead).
      */
-    static FloatBuffer floats(INDArray a) {
+    public static FloatBuffer floats(INDArray a) {
         if (a.dataType() != DataType.FLOAT || a.length() > Integer.MAX_VALUE
                 || (a.length() > 1 && (a.ordering() != 'c' || a.elementWiseStride() != 1))) {
             return null;
@@ -40,7 +42,7 @@ final class FloatLoops {
     }
 
     /** True if every array has a buffer ({@link #floats}) and all have the same length. */
-    static boolean fit(INDArray... arrays) {
+    public static boolean fit(INDArray... arrays) {
         for (INDArray a : arrays) {
             if (a.length() != arrays[0].length() || floats(a) == null) {
                 return false;
@@ -50,7 +52,7 @@ final class FloatLoops {
     }
 
     /** Runs {@code body} over {@code [0, n)}, in one chunk per core when {@code n} is large. */
-    static void forRange(int n, Body body) {
+    public static void forRange(int n, Body body) {
         int chunks = n < PARALLEL_FROM ? 1 : Runtime.getRuntime().availableProcessors();
         if (chunks == 1) {
             body.run(0, n);

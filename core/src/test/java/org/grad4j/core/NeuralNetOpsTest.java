@@ -1,0 +1,75 @@
+package org.grad4j.core;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * The fused dense op against its composition {@code relu(x · kernel + bias)} in float64 (whose ops are
+ * gradient-checked in {@code OpGradientCheckTest}): the same values and gradients, to float32 precision.
+ */
+class NeuralNetOpsTest {
+
+    private static void compare(boolean relu, boolean withBias, long batch) {
+        Tensor x = Tensor.randomNormal(new long[] {batch, 50}, 0, 1, 1);
+        Tensor kernel = Tensor.randomNormal(new long[] {50, 90}, 0, 0.2, 2);
+        Tensor bias = Tensor.randomNormal(new long[] {90}, 0, 0.5, 3);
+        Tensor upstream = Tensor.randomNormal(new long[] {batch, 90}, 0, 1, 4);
+        List<Tensor> fused = gradients(x, kernel, withBias ? bias : null, upstream, relu, true);
+        List<Tensor> exact = gradients(x.castTo(DataType.DOUBLE), kernel.castTo(DataType.DOUBLE),
+                withBias ? bias.castTo(DataType.DOUBLE) : null, upstream.castTo(DataType.DOUBLE), relu, false);
+        String[] names = {"value", "dx", "dkernel", "dbias"};
+        for (int i = 0; i < fused.size(); i++) {
+            assertArrayEquals(exact.get(i).shape(), fused.get(i).shape(), names[i] + " shape");
+            double[] e = exact.get(i).toDoubleArray();
+            double[] f = fused.get(i).toDoubleArray();
+            for (int k = 0; k < e.length; k++) {
+                assertEquals(e[k], f[k], 1e-4 * Math.max(1, Math.abs(e[k])), names[i] + " at " + k + " (relu " + relu + ")");
+            }
+        }
+    }
+
+    /** The output, then the gradients of sum(out * upstream) for x, kernel and (if given) bias. */
+    private static List<Tensor> gradients(Tensor x, Tensor kernel, Tensor bias, Tensor upstream, boolean relu, boolean fused) {
+        GradientTape tape = GradientTape.open();
+        Tensor out;
+        try (tape) {
+            tape.watch(x, kernel);
+            if (bias != null) {
+                tape.watch(bias);
+            }
+            if (fused) {
+                out = NeuralNetOps.dense(x, kernel, bias, relu);
+            } else {
+                Tensor z = x.matmul(kernel);
+                z = bias == null ? z : z.add(bias);
+                out = relu ? z.relu() : z;
+            }
+        }
+        Tensor loss = out.mul(upstream).sum();
+        List<Tensor> grads = new java.util.ArrayList<>(List.of(out.detach()));
+        grads.addAll(tape.gradient(loss, bias == null ? List.of(x, kernel) : List.of(x, kernel, bias)));
+        return grads;
+    }
+
+    @Test
+    void fusedDenseMatchesItsComposition() {
+        compare(true, true, 120);
+        compare(false, true, 120);
+        compare(true, false, 120);
+    }
+
+    @Test
+    void theFusedPathIsTakenForLargeFloatMatricesAndNamedSo() {
+        Tensor x = Tensor.randomNormal(new long[] {120, 50}, 0, 1, 1).requiresGrad(true);
+        Tensor kernel = Tensor.randomNormal(new long[] {50, 90}, 0, 1, 2);
+        Tensor bias = Tensor.zeros(90);
+        assertEquals("DenseReluBackward", NeuralNetOps.dense(x, kernel, bias, true).gradFn().name());
+        // a small product keeps the Java loops of the composition
+        Tensor small = Tensor.randomNormal(new long[] {4, 50}, 0, 1, 1).requiresGrad(true);
+        assertEquals("ReluBackward", NeuralNetOps.dense(small, kernel, bias, true).gradFn().name());
+    }
+}
