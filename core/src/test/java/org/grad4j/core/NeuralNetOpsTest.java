@@ -62,6 +62,36 @@ class NeuralNetOpsTest {
         compare(true, false, 120);
     }
 
+    /** d/dkernel of sum((d sum(dense(x)²) / dx)²): the backward itself is differentiated (an outer tape). */
+    private static double[] secondOrder(Tensor x, Tensor kernel, Tensor bias, boolean fused) {
+        GradientTape outer = GradientTape.persistent();
+        Tensor penalty;
+        try (outer) {
+            outer.watch(kernel);
+            GradientTape inner = GradientTape.open();
+            Tensor loss;
+            try (inner) {
+                inner.watch(x);
+                Tensor out = fused ? NeuralNetOps.dense(x, kernel, bias, true) : x.matmul(kernel).add(bias).relu();
+                loss = out.square().sum();
+            }
+            penalty = inner.gradient(loss, List.of(x)).get(0).square().sum();
+        }
+        return outer.gradient(penalty, List.of(kernel)).get(0).toDoubleArray();
+    }
+
+    @Test
+    void theFusedBackwardCanItselfBeDifferentiated() {
+        Tensor x = Tensor.randomNormal(new long[] {100, 50}, 0, 1, 5);
+        Tensor kernel = Tensor.randomNormal(new long[] {50, 90}, 0, 0.2, 6);
+        Tensor bias = Tensor.randomNormal(new long[] {90}, 0, 0.5, 7);
+        double[] fused = secondOrder(x, kernel, bias, true);
+        double[] exact = secondOrder(x.castTo(DataType.DOUBLE), kernel.castTo(DataType.DOUBLE), bias.castTo(DataType.DOUBLE), false);
+        for (int k = 0; k < exact.length; k++) {
+            assertEquals(exact[k], fused[k], 1e-3 * Math.max(1, Math.abs(exact[k])), "at " + k);
+        }
+    }
+
     @Test
     void theFusedPathIsTakenForLargeFloatMatricesAndNamedSo() {
         Tensor x = Tensor.randomNormal(new long[] {120, 50}, 0, 1, 1).requiresGrad(true);
