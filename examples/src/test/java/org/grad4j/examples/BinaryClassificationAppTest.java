@@ -1,21 +1,15 @@
 package org.grad4j.examples;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,14 +25,11 @@ class BinaryClassificationAppTest {
     private static final Pattern FIT = Pattern.compile("Sequential after epoch (\\d+): loss = ([0-9.]+), accuracy = ([0-9.]+), "
             + "val_loss = ([0-9.]+), val_accuracy = ([0-9.]+)");
     private static final Pattern BOUNDARY = Pattern.compile("Sequential: logit = .*\\(decision boundary x = (-?[0-9.]+)\\)");
-    private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
 
     private final BinaryClassificationApp app = new BinaryClassificationApp();
 
     private String run(String... args) throws Exception {
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        app.run(Options.parse(app.name(), app.options(), args), new PrintStream(buffer, true, UTF_8));
-        return buffer.toString(UTF_8);
+        return AppRuns.output(app, args);
     }
 
     private static Matcher find(Pattern pattern, String out) {
@@ -80,14 +71,7 @@ class BinaryClassificationAppTest {
         assertTrue(Double.parseDouble(fit.group(5)) >= 0.9, out);
         assertEquals(1, number(BOUNDARY, out), 0.5, "the boundary lies between the means, near their midpoint: " + out);
 
-        Path png = dir.resolve("binary-classification.png");
-        assertTrue(out.contains("picture: " + png.toAbsolutePath().normalize()), out);
-        byte[] bytes = Files.readAllBytes(png);
-        for (int i = 0; i < PNG_SIGNATURE.length; i++) {
-            assertEquals(PNG_SIGNATURE[i], bytes[i], "PNG signature byte " + i);
-        }
-        BufferedImage image = ImageIO.read(png.toFile());
-        assertTrue(image.getWidth() >= 400 && image.getHeight() >= 300, image.getWidth() + "x" + image.getHeight());
+        AppRuns.assertPicture(dir.resolve("binary-classification.png"), out, 400, 300);
     }
 
     @Test
@@ -117,12 +101,6 @@ class BinaryClassificationAppTest {
     }
 
     private void assertBadValue(String arg, String option, String value) {
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        Options.UsageException e = assertThrows(Options.UsageException.class,
-                () -> app.run(Options.parse(app.name(), app.options(), new String[] {arg, "--no-plots"}),
-                        new PrintStream(buffer, true, UTF_8)));
-        assertTrue(e.getMessage().startsWith("binary-classification: " + option + " must be "), e.getMessage());
-        assertTrue(e.getMessage().endsWith("got \"" + value + "\""), e.getMessage());
-        assertEquals(0, buffer.size(), "nothing printed before the options are checked");
+        AppRuns.assertBadValue(app, arg, option, value);
     }
 }

@@ -1,21 +1,14 @@
 package org.grad4j.examples;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,14 +16,11 @@ import org.junit.jupiter.api.io.TempDir;
 class LinearRegressionAppTest {
     private static final Pattern STEP_LINE = Pattern.compile(
             "At step (\\d+), loss = (-?[\\d.]+), W = (-?[\\d.]+), b = (-?[\\d.]+)");
-    private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
 
     private final LinearRegressionApp app = new LinearRegressionApp();
 
     private String run(String... args) throws Exception {
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        app.run(Options.parse(app.name(), app.options(), args), new PrintStream(buffer, true, UTF_8));
-        return buffer.toString(UTF_8);
+        return AppRuns.output(app, args);
     }
 
     /** The numbers after a row label of the final table. */
@@ -98,14 +88,7 @@ class LinearRegressionAppTest {
     void writesThePointsWithTheLineAndTheLossCurve(@TempDir Path dir) throws Exception {
         String out = run("--steps=50", "--samples=200", "--out", dir.toString());
         for (String name : new String[] {"linear-regression.png", "linear-regression-loss.png"}) {
-            Path file = dir.resolve(name);
-            assertTrue(Files.isRegularFile(file), name + " missing; printed:\n" + out);
-            assertTrue(out.contains("picture: " + file.toAbsolutePath().normalize()), out);
-            byte[] bytes = Files.readAllBytes(file);
-            assertArrayEquals(PNG_SIGNATURE, Arrays.copyOf(bytes, PNG_SIGNATURE.length), name);
-            BufferedImage image = ImageIO.read(file.toFile());
-            assertTrue(image.getWidth() >= 400 && image.getHeight() >= 300,
-                    name + " is " + image.getWidth() + "x" + image.getHeight());
+            AppRuns.assertPicture(dir.resolve(name), out, 400, 300);
         }
     }
 

@@ -1,26 +1,19 @@
 package org.grad4j.examples;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import javax.imageio.ImageIO;
 import org.grad4j.layers.Dense;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,14 +28,11 @@ class MulticlassAppTest {
             "sample (\\d+): predicted class (\\d+) \\(p = ([0-9.]+)\\), true class (\\d+)");
     private static final Pattern DIFFERENCE = Pattern.compile(
             "loaded model vs original on (\\d+) validation samples: max \\|difference\\| = (\\S+)( \\(identical\\))?");
-    private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
 
     private final MulticlassApp app = new MulticlassApp();
 
     private List<String> run(String... args) throws Exception {
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        app.run(Options.parse(app.name(), app.options(), args), new PrintStream(buffer, true, UTF_8));
-        return buffer.toString(UTF_8).lines().toList();
+        return AppRuns.output(app, args).lines().toList();
     }
 
     private static List<Matcher> matching(List<String> lines, Pattern pattern) {
@@ -116,13 +106,7 @@ class MulticlassAppTest {
         assertEquals(0.0, Double.parseDouble(difference.get(0).group(2)), text);
         assertNotNull(difference.get(0).group(3), text);
 
-        Path png = dir.resolve("multiclass.png");
-        assertTrue(out.contains("picture: " + png.toAbsolutePath().normalize()), text);
-        byte[] bytes = Files.readAllBytes(png);
-        assertArrayEquals(PNG_SIGNATURE, Arrays.copyOf(bytes, PNG_SIGNATURE.length));
-        BufferedImage image = ImageIO.read(png.toFile());
-        assertNotNull(image);
-        assertTrue(image.getWidth() > 100 && image.getHeight() > 100, image.getWidth() + "x" + image.getHeight());
+        AppRuns.assertPicture(dir.resolve("multiclass.png"), text, 101, 101);
     }
 
     @Test

@@ -1,31 +1,22 @@
 package org.grad4j.examples;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A short run of the optimizer comparison, judged by its printed table. */
 class OptimizersAppTest {
-    private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
 
     private final OptimizersApp app = new OptimizersApp();
 
@@ -34,9 +25,7 @@ class OptimizersAppTest {
     }
 
     private String run(String... args) throws Exception {
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        app.run(Options.parse(app.name(), app.options(), args), new PrintStream(buffer, true, UTF_8));
-        return buffer.toString(UTF_8);
+        return AppRuns.output(app, args);
     }
 
     /** The rows keyed "optimizer@rate", in printed order, for every run the app declares. */
@@ -94,14 +83,7 @@ class OptimizersAppTest {
     @Test
     void drawsTheLossCurvesAsAPng(@TempDir Path dir) throws Exception {
         String out = run("--epochs=2", "--samples=64", "--out", dir.toString());
-        Path file = dir.resolve("optimizers.png");
-        assertTrue(Files.isRegularFile(file), "optimizers.png missing; printed:\n" + out);
-        assertTrue(out.contains("picture: " + file.toAbsolutePath().normalize()), out);
-        byte[] bytes = Files.readAllBytes(file);
-        assertArrayEquals(PNG_SIGNATURE, Arrays.copyOf(bytes, PNG_SIGNATURE.length));
-        BufferedImage image = ImageIO.read(file.toFile());
-        assertNotNull(image);
-        assertTrue(image.getWidth() >= 400 && image.getHeight() >= 300, image.getWidth() + "x" + image.getHeight());
+        AppRuns.assertPicture(dir.resolve("optimizers.png"), out, 400, 300);
     }
 
     @Test

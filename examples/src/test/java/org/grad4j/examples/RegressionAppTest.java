@@ -1,21 +1,15 @@
 package org.grad4j.examples;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,14 +17,11 @@ import org.junit.jupiter.api.io.TempDir;
 class RegressionAppTest {
     private static final Pattern STEP = Pattern.compile("Step #(\\d+) A = (-?[0-9.]+) Loss = ([0-9.]+)");
     private static final Pattern SEQUENTIAL = Pattern.compile("Sequential: A = (-?[0-9.]+)");
-    private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
 
     private final RegressionApp app = new RegressionApp();
 
     private String run(String... args) throws Exception {
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        app.run(Options.parse(app.name(), app.options(), args), new PrintStream(buffer, true, UTF_8));
-        return buffer.toString(UTF_8);
+        return AppRuns.output(app, args);
     }
 
     private static double sequentialA(String out) {
@@ -56,14 +47,7 @@ class RegressionAppTest {
         assertEquals(10, as.get(3), 1.0, out);
         assertEquals(10, sequentialA(out), 1.0, out);
 
-        Path png = dir.resolve("regression.png");
-        assertTrue(out.contains("picture: " + png.toAbsolutePath().normalize()), out);
-        byte[] bytes = Files.readAllBytes(png);
-        for (int i = 0; i < PNG_SIGNATURE.length; i++) {
-            assertEquals(PNG_SIGNATURE[i], bytes[i], "PNG signature byte " + i);
-        }
-        BufferedImage image = ImageIO.read(png.toFile());
-        assertTrue(image.getWidth() >= 400 && image.getHeight() >= 300, image.getWidth() + "x" + image.getHeight());
+        AppRuns.assertPicture(dir.resolve("regression.png"), out, 400, 300);
     }
 
     @Test
@@ -87,12 +71,6 @@ class RegressionAppTest {
     }
 
     private void assertBadValue(String arg, String option, String value) {
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        Options.UsageException e = assertThrows(Options.UsageException.class,
-                () -> app.run(Options.parse(app.name(), app.options(), new String[] {arg, "--no-plots"}),
-                        new PrintStream(buffer, true, UTF_8)));
-        assertTrue(e.getMessage().startsWith("regression: " + option + " must be "), e.getMessage());
-        assertTrue(e.getMessage().endsWith("got \"" + value + "\""), e.getMessage());
-        assertEquals(0, buffer.size(), "nothing printed before the options are checked");
+        AppRuns.assertBadValue(app, arg, option, value);
     }
 }
