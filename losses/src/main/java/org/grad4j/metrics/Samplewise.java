@@ -20,18 +20,18 @@ final class Samplewise {
     record Totals(double total, double count) {
     }
 
-    /**
-     * @param values  per-sample (or finer) values, e.g. {@code [batch]} or {@code [batch, outputs]}
-     * @param weights null, or weights that broadcast to the values after rank alignment
-     */
+    /** Unweighted batches up to this size are totalled by a Java loop rather than by ND4J ops. */
+    private static final int SMALL = 256;
+
     /** Whether {@link #unweightedSmall} serves these values. */
     static boolean isSmall(Tensor values, Tensor weights) {
         return weights == null && values.size() <= SMALL;
     }
 
-    /** Unweighted batches up to this size are totalled by a Java loop rather than by ND4J ops. */
-    private static final int SMALL = 256;
-
+    /**
+     * @param values  per-sample (or finer) values, e.g. {@code [batch]} or {@code [batch, outputs]}
+     * @param weights null, or weights that broadcast to the values after rank alignment
+     */
     static Totals of(String what, INDArray values, INDArray weights) {
         if (weights == null && values.length() <= SMALL) {
             return unweightedSmall(Tensor.of(values));
@@ -62,7 +62,6 @@ final class Samplewise {
         }
     }
 
-    /** The mean over axes {@code from..rank-1}; unchanged when there are none. */
     /** The sum of the per-sample means (values {@code [batch, ...]}, or one value) and the sample count. */
     static Totals unweightedSmall(Tensor values) {
         double sum = 0;
@@ -78,6 +77,7 @@ final class Samplewise {
         return new Totals(perSample == 0 ? 0 : sum / perSample, batch);
     }
 
+    /** The mean over axes {@code from..rank-1}; unchanged when there are none. */
     private static Tensor meanOverAxes(Tensor t, int from) {
         if (t.rank() <= from) {
             return t;
