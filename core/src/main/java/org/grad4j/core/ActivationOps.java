@@ -28,8 +28,12 @@ final class ActivationOps {
     static Tensor relu(Tensor x) {
         Tensor out = ElementwiseOps.unary(x, v -> v > 0 ? v : 0f, a -> Transforms.relu(a, true));
         // the 0/1 mask is made only if a backward pass comes, from the output (positive exactly where x is)
-        return Graph.record(out, "Relu", x,
-                g -> g.mul(ElementwiseOps.unary(out, v -> v > 0 ? 1f : 0f, a -> Transforms.step(a, true))));
+        return Graph.record(out, "Relu", x, g -> g.mul(positiveMask(out)));
+    }
+
+    /** 1 where {@code t} is positive, 0 elsewhere: a ReLU's derivative, read off its output. */
+    static Tensor positiveMask(Tensor t) {
+        return ElementwiseOps.unary(t, v -> v > 0 ? 1f : 0f, a -> Transforms.step(a, true));
     }
 
     static Tensor leakyRelu(Tensor x, double slope) {

@@ -73,8 +73,7 @@ public final class NeuralNetOps {
     private static Tensor mask(Tensor g, Tensor out) {
         if (Graph.isRecording() || !FloatLoops.fit(g.array(), out.array())) {
             // a second-order pass (createGraph) needs the product recorded: the mask is a constant
-            return g.mul(ElementwiseOps.unary(out, v -> v > 0 ? 1f : 0f,
-                    a -> org.nd4j.linalg.ops.transforms.Transforms.step(a, true)));
+            return g.mul(ActivationOps.positiveMask(out));
         }
         INDArray result = Nd4j.createUninitialized(DataType.FLOAT, g.shape());
         FloatBuffer in = FloatLoops.floats(g.array());
