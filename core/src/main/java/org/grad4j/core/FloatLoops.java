@@ -41,14 +41,19 @@ public final class FloatLoops {
         return whole.position((int) offset).slice().limit((int) a.length());
     }
 
-    /** True if every array has a buffer ({@link #floats}) and all have the same length. */
-    public static boolean fit(INDArray... arrays) {
-        for (INDArray a : arrays) {
-            if (a.length() != arrays[0].length() || floats(a) == null) {
-                return false;
+    /**
+     * The buffers ({@link #floats}) of arrays of one length, in order, or null if any array has none or the
+     * lengths differ.
+     */
+    public static FloatBuffer[] all(INDArray... arrays) {
+        FloatBuffer[] buffers = new FloatBuffer[arrays.length];
+        for (int i = 0; i < arrays.length; i++) {
+            buffers[i] = arrays[i].length() == arrays[0].length() ? floats(arrays[i]) : null;
+            if (buffers[i] == null) {
+                return null;
             }
         }
-        return true;
+        return buffers;
     }
 
     /** Runs {@code body} over {@code [0, n)}, in one chunk per core when {@code n} is large. */

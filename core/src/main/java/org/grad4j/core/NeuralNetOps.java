@@ -71,13 +71,14 @@ public final class NeuralNetOps {
 
     /** {@code g} where the ReLU's output is positive, 0 elsewhere. */
     private static Tensor mask(Tensor g, Tensor out) {
-        if (Graph.isRecording() || !FloatLoops.fit(g.array(), out.array())) {
+        FloatBuffer[] buffers = Graph.isRecording() ? null : FloatLoops.all(g.array(), out.array());
+        if (buffers == null) {
             // a second-order pass (createGraph) needs the product recorded: the mask is a constant
             return g.mul(ActivationOps.positiveMask(out));
         }
         INDArray result = Nd4j.createUninitialized(DataType.FLOAT, g.shape());
-        FloatBuffer in = FloatLoops.floats(g.array());
-        FloatBuffer positive = FloatLoops.floats(out.array());
+        FloatBuffer in = buffers[0];
+        FloatBuffer positive = buffers[1];
         FloatBuffer r = FloatLoops.floats(result);
         FloatLoops.forRange((int) result.length(), (from, to) -> {
             for (int i = from; i < to; i++) {
@@ -92,12 +93,12 @@ public final class NeuralNetOps {
      * [256, 2048] here); adding the rows in order reads the memory once (about 0.5 ms).
      */
     private static Tensor columnSums(Tensor g) {
-        if (Graph.isRecording() || FloatLoops.floats(g.array()) == null) {
+        FloatBuffer in = Graph.isRecording() ? null : FloatLoops.floats(g.array());
+        if (in == null) {
             return g.sum(false, 0);
         }
         int rows = (int) g.shape()[0];
         int units = (int) g.shape()[1];
-        FloatBuffer in = FloatLoops.floats(g.array());
         double[] sums = new double[units];
         for (int i = 0; i < rows; i++) {
             int row = i * units;

@@ -67,29 +67,30 @@ public class Adam extends Optimizer {
         if (amsgrad) {
             INDArray vHat = addSlot(variable, "velocity_hat", 0);
             Nd4j.exec(new AmsGradUpdater(g, v, m, vHat, lr, beta1, beta2, epsilon, iteration));
-        } else if (FloatLoops.fit(g, m, v, variable.array())) {
-            updateInOnePass(g, m, v, variable.array(), lr, iteration);
-            return;
         } else {
+            java.nio.FloatBuffer[] buffers = FloatLoops.all(g, m, v, variable.array());
+            if (buffers != null) {
+                updateInOnePass(buffers, lr, iteration);
+                return;
+            }
             Nd4j.exec(new AdamUpdater(g, v, m, lr, beta1, beta2, epsilon, iteration));
         }
         variable.array().subi(g);   // g now holds the update
     }
 
     /** The same float32 arithmetic as libnd4j's adam_updater, with the weights updated in the same pass. */
-    private void updateInOnePass(INDArray gradient, INDArray momentum, INDArray velocity, INDArray weights, double lr,
-            int iteration) {
+    private void updateInOnePass(java.nio.FloatBuffer[] gmvw, double lr, int iteration) {
         float b1 = (float) beta1;
         float b2 = (float) beta2;
         float eps = (float) epsilon;
         float b1Power = (float) Math.pow(b1, iteration + 1.0);
         float b2Power = (float) Math.pow(b2, iteration + 1.0);
         float rate = (float) lr * (float) Math.sqrt(1f - b2Power) / (1f - b1Power);
-        java.nio.FloatBuffer g = FloatLoops.floats(gradient);
-        java.nio.FloatBuffer m = FloatLoops.floats(momentum);
-        java.nio.FloatBuffer v = FloatLoops.floats(velocity);
-        java.nio.FloatBuffer w = FloatLoops.floats(weights);
-        FloatLoops.forRange((int) weights.length(), (from, to) -> {
+        java.nio.FloatBuffer g = gmvw[0];
+        java.nio.FloatBuffer m = gmvw[1];
+        java.nio.FloatBuffer v = gmvw[2];
+        java.nio.FloatBuffer w = gmvw[3];
+        FloatLoops.forRange(w.limit(), (from, to) -> {
             for (int i = from; i < to; i++) {
                 float gi = g.get(i);
                 float mi = b1 * m.get(i) + gi * (1f - b1);

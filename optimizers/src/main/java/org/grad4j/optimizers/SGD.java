@@ -53,11 +53,12 @@ public class SGD extends Optimizer {
     protected void updateStep(INDArray g, Variable variable, double lr, long step) {
         INDArray w = variable.array();
         if (momentum == 0) {
-            if (FloatLoops.fit(g, w)) {
+            java.nio.FloatBuffer[] buffers = FloatLoops.all(g, w);
+            if (buffers != null) {
                 // one pass over the weights, no dispatch (a seed-sized step is otherwise all dispatch)
                 float rate = (float) lr;
-                java.nio.FloatBuffer gb = FloatLoops.floats(g);
-                java.nio.FloatBuffer wb = FloatLoops.floats(w);
+                java.nio.FloatBuffer gb = buffers[0];
+                java.nio.FloatBuffer wb = buffers[1];
                 FloatLoops.forRange((int) w.length(), (from, to) -> {
                     for (int i = from; i < to; i++) {
                         wb.put(i, wb.get(i) - rate * gb.get(i));
