@@ -1,5 +1,9 @@
 package org.grad4j.examples;
 
+import java.io.IOException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -82,7 +86,42 @@ public final class Options {
             }
             values.put(name, value);
         }
-        return new Options(app, specs, values);
+        Options options = new Options(app, specs, values);
+        if (specs.containsKey("out") && options.plots()) {
+            options.checkOutFolder();
+        }
+        return options;
+    }
+
+    /**
+     * Makes sure pictures can be written to {@code --out} before the app trains anything: the folder is
+     * created if missing and a probe file is written and removed, since permission bits alone do not tell
+     * (as root every folder looks writable, yet {@code /proc} refuses new entries).
+     */
+    private void checkOutFolder() {
+        String value = raw("out");
+        Path dir;
+        try {
+            dir = Path.of(value);
+        } catch (InvalidPathException e) {
+            throw new UsageException(app + ": --out \"" + value + "\" is not a valid path (" + e.getReason() + ")");
+        }
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new UsageException(app + ": --out \"" + value + "\" is an existing file, not a folder (or use --no-plots)");
+        }
+        try {
+            Files.createDirectories(dir);
+            Files.delete(Files.createTempFile(dir, ".grad4j-probe", ".tmp"));
+        } catch (IOException | SecurityException e) {
+            throw new UsageException(app + ": --out \"" + value + "\" is not a folder pictures can be written to ("
+                    + describe(e) + "; or use --no-plots)");
+        }
+    }
+
+    private static String describe(Exception e) {
+        return e instanceof FileSystemException fse && fse.getReason() != null
+                ? fse.getReason() + ": " + fse.getFile()
+                : e.getClass().getSimpleName() + ": " + e.getMessage();
     }
 
     private static String known(Map<String, Spec> specs) {

@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Every app runs (with few steps) and prints the numbers its recipe promises. */
 class ExamplesTest {
@@ -21,7 +24,7 @@ class ExamplesTest {
 
     @Test
     void autodiffTourPrintsTheSeedNumbers() throws Exception {
-        String[] r = run("autodiff-tour", "--steps=3000");
+        String[] r = run("autodiff-tour", "--steps=3000", "--no-plots");
         assertEquals("0", r[0]);
         String out = r[1];
         assertTrue(out.contains("dy/dx = 8.0"), out);
@@ -55,5 +58,26 @@ class ExamplesTest {
         assertTrue(r[2].contains("--steps must be an integer ≥ 1, got \"0\""), r[2]);
         r = run("autodiff-tour", "--steps");
         assertTrue(r[2].contains("autodiff-tour: --steps needs a value"), r[2]);
+    }
+
+    @Test
+    void anOutFolderThatCannotBeWrittenIsRefusedBeforeAnyWork(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("a-file"), "not a folder");
+        String[] r = run("autodiff-tour", "--out=" + file);
+        assertEquals("2", r[0]);
+        assertTrue(r[2].startsWith("autodiff-tour: --out \"" + file + "\" is an existing file, not a folder"), r[2]);
+        assertEquals("", r[1], "nothing ran");
+
+        r = run("autodiff-tour", "--out", "/proc/nope");
+        assertEquals("2", r[0]);
+        assertTrue(r[2].startsWith("autodiff-tour: --out \"/proc/nope\" is not a folder pictures can be written to ("), r[2]);
+        assertEquals("", r[1], "nothing ran");
+
+        r = run("autodiff-tour", "--out=" + file.resolve("below-a-file"));
+        assertEquals("2", r[0]);
+        assertTrue(r[2].contains("is not a folder pictures can be written to"), r[2]);
+
+        r = run("autodiff-tour", "--out=" + file, "--no-plots", "--steps=10");
+        assertEquals("0", r[0], "with --no-plots the folder is not needed: " + r[2]);
     }
 }
