@@ -76,6 +76,17 @@ public final class MemoryBudget implements AutoCloseable {
         budget.take(owner + ": " + what + " " + Shapes.format(shape) + " " + type, bytes);
     }
 
+    /**
+     * Gives back a reservation whose array has been freed (closed), so that a job that reads a copy, assigns
+     * it and frees it is not charged for every copy it ever held.
+     */
+    public static void release(long[] shape, DataType type) {
+        MemoryBudget budget = OPEN.get();
+        if (budget != null) {
+            budget.reserved = Math.max(0, budget.reserved - Shapes.byteCount(shape, type));
+        }
+    }
+
     /** The bytes reserved so far. */
     public long reserved() {
         return reserved;

@@ -46,6 +46,16 @@ class MemoryBudgetTest {
     }
 
     @Test
+    void aFreedCopyIsGivenBack() {
+        try (MemoryBudget budget = MemoryBudget.open("loadWeights", 1000)) {
+            MemoryBudget.reserve("w.npz!a.npy", "the array", new long[] {200}, DataType.FLOAT);   // 800
+            MemoryBudget.release(new long[] {200}, DataType.FLOAT);
+            MemoryBudget.reserve("w.npz!b.npy", "the array", new long[] {200}, DataType.FLOAT);
+            assertEquals(800, budget.reserved());
+        }
+    }
+
+    @Test
     void aShapeWhoseBytesOverflowIsRefusedNotWrapped() {
         try (MemoryBudget ignored = MemoryBudget.open("job", Long.MAX_VALUE - 1)) {
             var e = assertThrows(IllegalArgumentException.class, () -> MemoryBudget.reserve("reader", "entry \"x\"",

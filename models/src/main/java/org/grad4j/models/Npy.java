@@ -224,7 +224,12 @@ final class Npy {
             throw new IllegalArgumentException(where + ": more data than shape " + Shapes.format(shape) + " of "
                     + header.descr() + " needs (" + byteCount + " bytes)");
         }
-        return header.fortran() ? out.dup('c') : out;
+        if (!header.fortran()) {
+            return out;
+        }
+        INDArray c = out.dup('c');   // takes over the reservation of the Fortran-ordered copy it replaces
+        out.close();
+        return c;
     }
 
     /** Reverses the bytes of each {@code width}-byte item in the first {@code n} bytes of {@code bytes}. */

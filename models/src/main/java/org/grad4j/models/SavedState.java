@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
+import org.grad4j.core.MemoryBudget;
 import org.grad4j.core.Shapes;
 import org.grad4j.core.Variable;
 import org.grad4j.optimizers.Optimizer;
@@ -36,13 +37,35 @@ final class SavedState {
         return new Matching(optimizer.variables(), unbuilt, archive, "optimizer variables", name -> slotRole(name, prefix));
     }
 
-    /** Assigns each array read to the variable at its position (all were checked while reading). */
+    /**
+     * Assigns each array read to the variable at its position (all were checked while reading), freeing each
+     * copy at once: a large model's copies would otherwise stay in memory until a garbage collection, beside
+     * the optimizer state read next.
+     */
     static void assign(List<Variable> variables, List<Npz.Entry> saved) {
         for (int i = 0; i < saved.size(); i++) {
             Variable v = variables.get(i);
             INDArray value = saved.get(i).array();
-            v.assign(value.dataType() == v.dataType() ? value : value.castTo(v.dataType()));
+            if (value.dataType() == v.dataType()) {
+                v.assign(value);
+            } else {
+                INDArray cast = value.castTo(v.dataType());
+                v.assign(cast);
+                close(cast);
+            }
+            long[] shape = value.shape();
+            if (close(value)) {
+                MemoryBudget.release(shape, value.dataType());   // the reader reserved it
+            }
         }
+    }
+
+    private static boolean close(INDArray copy) {
+        if (!copy.closeable()) {
+            return false;
+        }
+        copy.close();
+        return true;
     }
 
     /** The checks behind {@link #weights} and {@link #optimizer}. */
