@@ -101,7 +101,7 @@ public final class ConfigReader {
             throw wrongType(key, shown, "a whole number in the long range");
         }
         if (!(item instanceof Number number)) {
-            throw wrongType(key, shown, "a whole number");
+            throw wrongType(key, shown, "a number");
         }
         double d = number.doubleValue();
         if (d != Math.rint(d) || Double.isInfinite(d)) {

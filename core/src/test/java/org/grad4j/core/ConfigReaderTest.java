@@ -37,7 +37,7 @@ class ConfigReaderTest {
         assertRefused(BigInteger.TEN.pow(30), "a whole number in the long range", r -> r.whole("units"));
         assertRefused(2.5, "a whole number", r -> r.whole("units"));
         assertRefused(Double.POSITIVE_INFINITY, "a whole number", r -> r.whole("units"));
-        assertRefused("64", "a whole number", r -> r.whole("units"));
+        assertRefused("64", "a number", r -> r.whole("units"));
         var e = assertThrows(IllegalArgumentException.class,
                 () -> new ConfigReader("x", Map.of("b", List.of(1, 1e300))).wholes("b"));
         assertTrue(e.getMessage().contains("\"b\" must be a whole number in the long range"), e.getMessage());
