@@ -1,5 +1,6 @@
 package org.grad4j.core;
 
+import java.math.BigInteger;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -79,11 +80,36 @@ public final class ConfigReader {
         return has(key) ? number(key) : fallback;
     }
 
-    /** A required whole number. */
+    /**
+     * A required whole number. Integers are taken exactly (a double is exact only up to 2^53); a float is
+     * accepted when it has no fraction and lies in the long range, since JSON writers differ.
+     */
     public long whole(String key) {
-        double d = number(key);
-        if (d != Math.rint(d)) {
-            throw wrongType(key, config.get(key), "a whole number");
+        Object v = required(key);
+        return whole(key, v, v);
+    }
+
+    /** {@code item} as a whole number; {@code shown} is what the message quotes (the item, or its whole list). */
+    private long whole(String key, Object item, Object shown) {
+        if (item instanceof Integer || item instanceof Long || item instanceof Short || item instanceof Byte) {
+            return ((Number) item).longValue();
+        }
+        if (item instanceof BigInteger big) {
+            if (big.bitLength() < Long.SIZE) {
+                return big.longValue();
+            }
+            throw wrongType(key, shown, "a whole number in the long range");
+        }
+        if (!(item instanceof Number number)) {
+            throw wrongType(key, shown, "a number");
+        }
+        double d = number.doubleValue();
+        if (d != Math.rint(d) || Double.isInfinite(d)) {
+            throw wrongType(key, shown, "a whole number");
+        }
+        // (long) would quietly turn 1e300 into Long.MAX_VALUE; -2^63 is exact, 2^63 is the first double beyond
+        if (d < -0x1p63 || d >= 0x1p63) {
+            throw wrongType(key, shown, "a whole number in the long range");
         }
         return (long) d;
     }
@@ -93,9 +119,18 @@ public final class ConfigReader {
         return has(key) ? whole(key) : null;
     }
 
+    /** A required int: a whole number in the int range. */
+    public int integer(String key) {
+        long value = whole(key);
+        if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE) {
+            throw wrongType(key, config.get(key), "a whole number from " + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE);
+        }
+        return (int) value;
+    }
+
     /** An int, or {@code fallback} (which may be null) when absent. */
     public Integer integer(String key, Integer fallback) {
-        return has(key) ? Integer.valueOf(Math.toIntExact(whole(key))) : fallback;
+        return has(key) ? Integer.valueOf(integer(key)) : fallback;
     }
 
     /** A required boolean. */
@@ -146,15 +181,18 @@ public final class ConfigReader {
         throw wrongType(key, v, "a list of numbers");
     }
 
-    /** A required list of whole numbers. */
+    /** A required list of whole numbers, each read as {@link #whole} reads one. */
     public long[] wholes(String key) {
-        double[] d = numbers(key);
-        long[] out = new long[d.length];
-        for (int i = 0; i < d.length; i++) {
-            if (d[i] != Math.rint(d[i])) {
-                throw wrongType(key, config.get(key), "a list of whole numbers");
-            }
-            out[i] = (long) d[i];
+        Object v = required(key);
+        List<?> items = v instanceof long[] a ? Arrays.stream(a).boxed().toList()
+                : v instanceof double[] a ? Arrays.stream(a).boxed().toList()
+                : v instanceof List<?> list ? list : null;
+        if (items == null) {
+            throw wrongType(key, v, "a list of whole numbers");
+        }
+        long[] out = new long[items.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = whole(key, items.get(i), v);
         }
         return out;
     }

@@ -1,6 +1,7 @@
 package org.grad4j.core;
 
 import java.util.Arrays;
+import org.nd4j.linalg.api.buffer.DataType;
 
 /** Shape arithmetic and the one shape formatter every error message uses. */
 public final class Shapes {
@@ -19,6 +20,31 @@ public final class Shapes {
             n *= d;
         }
         return n;
+    }
+
+    /**
+     * The bytes an array of {@code shape} and {@code type} takes, or {@link Long#MAX_VALUE} when that does not
+     * fit in a long: a shape read from a file may be hostile, and a product that wraps around would pass any
+     * size check.
+     *
+     * @throws IllegalArgumentException for a negative dimension
+     */
+    public static long byteCount(long[] shape, DataType type) {
+        long bytes = type.width();
+        boolean tooLarge = false;
+        for (long d : shape) {
+            if (d < 0) {
+                throw new IllegalArgumentException("shape " + format(shape) + " has a negative dimension");
+            }
+            if (d == 0) {
+                bytes = 0;   // an empty array takes nothing, however large its other dimensions
+            } else if (bytes > Long.MAX_VALUE / d) {
+                tooLarge = true;
+            } else {
+                bytes *= d;
+            }
+        }
+        return tooLarge && bytes != 0 ? Long.MAX_VALUE : bytes;
     }
 
     /**

@@ -160,8 +160,7 @@ public class Dense extends Layer {
     static Dense fromConfig(Map<String, Object> config) {
         ConfigReader read = new ConfigReader("Dense.fromConfig", config);
         Object activation = config.get("activation");
-        Dense dense = new Dense(Math.toIntExact(read.whole("units")),
-                        Activations.get(activation == null ? null : activation.toString()))
+        Dense dense = new Dense(read.integer("units"), Activations.get(activation == null ? null : activation.toString()))
                 .useBias(read.bool("use_bias", true))
                 .kernelRegularizer(Regularizers.deserialize(config.get("kernel_regularizer")))
                 .biasRegularizer(Regularizers.deserialize(config.get("bias_regularizer")));

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.function.DoubleSupplier;
 import org.grad4j.core.ConfigReader;
 import org.grad4j.core.KerasNames;
+import org.grad4j.core.MemoryBudget;
 import org.grad4j.core.Shapes;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -203,23 +204,42 @@ public final class Initializers {
         return out.toString();
     }
 
-    /** An array of {@code shape} filled in row-major order with {@code sample}, drawn in double precision. */
+    /** The longest array HotSpot allocates: a few slots short of Integer.MAX_VALUE are taken by the header. */
+    private static final int MAX_JAVA_ARRAY = Integer.MAX_VALUE - 8;
+
+    /**
+     * An array of {@code shape} filled in row-major order with {@code sample}, drawn in double precision. The
+     * values are drawn into a Java array first, so the weight must fit one, and the heap must hold it.
+     */
     static INDArray fill(long[] shape, DataType dtype, DoubleSupplier sample) {
         requireFloating(dtype);
-        int n = Math.toIntExact(Shapes.size(shape));
-        if (dtype == DataType.DOUBLE) {
-            double[] v = new double[n];
-            for (int i = 0; i < n; i++) {
-                v[i] = sample.getAsDouble();
+        long count = Shapes.byteCount(shape, DataType.BYTE);   // the element count, saturated instead of wrapped
+        if (count > MAX_JAVA_ARRAY) {
+            throw new IllegalArgumentException("Initializer: a weight of shape " + Shapes.format(shape) + " has "
+                    + (count == Long.MAX_VALUE ? "more than 2^63" : String.valueOf(count)) + " elements; random "
+                    + "initializers fill a Java array, which holds at most " + MAX_JAVA_ARRAY);
+        }
+        int n = (int) count;
+        try {
+            if (dtype == DataType.DOUBLE) {
+                double[] v = new double[n];
+                for (int i = 0; i < n; i++) {
+                    v[i] = sample.getAsDouble();
+                }
+                return Nd4j.create(v, shape, 'c');
             }
-            return Nd4j.create(v, shape, 'c');
+            float[] v = new float[n];
+            for (int i = 0; i < n; i++) {
+                v[i] = (float) sample.getAsDouble();
+            }
+            INDArray a = Nd4j.create(v, shape, 'c');
+            return dtype == DataType.FLOAT ? a : a.castTo(dtype);
+        } catch (OutOfMemoryError e) {
+            // the one large request failed and nothing else was half done, so it can be reported like any refusal
+            throw new IllegalArgumentException("Initializer: a weight of shape " + Shapes.format(shape) + " " + dtype
+                    + " does not fit in the Java heap (-Xmx " + MemoryBudget.format(Runtime.getRuntime().maxMemory())
+                    + "), where random initializers draw it first: " + e.getMessage(), e);
         }
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = (float) sample.getAsDouble();
-        }
-        INDArray a = Nd4j.create(v, shape, 'c');
-        return dtype == DataType.FLOAT ? a : a.castTo(dtype);
     }
 
     static void requireFloating(DataType dtype) {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.grad4j.core.Graph;
+import org.grad4j.core.MemoryBudget;
 import org.grad4j.core.NoGrad;
 import org.grad4j.core.Shapes;
 import org.grad4j.core.Tensor;
@@ -229,6 +230,8 @@ public abstract class Layer {
             throw new IllegalStateException(describe() + ": a weight " + fullName + " already exists; was build() "
                     + "called twice? Build only a layer that is not built yet (isBuilt()), or let apply() build it");
         }
+        // before the initializer allocates: a shape from a file may ask for more than the machine has
+        MemoryBudget.reserve(describe(), "weight " + fullName, shape, dtype);
         INDArray value = initializer.init(shape.clone(), dtype);
         if (!Arrays.equals(value.shape(), shape) || value.dataType() != dtype) {
             throw new IllegalStateException(describe() + ": initializer " + initializer.kerasName() + " returned "

@@ -31,6 +31,18 @@ class DenseTest {
     }
 
     @Test
+    void aKernelLargerThanMemoryIsRefusedBeforeItIsAllocated() {
+        // 400 GB: once an ArithmeticException from the initializer, or an OutOfMemoryError for a smaller one
+        Dense huge = new Dense(100_000);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> huge.apply(normal(1, 1, 1_000_000)));
+
+        assertTrue(e.getMessage().startsWith("dense (Dense): weight dense/kernel:0 [1000000, 100000] FLOAT needs "
+                + "400,000,000,000 bytes"), e.getMessage());
+        assertFalse(huge.isBuilt());
+        assertTrue(huge.weights().isEmpty());
+    }
+
+    @Test
     void contract() {
         Dense dense = new Dense(64, "relu");
         Tensor y = dense.apply(normal(1, 32, 9));

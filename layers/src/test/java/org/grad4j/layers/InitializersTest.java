@@ -83,6 +83,14 @@ class InitializersTest {
     }
 
     @Test
+    void aWeightBeyondAJavaArrayIsRefusedByName() {
+        // Math.toIntExact used to throw a bare "integer overflow" here
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Initializers.glorotUniform().init(new long[] {100_000, 100_000}, DataType.FLOAT));
+        assertTrue(e.getMessage().contains("[100000, 100000] has 10000000000 elements"), e.getMessage());
+    }
+
+    @Test
     void constants() {
         assertEquals(0.0, Initializers.zeros().init(new long[] {3, 2}, DataType.FLOAT).amaxNumber().doubleValue());
         INDArray ones = Initializers.ones().init(new long[] {4}, DataType.DOUBLE);

@@ -3,7 +3,9 @@ package org.grad4j.metrics;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
+import org.grad4j.core.MemoryBudget;
 import org.grad4j.core.Tensor;
+import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * Keras' {@code AUC}: the area under the ROC curve (or the precision-recall curve), approximated from
@@ -53,6 +55,8 @@ public class AUC extends Metric {
         if (curve == null) {
             throw new IllegalArgumentException("AUC: curve must be ROC or PR, got null");
         }
+        // num_thresholds may come from a model file's compile_config: check the four arrays fit before making them
+        MemoryBudget.reserve("AUC", "confusion counts", new long[] {4, numThresholds}, DataType.DOUBLE);
         this.numThresholds = numThresholds;
         this.curve = curve;
         truePositives = new double[numThresholds];

@@ -1,6 +1,8 @@
 package org.grad4j.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.grad4j.core.Tensor;
 import org.junit.jupiter.api.Test;
@@ -75,5 +77,13 @@ class AUCTest {
         assertEquals(0.75, auc.result(), 1e-12);
         auc.reset();
         assertEquals(0.0, auc.result(), 0.0);
+    }
+
+    @Test
+    void thresholdsBeyondMemoryAreRefusedBeforeAllocating() {
+        // num_thresholds can come from a model file's compile_config: 4 arrays of 2^31 - 1 doubles are 64 GiB
+        var e = assertThrows(IllegalArgumentException.class, () -> new AUC(Integer.MAX_VALUE));
+        assertTrue(e.getMessage().startsWith("AUC: confusion counts [4, 2147483647] DOUBLE needs 68,719,476,704 bytes"),
+                e.getMessage());
     }
 }

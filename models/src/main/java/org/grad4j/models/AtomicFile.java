@@ -7,17 +7,18 @@ import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Writes a file so that readers see the old content or the whole new content, never a mix: the bytes go to
  * a hidden temporary file in the same directory (a move across file systems would not be atomic), which is
  * flushed to disk and then moved over the target. If anything fails the temporary file is deleted and the
- * target is untouched.
+ * target is untouched; a save killed before it could delete its temporary file leaves it for the next save to
+ * the same target to remove ({@link StaleTempFiles}).
  */
 final class AtomicFile {
     private AtomicFile() {
@@ -46,11 +47,12 @@ final class AtomicFile {
         if (dir == null || !Files.isDirectory(dir)) {
             throw new IllegalArgumentException(where + ": the directory " + dir + " does not exist");
         }
-        Path temp = dir.resolve("." + file.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong())
-                + ".tmp");
+        StaleTempFiles.remove(file);   // before writing: a killed save's leftovers may be what fills the disk
+        Path temp = StaleTempFiles.create(file);
         boolean moved = false;
         try {
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                StaleTempFiles.lock(channel);   // released with the channel, or by the OS if this process dies
                 OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
                 writer.writeTo(new Unclosable(out));
                 out.flush();
@@ -63,7 +65,8 @@ final class AtomicFile {
             }
             moved = true;
         } catch (IOException e) {
-            throw new UncheckedIOException(where + ": cannot write the file: " + e, e);
+            // the user knows the target, not our temporary name: say which file could not be written
+            throw new UncheckedIOException(where + ": cannot write " + file + ": " + reason(e, temp, file), e);
         } finally {
             if (!moved) {
                 try {
@@ -72,6 +75,16 @@ final class AtomicFile {
                     // the original failure is the one to report
                 }
             }
+            StaleTempFiles.done(temp);
         }
+    }
+
+    /** What went wrong, with the temporary file's name replaced by the target's. */
+    private static String reason(IOException e, Path temp, Path target) {
+        String text = e instanceof FileSystemException fs && fs.getReason() != null
+                ? e.getClass().getSimpleName() + " (" + fs.getReason() + ")"
+                : e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        return text.replace(temp.toString(), target.toString())
+                .replace(temp.getFileName().toString(), target.getFileName().toString());
     }
 }

@@ -7,27 +7,25 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
-import java.util.zip.CRC32;
-import java.util.zip.CheckedInputStream;
 import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
+import org.grad4j.core.MemoryBudget;
 import org.grad4j.core.Variable;
 import org.grad4j.layers.Layer;
+import org.grad4j.optimizers.Optimizer;
 
 /**
  * Reads and writes {@code .g4j} model files and {@code .npz} weight files (DESIGN.md, "Files users see").
@@ -41,7 +39,10 @@ import org.grad4j.layers.Layer;
  * <li>{@code optimizer.npz}: the optimizer's {@link org.grad4j.optimizers.Optimizer#variables()} in order.
  * </ul>
  * Writes are atomic ({@link AtomicFile}); reading checks every entry and reports a damaged or foreign file
- * with an {@link IllegalArgumentException} naming the file and the problem.
+ * with an {@link IllegalArgumentException} naming the file and the problem. A file may be crafted, so reading
+ * checks what it can before it reads: each entry's declared and inflated size ({@link BoundedEntries}), each
+ * array's header against the model's variable ({@link SavedState}), and every array the load allocates against
+ * the memory the process can give ({@link MemoryBudget}).
  */
 final class ModelFile {
     static final int FORMAT_VERSION = 1;
@@ -176,7 +177,8 @@ final class ModelFile {
     static Model load(Path path, boolean compile) {
         Objects.requireNonNull(path, "Model.load: the path is null");
         String where = "Model.load(" + path + ")";
-        try (ZipFile zip = open(path)) {
+        // the budget sums every array the load allocates (weights, the copies read from the file, optimizer slots)
+        try (ZipFile zip = open(path); MemoryBudget budget = MemoryBudget.open(where)) {
             Map<String, Object> metadata = readJson(zip, METADATA);
             checkFormat(metadata);
             Map<String, Object> config = readJson(zip, CONFIG);
@@ -187,10 +189,11 @@ final class ModelFile {
             if (config.get("build_config") != null && !model.isBuilt()) {
                 model.build(ModelConfigs.inputShape(config.get("build_config")));
             }
-            SavedState.assignWeights(model.variables(), readNpz(zip, WEIGHTS), WEIGHTS);
+            List<Variable> variables = model.variables();
+            SavedState.assign(variables, readNpz(zip, WEIGHTS, variables, SavedState.weights(variables, WEIGHTS)));
             if (compile && config.get("compile_config") != null) {
                 CompileConfig.compile(model, config.get("compile_config"));
-                SavedState.restoreOptimizer(model.optimizer(), model.trainableVariables(), readNpz(zip, OPTIMIZER), OPTIMIZER);
+                restoreOptimizer(zip, model);
             }
             return model;
         } catch (IOException e) {
@@ -202,6 +205,18 @@ final class ModelFile {
         }
     }
 
+    /**
+     * Builds the optimizer's slots for the trainable variables, as Keras 3 does when it compiles a loaded model,
+     * then fills them from the file; a file saved before the first step holds only the counter.
+     */
+    private static void restoreOptimizer(ZipFile zip, Model model) throws IOException {
+        Optimizer optimizer = model.optimizer();
+        int unbuilt = optimizer.variables().size();
+        optimizer.build(model.trainableVariables());
+        List<Variable> state = optimizer.variables();
+        SavedState.assign(state, readNpz(zip, OPTIMIZER, state, SavedState.optimizer(optimizer, unbuilt, OPTIMIZER)));
+    }
+
     static void loadWeights(Model model, Path path) {
         Objects.requireNonNull(path, "loadWeights: the path is null");
         String where = model.describe() + ".loadWeights(" + path + ")";
@@ -209,21 +224,34 @@ final class ModelFile {
             throw new IllegalStateException(where + ": the model is not built, so it has no weights to load into; call "
                     + "build(inputShape) first");
         }
+        List<Variable> variables = model.variables();
         List<Npz.Entry> weights;
-        try (ZipFile zip = open(path)) {
-            if (zip.getEntry(WEIGHTS) != null) {
-                weights = readNpz(zip, WEIGHTS);   // a .g4j model file: take its weights
+        try (ZipFile zip = open(path); MemoryBudget budget = MemoryBudget.open(where)) {
+            if (zip.getEntry(WEIGHTS) != null) {   // a .g4j model file: take its weights
+                weights = readNpz(zip, WEIGHTS, variables, SavedState.weights(variables, WEIGHTS));
             } else {
-                try (InputStream in = Files.newInputStream(path)) {
-                    weights = Npz.read(in, path.getFileName().toString());
-                }
+                weights = readNpzFile(path, variables);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(where + ": cannot read the file: " + e, e);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(where + ": " + message(e), e);
         }
-        SavedState.assignWeights(model.variables(), weights, where);
+        SavedState.assign(variables, weights);   // only now, when every array has been read and checked
+    }
+
+    /** An .npz file of its own: its size on disk is its real size, so that is checked first. */
+    private static List<Npz.Entry> readNpzFile(Path path, List<Variable> variables) throws IOException {
+        String name = path.getFileName().toString();
+        long size = Files.size(path);
+        long limit = Npz.sizeLimit(variables);
+        if (size > limit) {
+            throw new IllegalArgumentException(name + " is " + MemoryBudget.format(size) + ", more than the "
+                    + MemoryBudget.format(limit) + " the model's " + variables.size() + " weights can take");
+        }
+        try (InputStream in = Files.newInputStream(path)) {
+            return Npz.read(in, name, SavedState.weights(variables, name));
+        }
     }
 
     /** Opens a zip; the central directory is read at once, so a truncated or foreign file fails here. */
@@ -258,7 +286,7 @@ final class ModelFile {
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> readJson(ZipFile zip, String name) throws IOException {
-        byte[] bytes = readEntry(zip, name, InputStream::readAllBytes);
+        byte[] bytes = BoundedEntries.read(zip, name, BoundedEntries.JSON_LIMIT, "a grad4j " + name, InputStream::readAllBytes);
         try {
             Object value = JSON.readValue(bytes, Object.class);
             if (!(value instanceof Map)) {
@@ -270,59 +298,11 @@ final class ModelFile {
         }
     }
 
-    private static List<Npz.Entry> readNpz(ZipFile zip, String name) throws IOException {
-        return readEntry(zip, name, in -> Npz.read(in, name));
-    }
-
-    /** How an entry is parsed. */
-    @FunctionalInterface
-    private interface EntryReader<T> {
-        T read(InputStream in) throws IOException;
-    }
-
-    /**
-     * Parses an entry, then checks the CRC the zip records for it (ZipFile does not), so that damage is
-     * reported as damage rather than as whatever the parser made of the damaged bytes.
-     */
-    private static <T> T readEntry(ZipFile zip, String name, EntryReader<T> reader) throws IOException {
-        ZipEntry entry;
-        try {
-            entry = zip.getEntry(name);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("the zip's table of entries is damaged (" + e.getMessage() + ")", e);
-        }
-        if (entry == null) {
-            throw new IllegalArgumentException("not a complete grad4j model file: it has no " + name + " (entries: "
-                    + entryNames(zip) + ")");
-        }
-        try (CheckedInputStream in = new CheckedInputStream(zip.getInputStream(entry), new CRC32())) {
-            T value = null;
-            IllegalArgumentException problem = null;
-            try {
-                value = reader.read(in);
-            } catch (IllegalArgumentException e) {
-                problem = e;
-            }
-            in.transferTo(OutputStream.nullOutputStream());
-            if (entry.getCrc() != -1 && in.getChecksum().getValue() != entry.getCrc()) {
-                throw new IllegalArgumentException(name + " is damaged: its bytes do not match the checksum stored in the zip");
-            }
-            if (problem != null) {
-                throw problem;
-            }
-            return value;
-        } catch (ZipException | EOFException e) {
-            throw new IllegalArgumentException(name + " is damaged or cut short (" + e + ")", e);
-        }
-    }
-
-    private static String entryNames(ZipFile zip) {
-        try {
-            List<String> names = Collections.list(zip.entries()).stream().map(ZipEntry::getName).limit(10).toList();
-            return names.isEmpty() ? "none" : String.join(", ", names);
-        } catch (IllegalArgumentException e) {
-            return "unreadable";
-        }
+    /** An .npz entry holding arrays for {@code variables}: no larger than they can take, each checked by {@code expected}. */
+    private static List<Npz.Entry> readNpz(ZipFile zip, String name, List<Variable> variables, Npz.Expectation expected)
+            throws IOException {
+        return BoundedEntries.read(zip, name, Npz.sizeLimit(variables), "the model's " + variables.size() + " arrays",
+                in -> Npz.read(in, name, expected));
     }
 
     /** A cause's message, with its type when the type is the information (a NullPointerException from user code). */

@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.grad4j.core.MemoryBudget;
 import org.grad4j.core.Shapes;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -28,8 +29,13 @@ import org.nd4j.linalg.factory.Nd4j;
 final class Npy {
     private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
     private static final int ALIGNMENT = 64;
-    /** Header lengths beyond this are not written by NumPy for any sane shape; refuse them before allocating. */
-    private static final int MAX_HEADER = 1 << 16;
+    /**
+     * NumPy's own limit ({@code numpy.lib.format}'s {@code max_header_size}): NumPy does not read a longer
+     * header either, and a limit keeps an {@code .npz}'s size predictable from its arrays alone.
+     */
+    static final int MAX_HEADER = 10_000;
+    /** Data is copied into the array this many bytes at a time: a multiple of every item width. */
+    private static final int CHUNK = 1 << 16;
     private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
     private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
     private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
@@ -117,6 +123,18 @@ final class Npy {
         return out.array();
     }
 
+    /** What a {@code .npy} header says: the type, shape and layout of the data after it, and its own length. */
+    record Header(DataType type, String descr, long[] shape, boolean fortran, ByteOrder order, long length) {
+        /** The bytes of data the header announces; {@link Long#MAX_VALUE} if that overflows. */
+        long dataBytes() {
+            return Shapes.byteCount(shape, type);
+        }
+
+        String describe() {
+            return Shapes.format(shape) + " " + typeName(type);
+        }
+    }
+
     /**
      * Reads one {@code .npy} from {@code in}, which must hold exactly the header and the values.
      *
@@ -124,6 +142,11 @@ final class Npy {
      * @throws IllegalArgumentException when the bytes are not a well-formed {@code .npy} of a supported type
      */
     static INDArray read(InputStream in, String where) throws IOException {
+        return readData(in, readHeader(in, where), where);
+    }
+
+    /** Reads and checks the header alone, so that a caller can compare shape and type before any data is read. */
+    static Header readHeader(InputStream in, String where) throws IOException {
         byte[] magic = in.readNBytes(MAGIC.length + 2);
         if (magic.length < MAGIC.length + 2 || !Arrays.equals(Arrays.copyOf(magic, MAGIC.length), MAGIC)) {
             throw new IllegalArgumentException(where + ": not a .npy array (it does not start with \\x93NUMPY)");
@@ -161,21 +184,63 @@ final class Npy {
             case '=' -> ByteOrder.nativeOrder();
             default -> ByteOrder.LITTLE_ENDIAN;
         };
-        long count = Shapes.size(shape);
-        long byteCount = count * type.width();
-        if (count < 0 || byteCount > Integer.MAX_VALUE - 8) {
+        return new Header(type, descr, shape, fortran, order, MAGIC.length + 2 + lengthBytes + headerLength);
+    }
+
+    /**
+     * Reads the data {@code header} announces straight into a new array, a chunk at a time (no copy of it
+     * on the Java heap), and checks that exactly that many bytes follow: a short or an over-long array is
+     * an error, and an over-long one is noticed after one byte too many, not at its end.
+     */
+    static INDArray readData(InputStream in, Header header, String where) throws IOException {
+        long[] shape = header.shape();
+        long byteCount = header.dataBytes();
+        if (byteCount > Integer.MAX_VALUE - 8) {   // ND4J's nio view of a buffer is int-indexed
             throw new IllegalArgumentException(where + ": shape " + Shapes.format(shape) + " is too large to read");
         }
-        byte[] data = in.readNBytes((int) byteCount);
-        if (data.length < byteCount) {
-            throw new IllegalArgumentException(where + ": shape " + Shapes.format(shape) + " of " + descr + " needs "
-                    + byteCount + " data bytes but only " + data.length + " are there (truncated?)");
+        MemoryBudget.reserve(where, "the array", shape, header.type());
+        INDArray out = Nd4j.create(header.type(), shape, header.fortran() ? 'f' : 'c');
+        if (byteCount > 0) {
+            ByteBuffer target = out.data().asNio().order(ByteOrder.nativeOrder());
+            int width = header.type().width();
+            boolean swap = header.order() != ByteOrder.nativeOrder() && width > 1;
+            byte[] chunk = new byte[(int) Math.min(byteCount, CHUNK)];   // CHUNK is a multiple of every width
+            long done = 0;
+            while (done < byteCount) {
+                int wanted = (int) Math.min(chunk.length, byteCount - done);
+                int n = in.readNBytes(chunk, 0, wanted);
+                if (swap) {
+                    reverseItems(chunk, n, width);
+                }
+                target.put(chunk, 0, n);
+                done += n;
+                if (n < wanted) {
+                    throw new IllegalArgumentException(where + ": shape " + Shapes.format(shape) + " of " + header.descr()
+                            + " needs " + byteCount + " data bytes but only " + done + " are there (truncated?)");
+                }
+            }
         }
         if (in.read() != -1) {
-            throw new IllegalArgumentException(where + ": more data than shape " + Shapes.format(shape) + " of " + descr
-                    + " needs (" + byteCount + " bytes)");
+            throw new IllegalArgumentException(where + ": more data than shape " + Shapes.format(shape) + " of "
+                    + header.descr() + " needs (" + byteCount + " bytes)");
         }
-        return toArray(ByteBuffer.wrap(data).order(order), type, shape, fortran ? 'f' : 'c');
+        if (!header.fortran()) {
+            return out;
+        }
+        INDArray c = out.dup('c');   // takes over the reservation of the Fortran-ordered copy it replaces
+        out.close();
+        return c;
+    }
+
+    /** Reverses the bytes of each {@code width}-byte item in the first {@code n} bytes of {@code bytes}. */
+    private static void reverseItems(byte[] bytes, int n, int width) {
+        for (int start = 0; start + width <= n; start += width) {
+            for (int i = 0, j = width - 1; i < j; i++, j--) {
+                byte t = bytes[start + i];
+                bytes[start + i] = bytes[start + j];
+                bytes[start + j] = t;
+            }
+        }
     }
 
     private static String group(Pattern pattern, String header, String key, String where) {
@@ -205,17 +270,6 @@ final class Npy {
             }
         }
         return shape;
-    }
-
-    /** Copies the file's bytes straight into a new array's buffer: one path for every type. */
-    private static INDArray toArray(ByteBuffer data, DataType type, long[] shape, char order) {
-        INDArray out = Nd4j.create(type, shape, order);
-        if (data.remaining() > 0) {
-            boolean sameOrder = data.order() == ByteOrder.nativeOrder() || type.width() == 1;
-            ByteBuffer source = sameOrder ? data : swapped(data, type.width());
-            out.data().asNio().order(ByteOrder.nativeOrder()).put(source);
-        }
-        return order == 'c' ? out : out.dup('c');
     }
 
     private static ByteBuffer swapped(ByteBuffer bytes, int itemSize) {

@@ -16,6 +16,10 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
+import org.grad4j.core.MemoryBudget;
+import org.grad4j.core.Shapes;
+import org.grad4j.core.Variable;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -27,6 +31,14 @@ final class Npz {
     private static final String SUFFIX = ".npy";
     private static final byte[] LOCAL_HEADER = {'P', 'K', 3, 4};
     private static final byte[] EMPTY_ARCHIVE = {'P', 'K', 5, 6};
+    /**
+     * What one array may add to an archive beside its data: a {@code .npy} header of at most
+     * {@link Npy#MAX_HEADER} bytes, and the zip's local and central headers with the name twice and their
+     * extra fields (zip64 sizes, timestamps), a few hundred bytes for any real name.
+     */
+    static final long ARRAY_OVERHEAD = 16 * 1024;
+    /** The end of the archive: end records (zip64 too) and a comment of at most 64 KiB. */
+    static final long ARCHIVE_OVERHEAD = 128 * 1024;
 
     private Npz() {
     }
@@ -76,12 +88,62 @@ final class Npz {
     }
 
     /**
-     * Reads every array in file order; each entry's CRC is checked as the stream is read to its end.
-     *
-     * @param where names the archive for messages, e.g. {@code m.g4j!weights.npz}
-     * @throws IllegalArgumentException when it is not a zip of well-formed {@code .npy} entries
+     * What an archive's arrays must be, checked from each array's header before its data is read, so that a
+     * file cannot make the reader allocate (or inflate) an array nobody asked for.
      */
+    interface Expectation {
+        /**
+         * Checks the {@code index}-th array (from 0), with its name without {@code .npy}.
+         *
+         * @throws IllegalArgumentException naming the array when it is not the one expected
+         */
+        void check(int index, String name, long[] shape, DataType type);
+
+        /** Checks the number of arrays once every one has been read. */
+        void checkCount(List<Entry> read);
+    }
+
+    /** Accepts any arrays: for reading an archive on its own, as NumPy would (each still within the memory budget). */
+    static final Expectation ANY = new Expectation() {
+        @Override
+        public void check(int index, String name, long[] shape, DataType type) {
+        }
+
+        @Override
+        public void checkCount(List<Entry> read) {
+        }
+    };
+
+    /**
+     * The most bytes an archive of arrays like {@code variables} can take: each array's data (at 8 bytes an
+     * element for a floating variable, since a float64 file may be read into a float32 model) plus
+     * {@link #ARRAY_OVERHEAD}, plus {@link #ARCHIVE_OVERHEAD}. Saturates instead of overflowing.
+     */
+    static long sizeLimit(List<? extends Variable> variables) {
+        long total = ARCHIVE_OVERHEAD;
+        for (Variable v : variables) {
+            DataType widest = v.dataType().isFPType() ? DataType.DOUBLE : v.dataType();
+            long bytes = Shapes.byteCount(v.shape(), widest);
+            total = bytes > Long.MAX_VALUE - total - ARRAY_OVERHEAD ? Long.MAX_VALUE : total + bytes + ARRAY_OVERHEAD;
+        }
+        return total;
+    }
+
+    /** Reads every array in file order, accepting any ({@link #ANY}). */
     static List<Entry> read(InputStream in, String where) throws IOException {
+        return read(in, where, ANY);
+    }
+
+    /**
+     * Reads every array in file order; each entry's CRC is checked as the stream is read to its end. Each
+     * array's header is checked against {@code expected}, and the size its zip entry declares against the
+     * header, before its data is read; the data must then be exactly what the header announces.
+     *
+     * @param where names the archive for messages, e.g. {@code weights.npz}
+     * @throws IllegalArgumentException when it is not a zip of well-formed {@code .npy} entries, or an array is
+     *                                  not what {@code expected} wants
+     */
+    static List<Entry> read(InputStream in, String where, Expectation expected) throws IOException {
         List<Entry> out = new ArrayList<>();
         Set<String> names = new HashSet<>();
         // ZipInputStream reads bytes that are not a zip as an empty archive: check the signature first
@@ -103,11 +165,26 @@ final class Npz {
                 if (!names.add(name)) {
                     throw new IllegalArgumentException(where + ": the array \"" + name + "\" appears twice");
                 }
-                out.add(new Entry(name, Npy.read(zip, where + "!" + file)));
+                Npy.Header header = Npy.readHeader(zip, where + "!" + file);
+                expected.check(out.size(), name, header.shape(), header.type());
+                checkDeclaredSize(entry, header, where, name);
+                out.add(new Entry(name, Npy.readData(zip, header, where + "!" + file)));
             }
         } catch (ZipException | EOFException e) {
             throw new IllegalArgumentException(where + ": not a readable .npz (zip) archive: " + e.getMessage(), e);
         }
+        expected.checkCount(out);
         return out;
+    }
+
+    /** A size in the entry's zip header (when it has one) must be the header's length plus the data it announces. */
+    private static void checkDeclaredSize(ZipEntry entry, Npy.Header header, String where, String name) {
+        long declared = entry.getSize();
+        long data = header.dataBytes();
+        if (declared >= 0 && (declared < header.length() || declared - header.length() != data)) {
+            throw new IllegalArgumentException(where + " entry \"" + name + "\" declares " + MemoryBudget.format(declared)
+                    + " in its zip header, but its .npy header (" + header.describe() + ") makes it "
+                    + (data == Long.MAX_VALUE ? "larger than any file" : MemoryBudget.format(header.length() + data)));
+        }
     }
 }

@@ -4,74 +4,107 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
+import org.grad4j.core.MemoryBudget;
 import org.grad4j.core.Shapes;
 import org.grad4j.core.Variable;
 import org.grad4j.optimizers.Optimizer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Puts saved arrays back into variables. Arrays are matched by position, since a recreated model may have
+ * Matches saved arrays to variables. Arrays are matched by position, since a recreated model may have
  * different automatic layer names ({@code dense_4} instead of {@code dense}); the part of each name that
- * does not depend on layer names ({@code kernel:0}, or {@code momentum}+{@code kernel:0} for a slot) and
- * the shape must agree. Everything is checked before the first value is assigned.
+ * does not depend on layer names ({@code kernel:0}, or {@code momentum}+{@code kernel:0} for a slot), the
+ * shape and the type must agree. Each array is checked from its header before its data is read
+ * ({@link Npz.Expectation}); everything is read before the first value is assigned.
  */
 final class SavedState {
     private SavedState() {
     }
 
-    /** Assigns {@code saved} to {@code variables}, all checked first. */
-    static void assignWeights(List<Variable> variables, List<Npz.Entry> saved, String where) {
-        check(variables, saved, where, "weights", SavedState::weightRole);
-        assign(variables, saved);
+    /** What an archive of a model's weights must hold: exactly {@code variables}. */
+    static Npz.Expectation weights(List<Variable> variables, String archive) {
+        return new Matching(variables, variables.size(), archive, "weights", SavedState::weightRole);
     }
 
     /**
-     * Restores an optimizer's state into a fresh {@code optimizer}: its slots are created for {@code trainable}
-     * (the variables training passes it, in that order) unless the saved state has none yet.
+     * What an archive of {@code optimizer}'s state must hold: all of its variables (which the caller has built
+     * for the model's trainable variables), or only the first {@code unbuilt} of them, the counter and
+     * optimizer-wide values that a model saved before its first step has.
      */
-    static void restoreOptimizer(Optimizer optimizer, List<Variable> trainable, List<Npz.Entry> saved, String where) {
-        List<Variable> variables = optimizer.variables();
-        if (saved.size() != variables.size()) {
-            optimizer.build(trainable);
-            variables = optimizer.variables();
-        }
+    static Npz.Expectation optimizer(Optimizer optimizer, int unbuilt, String archive) {
         String prefix = optimizer.name() + "/";
-        check(variables, saved, where, "optimizer variables", name -> slotRole(name, prefix));
-        assign(variables, saved);
+        return new Matching(optimizer.variables(), unbuilt, archive, "optimizer variables", name -> slotRole(name, prefix));
     }
 
-    private static void check(List<Variable> variables, List<Npz.Entry> saved, String where, String what,
-            Function<String, String> role) {
-        int n = Math.min(variables.size(), saved.size());
-        for (int i = 0; i < n; i++) {
+    /**
+     * Assigns each array read to the variable at its position (all were checked while reading), freeing each
+     * copy at once: a large model's copies would otherwise stay in memory until a garbage collection, beside
+     * the optimizer state read next.
+     */
+    static void assign(List<Variable> variables, List<Npz.Entry> saved) {
+        for (int i = 0; i < saved.size(); i++) {
             Variable v = variables.get(i);
-            Npz.Entry e = saved.get(i);
-            if (!role.apply(v.name()).equals(role.apply(e.name()))) {
-                throw new IllegalArgumentException(where + ": entry " + i + " is " + e.name() + " "
-                        + Shapes.format(e.array().shape())
+            INDArray value = saved.get(i).array();
+            if (value.dataType() == v.dataType()) {
+                v.assign(value);
+            } else {
+                INDArray cast = value.castTo(v.dataType());
+                v.assign(cast);
+                close(cast);
+            }
+            long[] shape = value.shape();
+            if (close(value)) {
+                MemoryBudget.release(shape, value.dataType());   // the reader reserved it
+            }
+        }
+    }
+
+    private static boolean close(INDArray copy) {
+        if (!copy.closeable()) {
+            return false;
+        }
+        copy.close();
+        return true;
+    }
+
+    /** The checks behind {@link #weights} and {@link #optimizer}. */
+    private record Matching(List<Variable> variables, int fewestAccepted, String archive, String what,
+            Function<String, String> role) implements Npz.Expectation {
+        @Override
+        public void check(int index, String name, long[] shape, DataType type) {
+            if (index >= variables.size()) {
+                throw new IllegalArgumentException(archive + " has more " + what + " than the model's " + variables.size()
+                        + "; not in the model: " + name + " " + Shapes.format(shape));
+            }
+            Variable v = variables.get(index);
+            if (!role.apply(v.name()).equals(role.apply(name))) {
+                throw new IllegalArgumentException(archive + " entry " + index + " is " + name + " " + Shapes.format(shape)
                         + " but the model's " + what + " at that position is " + v.name() + " " + Shapes.format(v.shape())
                         + " (the file was saved from a different architecture)");
             }
-            if (!Arrays.equals(v.shape(), e.array().shape())) {
-                throw new IllegalArgumentException(where + ": " + e.name() + " has shape " + Shapes.format(e.array().shape())
-                        + " in the file but " + v.name() + " has shape " + Shapes.format(v.shape()) + " in the model");
+            if (!Arrays.equals(v.shape(), shape)) {
+                throw new IllegalArgumentException(archive + " entry \"" + name + "\" has shape " + Shapes.format(shape)
+                        + " but the model's " + v.name() + " is " + Shapes.format(v.shape()));
+            }
+            // a float64 file may fill a float32 model, as Keras' assign casts; an int or bool array is not a weight
+            boolean convertible = type == v.dataType() || type.isFPType() && v.dataType().isFPType();
+            if (!convertible) {
+                throw new IllegalArgumentException(archive + " entry \"" + name + "\" holds " + Npy.typeName(type)
+                        + " values but the model's " + v.name() + " is " + Npy.typeName(v.dataType()));
             }
         }
-        if (variables.size() != saved.size()) {
-            List<String> extra = new ArrayList<>();
-            if (variables.size() > saved.size()) {
-                variables.subList(n, variables.size()).forEach(v -> extra.add(v.name() + " " + Shapes.format(v.shape())));
-                throw new IllegalArgumentException(where + ": the file has " + saved.size() + " " + what + " but the model "
-                        + "has " + variables.size() + "; missing from the file: " + String.join(", ", extra));
-            }
-            saved.subList(n, saved.size()).forEach(e -> extra.add(e.name() + " " + Shapes.format(e.array().shape())));
-            throw new IllegalArgumentException(where + ": the file has " + saved.size() + " " + what + " but the model has "
-                    + variables.size() + "; not in the model: " + String.join(", ", extra));
-        }
-    }
 
-    private static void assign(List<Variable> variables, List<Npz.Entry> saved) {
-        for (int i = 0; i < variables.size(); i++) {
-            variables.get(i).assign(saved.get(i).array());
+        @Override
+        public void checkCount(List<Npz.Entry> read) {
+            int n = read.size();
+            if (n == variables.size() || n == fewestAccepted) {
+                return;
+            }
+            List<String> missing = new ArrayList<>();
+            variables.subList(n, variables.size()).forEach(v -> missing.add(v.name() + " " + Shapes.format(v.shape())));
+            throw new IllegalArgumentException(archive + ": the file has " + n + " " + what + " but the model has "
+                    + variables.size() + "; missing from the file: " + String.join(", ", missing));
         }
     }
 

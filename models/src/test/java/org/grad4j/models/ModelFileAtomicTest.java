@@ -2,14 +2,21 @@ package org.grad4j.models;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.grad4j.core.Tensor;
 import org.grad4j.layers.Dense;
@@ -111,5 +118,112 @@ class ModelFileAtomicTest {
 
         e = assertThrows(IllegalArgumentException.class, () -> model.save(dir));
         assertTrue(e.getMessage().contains("is a directory"), e.getMessage());
+    }
+
+    @Test
+    void aFileSystemFailureNamesTheTargetNotTheTemporaryFileAndLeavesNothingBehind() throws IOException {
+        // another program puts a non-empty directory where the target was while the bytes are written, so the
+        // final move fails after the temporary file exists
+        Path target = dir.resolve("taken.g4j");
+        UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> AtomicFile.write(target, "save(taken.g4j)",
+                out -> {
+                    out.write(new byte[] {1, 2, 3});
+                    Files.createDirectories(target.resolve("inside"));
+                }));
+
+        assertTrue(e.getMessage().startsWith("save(taken.g4j): cannot write " + target.toAbsolutePath()), e.getMessage());
+        assertFalse(e.getMessage().contains(".tmp"), e.getMessage());
+        assertEquals(List.of("model.g4j", "taken.g4j"), filesInDir(), "the temporary file was left behind");
+        assertArrayEquals(before, Files.readAllBytes(file));
+    }
+
+    /** A hidden temporary file as a killed save of {@code target} leaves it. */
+    Path leftover(String target, String hex) throws IOException {
+        return Files.write(dir.resolve("." + target + "." + hex + ".tmp"), new byte[1000]);
+    }
+
+    @Test
+    void theNextSaveRemovesTheTemporaryFilesOfKilledSavesOfTheSameTarget() throws IOException {
+        leftover("model.g4j", "0123456789abcdef");
+        leftover("model.g4j", "7f3a");   // earlier versions wrote the hex number without leading zeros
+
+        new Sequential(new InputLayer(3), new Dense(2)).save(file);
+
+        assertEquals(List.of("model.g4j"), filesInDir());
+    }
+
+    @Test
+    void filesThatOnlyLookLikeTemporaryFilesAreKept() throws IOException {
+        List<Path> kept = List.of(
+                leftover("other.g4j", "0123456789abcdef"),           // another target's
+                leftover("model.g4j", "0123456789ABCDEF"),           // not what a save writes
+                leftover("model.g4j", "0123456789abcdef0"),          // 17 digits
+                leftover("model.g4j", "xyz"),
+                Files.write(dir.resolve(".model.g4j.tmp"), new byte[1]),
+                Files.write(dir.resolve("model.g4j.0123456789abcdef.tmp"), new byte[1]),
+                Files.write(dir.resolve(".model.g4j.0123456789abcdef.tmp.bak"), new byte[1]),
+                Files.write(dir.resolve(".xmodel.g4j.0123456789abcdef.tmp"), new byte[1]),
+                Files.createDirectory(dir.resolve(".model.g4j.00000000000000aa.tmp")),
+                Files.createSymbolicLink(dir.resolve(".model.g4j.00000000000000bb.tmp"), dir.resolve("model.g4j")));
+
+        new Sequential(new InputLayer(3), new Dense(2)).save(file);
+
+        for (Path p : kept) {
+            assertTrue(Files.exists(p, LinkOption.NOFOLLOW_LINKS), p + " was removed");
+        }
+    }
+
+    /**
+     * A save in another process, killed with SIGKILL while it writes: while it lives its temporary file is
+     * locked and no save here touches it; once it is dead, the next save removes what it left.
+     */
+    @Test
+    void aSaveKilledMidwayLeavesATemporaryFileThatTheNextSaveRemoves() throws IOException, InterruptedException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), SlowSave.class.getName(),
+                file.toString()).redirectErrorStream(true).start();
+        try {
+            BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+            String line = lines.readLine();
+            while (line != null && !line.equals("writing")) {   // a JVM may print notices of its own first
+                line = lines.readLine();
+            }
+            assertEquals("writing", line, "the child did not start writing");
+            List<String> during = filesInDir();
+            assertEquals(2, during.size(), "expected model.g4j and the child's temporary file: " + during);
+            String temp = during.get(0);
+            assertTrue(temp.matches("\\.model\\.g4j\\.[0-9a-f]{1,16}\\.tmp"), temp);
+
+            Sequential model = new Sequential(new InputLayer(3), new Dense(2));
+            model.save(file);
+            assertEquals(during, filesInDir(), "a live save's temporary file was touched");
+
+            child.destroyForcibly();   // SIGKILL: no finally block runs in the child
+            assertTrue(child.waitFor(30, TimeUnit.SECONDS));
+            assertEquals(during, filesInDir(), "the killed save should have left its temporary file");
+
+            model.save(file);
+            assertEquals(List.of("model.g4j"), filesInDir());
+            assertEquals(3, Model.load(file).variables().get(0).shape()[0]);
+        } finally {
+            child.destroyForcibly();
+        }
+    }
+
+    /** The child of {@link #aSaveKilledMidwayLeavesATemporaryFileThatTheNextSaveRemoves}: a save that never ends. */
+    static final class SlowSave {
+        public static void main(String[] args) {
+            AtomicFile.write(Path.of(args[0]), "SlowSave", out -> {
+                out.write(new byte[100_000]);
+                out.flush();
+                System.out.println("writing");
+                System.out.flush();
+                try {
+                    Thread.sleep(120_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
     }
 }

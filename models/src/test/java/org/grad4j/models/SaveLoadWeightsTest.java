@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -93,6 +94,32 @@ class SaveLoadWeightsTest {
         Sequential noBias = new Sequential(new InputLayer(4), new Dense(8, "relu").useBias(false), new Dense(1), new Dense(1));
         e = assertThrows(IllegalArgumentException.class, () -> noBias.loadWeights(file));
         assertTrue(e.getMessage().contains("dense/bias:0") && e.getMessage().contains("kernel:0"), e.getMessage());
+    }
+
+    @Test
+    void float64ArraysFillAFloat32ModelButIntegersAreRefusedByType() throws IOException {
+        Sequential target = model(1);
+        List<Variable> vars = target.variables();
+        Path file = dir.resolve("numpy.npz");
+        List<Npz.Entry> doubles = vars.stream()
+                .map(v -> new Npz.Entry(v.name(), Nd4j.rand(DataType.DOUBLE, v.shape()))).toList();
+        try (OutputStream out = Files.newOutputStream(file)) {
+            Npz.write(doubles, out, "test");
+        }
+
+        target.loadWeights(file);
+
+        for (int i = 0; i < vars.size(); i++) {
+            assertEquals(DataType.FLOAT, vars.get(i).array().dataType());
+            assertBitIdentical(doubles.get(i).array().castTo(DataType.FLOAT), vars.get(i).array(), vars.get(i).name());
+        }
+        List<Npz.Entry> longs = vars.stream().map(v -> new Npz.Entry(v.name(), Nd4j.zeros(DataType.LONG, v.shape()))).toList();
+        try (OutputStream out = Files.newOutputStream(file)) {
+            Npz.write(longs, out, "test");
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> target.loadWeights(file));
+        assertTrue(e.getMessage().contains("numpy.npz entry \"" + vars.get(0).name() + "\" holds int64 values but the model's "
+                + vars.get(0).name() + " is float32"), e.getMessage());
     }
 
     @Test

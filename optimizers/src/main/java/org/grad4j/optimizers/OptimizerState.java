@@ -5,6 +5,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.grad4j.core.MemoryBudget;
 import org.grad4j.core.Variable;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
@@ -65,9 +66,11 @@ final class OptimizerState {
         Map<String, Variable> own = slots.get(v);
         Variable slot = own.get(slotName);
         if (slot == null) {
+            String fullName = optimizerName + "/" + slotName + "/" + v.name();
+            MemoryBudget.reserve(optimizerName, "slot " + fullName, v.shape(), v.dataType());
             try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
                 INDArray value = v.array().ulike().assign(initialValue);
-                slot = new Variable(optimizerName + "/" + slotName + "/" + v.name(), value, false);
+                slot = new Variable(fullName, value, false);
             }
             own.put(slotName, slot);
         }

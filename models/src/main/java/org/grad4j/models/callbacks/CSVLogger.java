@@ -1,6 +1,7 @@
 package org.grad4j.models.callbacks;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.channels.Channels;
@@ -156,11 +157,14 @@ public class CSVLogger extends Callback {
         }
     }
 
-    /** Keras writes the header into an appended file only when its first line is empty. */
+    /**
+     * Keras writes the header into an appended file only when its first line is empty. One byte tells: reading
+     * the whole line would read all of a file that has no line break, however large.
+     */
     private boolean firstLineEmpty() throws IOException {
-        try (var reader = Files.newBufferedReader(filename, StandardCharsets.UTF_8)) {
-            String first = reader.readLine();
-            return first == null || first.isEmpty();
+        try (InputStream in = Files.newInputStream(filename)) {
+            int first = in.read();
+            return first == -1 || first == '\n' || first == '\r';
         }
     }
 

@@ -2,8 +2,11 @@ package org.grad4j.models.callbacks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -87,6 +90,29 @@ class CSVLoggerTest {
         assertEquals(4, lines.size(), String.join("\n", lines));
         assertEquals(List.of("0", "1", "2"), lines.subList(1, 4).stream().map(l -> l.split("\t")[0]).toList());
         assertEquals("0.01", lines.get(3).split("\t")[1]);
+    }
+
+    @Test
+    void appendingToAFileWithoutLineBreaksReadsOneByteOfIt() throws IOException {
+        // 3 GB of zero bytes and no line break, sparse: nothing on disk. Reading its "first line" once meant
+        // reading all of it into one String.
+        Path file = dir.resolve("huge.csv");
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.setLength(3L << 30);
+        }
+        CSVLogger logger = new CSVLogger(file, ',', true);
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long allocated = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
+        long start = System.nanoTime();
+
+        logger.onTrainBegin(Map.of());
+
+        long nanos = System.nanoTime() - start;
+        allocated = threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - allocated;
+        assertTrue(nanos < 1_000_000_000L, "took " + nanos / 1e6 + " ms");
+        assertTrue(allocated < 10L << 20, "allocated " + allocated + " bytes");
+        logger.onEpochEnd(0, new java.util.LinkedHashMap<>(Map.of("loss", 0.5)));
+        assertEquals((3L << 30) + "0,0.5\n".length(), Files.size(file), "a row without a header is appended");
     }
 
     @Test
