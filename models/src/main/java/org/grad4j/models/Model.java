@@ -358,18 +358,19 @@ public class Model extends Layer {
 
     /** {@code compile} by Keras names: {@code compile("adam", "mse", "mae")}. */
     public Model compile(String optimizer, String loss, String... metrics) {
-        Optimizer o = Optimizers.get(optimizer);
-        Loss l = Losses.get(loss);
-        return compile(o, l, (Object[]) metrics);
+        Compiled.requireBoth(this, optimizer, loss);
+        return compile(Optimizers.get(optimizer), Losses.get(loss), (Object[]) metrics);
     }
 
     /** {@code compile} with a named optimizer and a loss object. */
     public Model compile(String optimizer, Loss loss, Object... metrics) {
+        Compiled.requireBoth(this, optimizer, loss);
         return compile(Optimizers.get(optimizer), loss, metrics);
     }
 
     /** {@code compile} with an optimizer object and a named loss. */
     public Model compile(Optimizer optimizer, String loss, Object... metrics) {
+        Compiled.requireBoth(this, optimizer, loss);
         return compile(optimizer, Losses.get(loss), metrics);
     }
 
