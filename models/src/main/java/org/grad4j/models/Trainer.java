@@ -166,6 +166,13 @@ final class Trainer {
     }
 
     private History loop(FitOptions options, int steps, EpochBatches source, Validation validation) {
+        if (options.initialEpoch() >= options.epochs()) {
+            // Keras runs no epoch here and says nothing; a resumed run that forgot epochs counts from 0 is the usual cause
+            LOG.log(Level.WARNING, "fit: initialEpoch " + options.initialEpoch() + " >= epochs " + options.epochs()
+                    + ", so no epoch runs; epochs is the epoch to stop before, not a count: to train n more epochs from epoch "
+                    + options.initialEpoch() + " use epochs(" + options.initialEpoch() + " + n).initialEpoch("
+                    + options.initialEpoch() + ")");
+        }
         History history = new History();
         List<Callback> all = new ArrayList<>();
         if (options.verbose() > 0) {

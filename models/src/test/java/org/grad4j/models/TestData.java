@@ -116,6 +116,33 @@ final class TestData {
         return buffer.toString(StandardCharsets.UTF_8);
     }
 
+    /** Runs {@code body} and returns the records logged meanwhile to {@code logger} (java.util.logging, System.Logger's default). */
+    static List<java.util.logging.LogRecord> captureLog(String logger, Runnable body) {
+        List<java.util.logging.LogRecord> records = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.logging.Logger target = java.util.logging.Logger.getLogger(logger);
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                records.add(record);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        target.addHandler(handler);
+        try {
+            body.run();
+        } finally {
+            target.removeHandler(handler);
+        }
+        return records;
+    }
+
     /** Counts the batches of each epoch (from {@code onTrainBatchEnd}). */
     static final class BatchCounter extends Callback {
         final List<Integer> perEpoch = new ArrayList<>();
