@@ -38,6 +38,15 @@ public abstract class LossFunctionWrapper<L extends LossFunctionWrapper<L>> impl
     protected abstract Tensor perSample(Tensor yTrue, Tensor yPred);
 
     /**
+     * y_true cast to y_pred's type and both ranks aligned as Keras' {@code squeeze_or_expand_to_same_rank}
+     * (labels {@code [batch]} meet predictions {@code [batch, 1]}), before {@link #perSample} and {@link #mask}.
+     * A loss whose labels legitimately have fewer axes may align differently.
+     */
+    protected Tensor[] align(Tensor yTrue, Tensor yPred) {
+        return LossInputs.align(describe(), yTrue, yPred);
+    }
+
+    /**
      * Entries of the per-sample losses that count (1) or not (0), as a Keras mask; null: all count. The
      * mean reductions then average over the counted entries only.
      */
@@ -62,7 +71,7 @@ public abstract class LossFunctionWrapper<L extends LossFunctionWrapper<L>> impl
      */
     @Override
     public final Tensor call(Tensor yTrue, Tensor yPred, Tensor sampleWeight) {
-        Tensor[] aligned = LossInputs.align(describe(), yTrue, yPred);
+        Tensor[] aligned = align(yTrue, yPred);
         Tensor values = perSample(aligned[0], aligned[1]);
         Tensor mask = mask(aligned[0], aligned[1]);
         return WeightedReduction.reduce(describe(), values, sampleWeight, mask, reduction);

@@ -408,11 +408,21 @@ final class Trainer {
                     + (y.length < p.length || y[y.length - 1] == 1
                     ? "; for integer class labels use SparseCategoricalCrossentropy (or one-hot encode y)" : ""));
         }
-        if (compiled.loss() instanceof SparseCategoricalCrossentropy) {
-            boolean indices = y.length == p.length - 1 || y.length == p.length && y[y.length - 1] == 1;
+        if (compiled.loss() instanceof SparseCategoricalCrossentropy sparse && p.length > 0) {
+            // the class axis may be another than the last (axis(1) on [batch, classes, steps]); labels lack it
+            int axis = sparse.axis() < 0 ? sparse.axis() + p.length : sparse.axis();
+            axis = Math.max(0, Math.min(p.length - 1, axis));   // out of range: the loss itself says so below
+            classes = p[axis];
+            boolean indices = y.length == p.length - 1 || y.length == p.length && y[axis] == 1;
             if (!indices) {
+                long[] expected = new long[p.length - 1];
+                for (int d = 0, j = 0; d < p.length; d++) {
+                    if (d != axis) {
+                        expected[j++] = p[d];
+                    }
+                }
                 throw new IllegalArgumentException(where + ": " + loss + " needs integer class labels of shape "
-                        + Shapes.format(java.util.Arrays.copyOf(p, p.length - 1)) + ", got y of shape " + Shapes.format(y)
+                        + Shapes.format(expected) + ", got y of shape " + Shapes.format(y)
                         + (sameShape ? "; for one-hot labels use CategoricalCrossentropy" : ""));
             }
             double min = labels.minNumber().doubleValue();
