@@ -454,6 +454,13 @@ public class Model extends Layer {
      * {@code fit} on an ND4J iterator of {@code DataSet}s (features and labels); its batches are used as they
      * come, so {@code batchSize}, {@code shuffle} and {@code validationSplit} do not apply. It is reset before
      * each epoch.
+     *
+     * <p>A DataSet's per-sample labels mask ({@code [batch]} or {@code [batch, 1]}) is honoured as in DL4J: a
+     * sample masked 0 counts for nothing in the loss, its gradient or the metrics, whatever its labels hold,
+     * and the loss is the mean over the others (Keras' masked mean); other values {@code >= 0} weigh samples.
+     * Masked samples still go through the layers, so a layer that mixes samples (BatchNormalization while
+     * training) still sees them. Per-timestep or per-output labels masks, and a features mask that is not all
+     * ones, are refused: no layer reads masks yet. Masks need a {@link org.grad4j.losses.LossFunctionWrapper} loss.
      */
     public History fit(DataSetIterator iterator, FitOptions options) {
         try (ThreadGuard.Use use = guard.exclusive("fit")) {
