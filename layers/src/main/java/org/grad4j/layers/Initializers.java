@@ -21,7 +21,8 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class Initializers {
     private static final List<String> KNOWN = List.of("glorot_uniform", "glorot_normal", "he_normal", "he_uniform",
-            "lecun_normal", "lecun_uniform", "random_normal", "random_uniform", "zeros", "ones");
+            "lecun_normal", "lecun_uniform", "random_normal", "random_uniform", "truncated_normal", "zeros", "ones",
+            "constant", "orthogonal", "identity");
 
     private Initializers() {
     }
@@ -106,6 +107,51 @@ public final class Initializers {
         return new RandomUniform(min, max, seed);
     }
 
+    /** Keras 3's TruncatedNormal with its defaults: N(0, 0.05²), samples beyond two stddev redrawn. */
+    public static Initializer truncatedNormal() {
+        return new TruncatedNormal(0.0, 0.05, null);
+    }
+
+    /**
+     * N(mean, stddev²) with samples more than {@code 2 stddev} from the mean redrawn, as Keras 3; not widened
+     * afterwards, so the values' standard deviation is about {@code 0.88 stddev}.
+     */
+    public static Initializer truncatedNormal(double mean, double stddev) {
+        return new TruncatedNormal(mean, stddev, null);
+    }
+
+    public static Initializer truncatedNormal(double mean, double stddev, long seed) {
+        return new TruncatedNormal(mean, stddev, seed);
+    }
+
+    /** Keras' Orthogonal with gain 1. */
+    public static Initializer orthogonal() {
+        return new Orthogonal(1.0, null);
+    }
+
+    /**
+     * Keras' Orthogonal: the sign-corrected Q of the QR factorization of a normal matrix, times {@code gain}.
+     * The shape's axes but the last are flattened into rows (a convolution kernel works too); its rows or its
+     * columns, whichever are fewer, come out orthonormal. Needs at least two axes.
+     */
+    public static Initializer orthogonal(double gain) {
+        return new Orthogonal(gain, null);
+    }
+
+    public static Initializer orthogonal(double gain, long seed) {
+        return new Orthogonal(gain, seed);
+    }
+
+    /** Keras' Identity with gain 1: the identity matrix (rectangular too); 2-D shapes only. */
+    public static Initializer identity() {
+        return new IdentityInitializer(1.0);
+    }
+
+    /** {@code gain} times the identity matrix; 2-D shapes only. */
+    public static Initializer identity(double gain) {
+        return new IdentityInitializer(gain);
+    }
+
     public static Initializer zeros() {
         return new ConstantInitializer("zeros", 0.0);
     }
@@ -114,6 +160,7 @@ public final class Initializers {
         return new ConstantInitializer("ones", 1.0);
     }
 
+    /** Every element {@code value} (Keras' Constant; its default value is 0). */
     public static Initializer constant(double value) {
         return new ConstantInitializer("constant", value);
     }
@@ -132,8 +179,12 @@ public final class Initializers {
                     varianceScaling(key.toLowerCase(Locale.ROOT), null);
             case "random_normal" -> randomNormal();
             case "random_uniform" -> randomUniform();
+            case "truncated_normal" -> truncatedNormal();
             case "zeros" -> zeros();
             case "ones" -> ones();
+            case "constant" -> constant(0.0);
+            case "orthogonal" -> orthogonal();
+            case "identity" -> identity();
             default -> throw new IllegalArgumentException("Initializers.get: unknown initializer \"" + name
                     + "\" (known: " + String.join(", ", KNOWN) + ")");
         };
@@ -172,12 +223,16 @@ public final class Initializers {
                     read.number("stddev", 0.05), seed);
             case "random_uniform" -> new RandomUniform(read.number("minval", -0.05),
                     read.number("maxval", 0.05), seed);
+            case "truncated_normal" -> new TruncatedNormal(read.number("mean", 0.0), read.number("stddev", 0.05), seed);
             case "zeros" -> zeros();
             case "ones" -> ones();
             case "constant" -> constant(read.number("value", 0.0));
+            case "orthogonal" -> new Orthogonal(read.number("gain", 1.0), seed);
+            case "identity" -> identity(read.number("gain", 1.0));
             default -> throw new IllegalArgumentException("Initializers.deserialize: unknown initializer class \""
                     + className + "\" (known: GlorotUniform, GlorotNormal, HeNormal, HeUniform, LecunNormal, "
-                    + "LecunUniform, RandomNormal, RandomUniform, Zeros, Ones, Constant)");
+                    + "LecunUniform, RandomNormal, RandomUniform, TruncatedNormal, Zeros, Ones, Constant, Orthogonal, "
+                    + "Identity)");
         };
     }
 

@@ -35,7 +35,7 @@ record VarianceScaling(String kerasName, double scale, Mode mode, boolean unifor
             return Initializers.fill(shape, dtype, () -> limit * (2 * random.nextDouble() - 1));
         }
         double stddev = Math.sqrt(variance) / TRUNCATED_STDDEV;
-        return Initializers.fill(shape, dtype, () -> stddev * truncatedGaussian(random));
+        return Initializers.fill(shape, dtype, () -> stddev * TruncatedNormal.standardTruncated(random));
     }
 
     /** Keras' {@code compute_fans}: [in, out] for a matrix; a convolution's receptive field multiplies both. */
@@ -51,15 +51,6 @@ record VarianceScaling(String kerasName, double scale, Mode mode, boolean unifor
             receptiveField *= shape[i];
         }
         return new long[] {shape[shape.length - 2] * receptiveField, shape[shape.length - 1] * receptiveField};
-    }
-
-    /** A standard normal sample redrawn until it lies within two standard deviations. */
-    private static double truncatedGaussian(SplittableRandom random) {
-        double z;
-        do {
-            z = Seeds.gaussian(random);
-        } while (Math.abs(z) > 2.0);
-        return z;
     }
 
     @Override

@@ -131,7 +131,17 @@ class InitializersTest {
         assertEquals("he_normal", Initializers.get("HE_NORMAL").kerasName());
         var e = assertThrows(IllegalArgumentException.class, () -> Initializers.get("glorot"));
         assertEquals("Initializers.get: unknown initializer \"glorot\" (known: glorot_uniform, glorot_normal, he_normal, "
-                + "he_uniform, lecun_normal, lecun_uniform, random_normal, random_uniform, zeros, ones)", e.getMessage());
+                + "he_uniform, lecun_normal, lecun_uniform, random_normal, random_uniform, truncated_normal, zeros, ones, "
+                + "constant, orthogonal, identity)", e.getMessage());
+        // Keras' defaults: Constant(0), TruncatedNormal(0, 0.05), Orthogonal(gain 1), Identity(gain 1)
+        assertEquals(Initializers.constant(0), Initializers.get("constant"));
+        assertEquals(Initializers.truncatedNormal(), Initializers.get("truncated_normal"));
+        assertEquals(Initializers.truncatedNormal(0.0, 0.05), Initializers.get("TruncatedNormal"));
+        assertEquals(Initializers.orthogonal(), Initializers.get("orthogonal"));
+        assertEquals(Initializers.identity(), Initializers.get("Identity"));
+        for (String name : List.of("constant", "truncated_normal", "orthogonal", "identity")) {
+            assertEquals(name, Initializers.get(name).kerasName());
+        }
     }
 
     @Test
@@ -142,11 +152,178 @@ class InitializersTest {
                 Initializers.serialize(Initializers.randomNormal(0.5, 2.0, 3)));
         for (Initializer init : List.of(Initializers.glorotUniform(1), Initializers.glorotNormal(), Initializers.heNormal(2),
                 Initializers.heUniform(), Initializers.lecunNormal(3), Initializers.lecunUniform(), Initializers.randomNormal(),
-                Initializers.randomUniform(-1, 2, 5), Initializers.zeros(), Initializers.ones(), Initializers.constant(0.25))) {
+                Initializers.randomUniform(-1, 2, 5), Initializers.zeros(), Initializers.ones(), Initializers.constant(0.25),
+                Initializers.truncatedNormal(), Initializers.truncatedNormal(0.5, 2.0, 7), Initializers.orthogonal(),
+                Initializers.orthogonal(2.0, 9), Initializers.identity(), Initializers.identity(0.5))) {
             Initializer back = Initializers.deserialize(Initializers.serialize(init));
             assertEquals(Initializers.serialize(init), Initializers.serialize(back));
             assertEquals(init, back);
         }
         assertThrows(IllegalArgumentException.class, () -> Initializers.randomUniform(1, 0));
+        assertEquals(Map.of("class_name", "TruncatedNormal", "config", Map.of("mean", 0.5, "stddev", 2.0, "seed", 7L)),
+                Initializers.serialize(Initializers.truncatedNormal(0.5, 2.0, 7)));
+        assertEquals(Map.of("class_name", "Orthogonal", "config", Map.of("gain", 2.0, "seed", 9L)),
+                Initializers.serialize(Initializers.orthogonal(2.0, 9)));
+        assertEquals(Map.of("class_name", "Identity", "config", Map.of("gain", 0.5)),
+                Initializers.serialize(Initializers.identity(0.5)));
+        assertEquals(Map.of("class_name", "Constant", "config", Map.of("value", 0.25)),
+                Initializers.serialize(Initializers.constant(0.25)));
+        // Keras' own spellings read back too
+        assertEquals(Initializers.truncatedNormal(0.0, 0.05), Initializers.deserialize(Map.of("class_name", "TruncatedNormal")));
+        assertEquals(Initializers.identity(3), Initializers.deserialize(Map.of("class_name", "Identity", "config",
+                Map.of("gain", 3))));
+    }
+
+    // ---------------------------------------------------------------- truncated normal, orthogonal, identity
+
+    /**
+     * Keras 3's TruncatedNormal: N(mean, stddev²) redrawn beyond two stddev, not widened (unlike the
+     * variance-scaling family), so the samples' standard deviation is 0.8796 stddev.
+     */
+    @Test
+    void truncatedNormalIsCutAtTwoStandardDeviations() {
+        for (Initializer init : List.of(Initializers.truncatedNormal(), Initializers.truncatedNormal(0.5, 2.0, 7))) {
+            TruncatedNormal t = (TruncatedNormal) init;
+            INDArray w = init.init(SHAPE, DataType.DOUBLE);
+            double low = w.minNumber().doubleValue();
+            double high = w.maxNumber().doubleValue();
+            assertTrue(low >= t.mean() - 2 * t.stddev() && high <= t.mean() + 2 * t.stddev(), low + " .. " + high);
+            assertTrue(high > t.mean() + 2 * t.stddev() * 0.99 && low < t.mean() - 2 * t.stddev() * 0.99, "reaches the cut");
+            assertEquals(t.mean(), w.meanNumber().doubleValue(), t.stddev() * 0.01);
+            assertEquals(0.87962566103423978 * t.stddev(), w.stdNumber().doubleValue(), t.stddev() * 0.01);
+        }
+        assertEquals(0.05, ((TruncatedNormal) Initializers.truncatedNormal()).stddev());
+        assertEquals("Initializers.truncatedNormal: stddev must be a finite value >= 0, got -1.0",
+                assertThrows(IllegalArgumentException.class, () -> Initializers.truncatedNormal(0, -1)).getMessage());
+    }
+
+    /** {@code a^T b} in double. */
+    private static double[][] gram(double[][] a, double[][] b) {
+        double[][] out = new double[a[0].length][b[0].length];
+        for (int i = 0; i < out.length; i++) {
+            for (int j = 0; j < out[0].length; j++) {
+                double sum = 0;
+                for (int k = 0; k < a.length; k++) {
+                    sum += a[k][i] * b[k][j];
+                }
+                out[i][j] = sum;
+            }
+        }
+        return out;
+    }
+
+    private static double[][] matrix(INDArray w, long rows, long cols) {
+        return w.castTo(DataType.DOUBLE).reshape('c', rows, cols).toDoubleMatrix();
+    }
+
+    private static double[][] transpose(double[][] a) {
+        double[][] t = new double[a[0].length][a.length];
+        for (int i = 0; i < a.length; i++) {
+            for (int j = 0; j < a[0].length; j++) {
+                t[j][i] = a[i][j];
+            }
+        }
+        return t;
+    }
+
+    private static void assertScaledIdentity(double[][] m, double scale, double tolerance, String what) {
+        for (int i = 0; i < m.length; i++) {
+            for (int j = 0; j < m.length; j++) {
+                assertEquals(i == j ? scale : 0.0, m[i][j], tolerance, what + " at [" + i + ", " + j + "]");
+            }
+        }
+    }
+
+    @Test
+    void orthogonalMatricesHaveOrthonormalRowsOrColumns() {
+        for (DataType type : List.of(DataType.FLOAT, DataType.DOUBLE)) {
+            double tolerance = type == DataType.FLOAT ? 1e-5 : 1e-12;
+            double[][] square = matrix(Initializers.orthogonal(1.0, 1).init(new long[] {64, 64}, type), 64, 64);
+            assertScaledIdentity(gram(square, square), 1, tolerance, "Q^T Q, square " + type);
+            assertScaledIdentity(gram(transpose(square), transpose(square)), 1, tolerance, "Q Q^T, square " + type);
+            double[][] tall = matrix(Initializers.orthogonal(1.0, 2).init(new long[] {100, 30}, type), 100, 30);
+            assertScaledIdentity(gram(tall, tall), 1, tolerance, "Q^T Q, [100, 30] " + type);
+            double[][] wide = matrix(Initializers.orthogonal(1.0, 3).init(new long[] {30, 100}, type), 30, 100);
+            assertScaledIdentity(gram(transpose(wide), transpose(wide)), 1, tolerance, "Q Q^T, [30, 100] " + type);
+            // a convolution kernel: all axes but the last flattened, [3 * 3 * 4, 8]
+            double[][] kernel = matrix(Initializers.orthogonal(1.0, 4).init(new long[] {3, 3, 4, 8}, type), 36, 8);
+            assertScaledIdentity(gram(kernel, kernel), 1, tolerance, "Q^T Q, [3, 3, 4, 8] " + type);
+            double[][] gained = matrix(Initializers.orthogonal(2.0, 5).init(new long[] {20, 20}, type), 20, 20);
+            assertScaledIdentity(gram(gained, gained), 4, 4 * tolerance, "gain 2 " + type);
+        }
+    }
+
+    /**
+     * Keras' construction: Q of the QR factorization of a standard normal matrix [max(rows, cols), min(rows, cols)]
+     * with each column's sign flipped to make R's diagonal positive, so that Q^T A is upper triangular with a
+     * positive diagonal. The normal matrix is the one the seed draws (same generator, row-major).
+     */
+    @Test
+    void orthogonalIsTheSignCorrectedQOfASeededNormalMatrix() {
+        for (long[] shape : new long[][] {{12, 5}, {5, 12}, {7, 7}}) {
+            int rows = (int) Math.max(shape[0], shape[1]);
+            int cols = (int) Math.min(shape[0], shape[1]);
+            java.util.SplittableRandom random = new java.util.SplittableRandom(11);
+            double[][] a = new double[rows][cols];
+            for (int i = 0; i < rows; i++) {
+                for (int j = 0; j < cols; j++) {
+                    a[i][j] = Seeds.gaussian(random);
+                }
+            }
+            double[][] q = matrix(Initializers.orthogonal(1.0, 11).init(shape, DataType.DOUBLE), shape[0], shape[1]);
+            if (shape[0] < shape[1]) {
+                q = transpose(q);   // Keras transposes Q for a wide matrix
+            }
+            double[][] r = gram(q, a);
+            for (int i = 0; i < cols; i++) {
+                assertTrue(r[i][i] > 0, "R's diagonal is positive: " + r[i][i]);
+                for (int j = 0; j < i; j++) {
+                    assertEquals(0.0, r[i][j], 1e-12, "R is upper triangular");
+                }
+            }
+        }
+    }
+
+    @Test
+    void orthogonalNeedsTwoAxes() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Initializers.orthogonal().init(new long[] {5}, DataType.FLOAT));
+        assertEquals("Initializers.orthogonal: the tensor to initialize must be at least two-dimensional. Received: "
+                + "shape=[5] of rank 1.", e.getMessage());
+    }
+
+    @Test
+    void identityIsTheScaledEyeOfA2dShape() {
+        assertEquals(org.nd4j.linalg.factory.Nd4j.eye(3).castTo(DataType.FLOAT).mul(2),
+                Initializers.identity(2.0).init(new long[] {3, 3}, DataType.FLOAT));
+        INDArray wide = Initializers.identity().init(new long[] {2, 4}, DataType.DOUBLE);
+        assertEquals(DataType.DOUBLE, wide.dataType());
+        assertArrayEquals(new double[][] {{1, 0, 0, 0}, {0, 1, 0, 0}}, wide.toDoubleMatrix());
+        assertArrayEquals(new double[][] {{1, 0}, {0, 1}, {0, 0}}, Initializers.identity().init(new long[] {3, 2},
+                DataType.FLOAT).castTo(DataType.DOUBLE).toDoubleMatrix());
+        for (long[] shape : new long[][] {{3}, {2, 2, 2}}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Initializers.identity().init(shape, DataType.FLOAT));
+            assertEquals("Initializers.identity: Identity matrix initializer can only be used for 2D matrices. Received: "
+                    + "shape=" + java.util.Arrays.toString(shape) + " of rank " + shape.length + ".", e.getMessage());
+        }
+    }
+
+    @Test
+    void seededNewInitializersRepeat() {
+        for (java.util.function.LongFunction<Initializer> make : List.<java.util.function.LongFunction<Initializer>>of(
+                seed -> Initializers.truncatedNormal(0, 1, seed), seed -> Initializers.orthogonal(1, seed))) {
+            Initializer seeded = make.apply(42);
+            INDArray first = seeded.init(new long[] {6, 4}, DataType.FLOAT);
+            assertEquals(first, seeded.init(new long[] {6, 4}, DataType.FLOAT));
+            assertEquals(first, make.apply(42).init(new long[] {6, 4}, DataType.FLOAT));
+            assertNotEquals(first, make.apply(43).init(new long[] {6, 4}, DataType.FLOAT));
+        }
+        Initializer unseeded = Initializers.orthogonal();
+        Seeds.set(3);
+        INDArray a = unseeded.init(new long[] {4, 4}, DataType.FLOAT);
+        assertNotEquals(a, unseeded.init(new long[] {4, 4}, DataType.FLOAT));
+        Seeds.set(3);
+        assertEquals(a, unseeded.init(new long[] {4, 4}, DataType.FLOAT));
     }
 }

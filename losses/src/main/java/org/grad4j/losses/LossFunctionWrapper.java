@@ -38,6 +38,15 @@ public abstract class LossFunctionWrapper<L extends LossFunctionWrapper<L>> impl
     protected abstract Tensor perSample(Tensor yTrue, Tensor yPred);
 
     /**
+     * y_true cast to y_pred's type and both ranks aligned as Keras' {@code squeeze_or_expand_to_same_rank}
+     * (labels {@code [batch]} meet predictions {@code [batch, 1]}), before {@link #perSample} and {@link #mask}.
+     * A loss whose labels legitimately have fewer axes may align differently.
+     */
+    protected Tensor[] align(Tensor yTrue, Tensor yPred) {
+        return LossInputs.align(describe(), yTrue, yPred);
+    }
+
+    /**
      * Entries of the per-sample losses that count (1) or not (0), as a Keras mask; null: all count. The
      * mean reductions then average over the counted entries only.
      */
@@ -62,10 +71,45 @@ public abstract class LossFunctionWrapper<L extends LossFunctionWrapper<L>> impl
      */
     @Override
     public final Tensor call(Tensor yTrue, Tensor yPred, Tensor sampleWeight) {
-        Tensor[] aligned = LossInputs.align(describe(), yTrue, yPred);
+        return call(yTrue, yPred, sampleWeight, null);
+    }
+
+    /**
+     * The reduced loss with a mask on y_pred, as Keras reads {@code y_pred._keras_mask}: masked entries count
+     * for nothing, and the mean reductions average over the rest ({@code apply_mask}), so a masked sample
+     * changes neither the value nor the gradient. Values other than 0 and 1 weigh the entries of that mean.
+     * A loss with a mask of its own ({@code ignoreClass}) applies both.
+     *
+     * @param mask null, per-sample ({@code [batch]} or {@code [batch, 1]}, spread over any further axes of
+     *             the per-sample losses) or of the per-sample losses' shape; values {@code >= 0}
+     */
+    public final Tensor call(Tensor yTrue, Tensor yPred, Tensor sampleWeight, Tensor mask) {
+        Tensor[] aligned = align(yTrue, yPred);
         Tensor values = perSample(aligned[0], aligned[1]);
-        Tensor mask = mask(aligned[0], aligned[1]);
-        return WeightedReduction.reduce(describe(), values, sampleWeight, mask, reduction);
+        Tensor own = mask(aligned[0], aligned[1]);
+        Tensor given = mask == null ? null : spread(mask, values);
+        Tensor combined = given == null ? own : own == null ? given : own.mul(given);
+        return WeightedReduction.reduce(describe(), values, sampleWeight, combined, reduction);
+    }
+
+    /** The mask in the per-sample losses' type and shape: a per-sample one repeated over their further axes. */
+    private Tensor spread(Tensor mask, Tensor values) {
+        Tensor m = LossInputs.castTo(mask.detach(), values.dataType());
+        long[] shape = values.shape();
+        if (java.util.Arrays.equals(m.shape(), shape)) {
+            return m;
+        }
+        boolean perSample = shape.length > 0 && m.size() == shape[0]
+                && (m.rank() == 1 || m.rank() == 2 && m.shape()[1] == 1);
+        if (!perSample) {
+            throw new IllegalArgumentException(describe() + ": mask shape " + org.grad4j.core.Shapes.format(mask.shape())
+                    + " suits neither the per-sample loss shape " + org.grad4j.core.Shapes.format(shape) + " nor its batch"
+                    + (shape.length > 0 ? " (give [" + shape[0] + "] or [" + shape[0] + ", 1])" : ""));
+        }
+        long[] column = new long[shape.length];
+        java.util.Arrays.fill(column, 1);
+        column[0] = shape[0];
+        return m.reshape(column).broadcastTo(shape);
     }
 
     @Override

@@ -39,14 +39,9 @@ public final class Losses {
         register("CategoricalCrossentropy", c -> new CategoricalCrossentropy(c.bool("from_logits", false))
                 .labelSmoothing(c.number("label_smoothing", 0.0)).axis(c.integer("axis", -1)),
                 "from_logits", "label_smoothing", "axis");
-        register("SparseCategoricalCrossentropy", c -> {
-            int axis = c.integer("axis", -1);
-            if (axis != -1) {
-                throw new IllegalArgumentException("Losses.fromConfig(SparseCategoricalCrossentropy): only the last "
-                        + "axis (-1) can be the class axis, got axis " + axis);
-            }
-            return new SparseCategoricalCrossentropy(c.bool("from_logits", false)).ignoreClass(c.integer("ignore_class", null));
-        }, "from_logits", "ignore_class", "axis");
+        register("SparseCategoricalCrossentropy", c -> new SparseCategoricalCrossentropy(c.bool("from_logits", false))
+                .ignoreClass(c.integer("ignore_class", null)).axis(c.integer("axis", -1)),
+                "from_logits", "ignore_class", "axis");
     }
 
     private Losses() {

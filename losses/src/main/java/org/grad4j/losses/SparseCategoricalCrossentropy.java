@@ -12,12 +12,15 @@ import org.nd4j.linalg.factory.Nd4j;
  * Keras' {@code SparseCategoricalCrossentropy}: the categorical cross-entropy for integer class indices
  * ({@code [batch]} or {@code [batch, 1]} against y_pred {@code [batch, classes]}), which saves one-hot
  * encoding the labels. With {@link #ignoreClass(Integer)}, entries of that label get loss 0 and the mean
- * runs over the others only.
+ * runs over the others only. With {@link #axis(int)} the classes lie along another axis of y_pred and the
+ * labels have y_pred's shape without that axis, as in Keras: y_pred {@code [batch, classes, steps]} with
+ * {@code axis(1)} takes labels {@code [batch, steps]}.
  */
 public class SparseCategoricalCrossentropy extends LossFunctionWrapper<SparseCategoricalCrossentropy> {
     private static final String LOSS = "SparseCategoricalCrossentropy";
     private final boolean fromLogits;
     private Integer ignoreClass;
+    private int axis = -1;
 
     /** y_pred holds probabilities (e.g. a softmax output). */
     public SparseCategoricalCrossentropy() {
@@ -36,6 +39,19 @@ public class SparseCategoricalCrossentropy extends LossFunctionWrapper<SparseCat
         return this;
     }
 
+    /**
+     * The class axis of y_pred; -1 (the last) by default. The labels have y_pred's shape without it (or with
+     * size 1 there).
+     */
+    public SparseCategoricalCrossentropy axis(int axis) {
+        this.axis = axis;
+        return this;
+    }
+
+    public int axis() {
+        return axis;
+    }
+
     public boolean fromLogits() {
         return fromLogits;
     }
@@ -44,41 +60,72 @@ public class SparseCategoricalCrossentropy extends LossFunctionWrapper<SparseCat
         return ignoreClass;
     }
 
-    /**
-     * Keras' {@code sparse_categorical_crossentropy} (class axis -1).
-     *
-     * @param yTrue integer class indices in {@code [0, classes)} (or {@code ignoreClass}), shape
-     *              {@code yPred}'s without its last axis, optionally with a trailing axis of size 1
-     * @param yPred probabilities, or logits when {@code fromLogits}; e.g. {@code [batch, classes]}
-     * @param ignoreClass a label whose entries get loss 0 (and gradient 0), or null
-     * @return {@code yPred}'s shape without the last axis, e.g. {@code [batch]}
-     */
+    /** Keras' {@code sparse_categorical_crossentropy} with the classes along the last axis. */
     public static Tensor sparseCategoricalCrossentropy(Tensor yTrue, Tensor yPred, boolean fromLogits, Integer ignoreClass) {
-        Tensor[] in = LossInputs.align(LOSS, yTrue, yPred);
-        Tensor x = in[1];
-        LossInputs.requireAxis(LOSS, x);
-        INDArray labels = labels(in[0], x, yTrue.shape());
-        int last = x.rank() - 1;
-        Tensor oneHot = Tensor.of(oneHot(labels, x.shape()[last], ignoreClass, x.dataType()));
-        // an ignored entry has an all-zero row: its loss and gradient are exactly 0 in both forms
-        return fromLogits ? FusedCrossEntropy.softmaxWithLogits(oneHot, x, last)
-                : CategoricalCrossentropy.ofProbabilities(oneHot, x, last);
+        return sparseCategoricalCrossentropy(yTrue, yPred, fromLogits, ignoreClass, -1);
     }
 
-    /** The labels as {@code yPred.shape[:-1]}, after squeezing a trailing axis of size 1. */
-    private static INDArray labels(Tensor aligned, Tensor yPred, long[] originalShape) {
+    /**
+     * Keras' {@code sparse_categorical_crossentropy}.
+     *
+     * @param yTrue integer class indices in {@code [0, classes)} (or {@code ignoreClass}), shape
+     *              {@code yPred}'s without {@code axis}, optionally with that axis kept with size 1
+     * @param yPred probabilities, or logits when {@code fromLogits}; e.g. {@code [batch, classes]}
+     * @param ignoreClass a label whose entries get loss 0 (and gradient 0), or null
+     * @param axis  the class axis of {@code yPred}, -1 for the last
+     * @return {@code yPred}'s shape without {@code axis}, e.g. {@code [batch]}
+     */
+    public static Tensor sparseCategoricalCrossentropy(Tensor yTrue, Tensor yPred, boolean fromLogits, Integer ignoreClass,
+            int axis) {
+        Tensor[] in = align(yTrue, yPred, axis);
+        Tensor x = in[1];
+        LossInputs.requireAxis(LOSS, x);
+        int a = classAxis(x, axis);
+        INDArray labels = labels(in[0], x, yTrue.shape(), a);
+        Tensor oneHot = Tensor.of(oneHot(labels, x.shape(), a, ignoreClass, x.dataType()));
+        // an ignored entry has an all-zero row: its loss and gradient are exactly 0 in both forms
+        return fromLogits ? FusedCrossEntropy.softmaxWithLogits(oneHot, x, a)
+                : CategoricalCrossentropy.ofProbabilities(oneHot, x, a);
+    }
+
+    /**
+     * y_true in y_pred's type; with the classes on the last axis also Keras' rank alignment ({@code [batch]}
+     * meets {@code [batch, 1]}). With another class axis the labels already have one axis fewer, and the
+     * alignment could squeeze a trailing axis of size 1 off y_pred and so move the class axis: skipped.
+     */
+    private static Tensor[] align(Tensor yTrue, Tensor yPred, int axis) {
+        boolean lastAxis = axis == -1 || yPred == null || axis == yPred.rank() - 1;
+        if (lastAxis || yTrue == null || yPred.rank() == 0 || !yPred.dataType().isFPType()) {
+            return LossInputs.align(LOSS, yTrue, yPred);   // also its checks and their messages
+        }
+        return new Tensor[] {LossInputs.castTo(yTrue, yPred.dataType()), yPred};
+    }
+
+    private static int classAxis(Tensor yPred, int axis) {
+        try {
+            return Shapes.normalizeAxis(LOSS, axis, yPred.rank());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(LOSS + ": class axis " + axis + " is out of range for y_pred shape "
+                    + Shapes.format(yPred.shape()), e);
+        }
+    }
+
+    /** The labels as y_pred's shape without the class axis {@code axis}, after squeezing it if kept with size 1. */
+    private static INDArray labels(Tensor aligned, Tensor yPred, long[] originalShape, int axis) {
         long[] p = yPred.shape();
         INDArray labels = aligned.array();
-        long[] l = labels.shape();
-        if (l.length == p.length && l[l.length - 1] == 1) {
-            labels = labels.reshape('c', Arrays.copyOf(l, l.length - 1));
+        long[] expected = without(p, axis);
+        long[] kept = p.clone();
+        kept[axis] = 1;
+        if (Arrays.equals(labels.shape(), kept)) {
+            labels = labels.reshape('c', expected);
         }
-        long[] expected = Arrays.copyOf(p, p.length - 1);
         if (!Arrays.equals(labels.shape(), expected)) {
+            boolean last = axis == p.length - 1;
             String message = LOSS + ": y_true shape " + Shapes.format(originalShape) + " does not match y_pred shape "
                     + Shapes.format(p) + "; it expects integer class indices of shape " + Shapes.format(expected)
-                    + " (or " + Shapes.format(RankAlignment.withTrailingOne(expected)) + ")";
-            if (Arrays.equals(originalShape, p) && p[p.length - 1] > 1) {
+                    + " (or " + Shapes.format(kept) + ")" + (last ? "" : " for class axis " + axis);
+            if (Arrays.equals(originalShape, p) && p[axis] > 1) {
                 message += ". y_true has y_pred's shape, so it looks one-hot encoded: use CategoricalCrossentropy";
             }
             throw new IllegalArgumentException(message);
@@ -86,11 +133,29 @@ public class SparseCategoricalCrossentropy extends LossFunctionWrapper<SparseCat
         return labels;
     }
 
-    /** Checks every label, then builds the one-hot targets in y_pred's data type. */
-    private static INDArray oneHot(INDArray labels, long classes, Integer ignoreClass, DataType type) {
+    private static long[] without(long[] shape, int axis) {
+        long[] out = new long[shape.length - 1];
+        for (int d = 0, j = 0; d < shape.length; d++) {
+            if (d != axis) {
+                out[j++] = shape[d];
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Checks every label, then builds the one-hot targets of y_pred's shape and type, the classes along
+     * {@code axis}: label {@code i} (row-major over the other axes) is {@code outer * inner + in}, its
+     * one-hot entry {@code (outer * classes + label) * inner + in}.
+     */
+    private static INDArray oneHot(INDArray labels, long[] predShape, int axis, Integer ignoreClass, DataType type) {
         double[] values = labels.reshape('c', new long[] {labels.length()}).toDoubleVector();
-        long[] shape = RankAlignment.withTrailingOne(labels.shape());
-        shape[shape.length - 1] = classes;
+        long classes = predShape[axis];
+        long inner = 1;
+        for (int d = axis + 1; d < predShape.length; d++) {
+            inner *= predShape[d];
+        }
+        long[] shape = predShape;
         int[] hot = new int[values.length];
         for (int i = 0; i < values.length; i++) {
             double v = values[i];
@@ -111,7 +176,7 @@ public class SparseCategoricalCrossentropy extends LossFunctionWrapper<SparseCat
             float[] data = new float[size];
             for (int i = 0; i < hot.length; i++) {
                 if (hot[i] >= 0) {
-                    data[(int) (i * classes) + hot[i]] = 1;
+                    data[hotIndex(i, hot[i], classes, inner)] = 1;
                 }
             }
             return Nd4j.create(data, shape, DataType.FLOAT);
@@ -119,11 +184,15 @@ public class SparseCategoricalCrossentropy extends LossFunctionWrapper<SparseCat
         double[] data = new double[size];
         for (int i = 0; i < hot.length; i++) {
             if (hot[i] >= 0) {
-                data[(int) (i * classes) + hot[i]] = 1;
+                data[hotIndex(i, hot[i], classes, inner)] = 1;
             }
         }
         INDArray out = Nd4j.create(data, shape, DataType.DOUBLE);
         return type == DataType.DOUBLE ? out : out.castTo(type);
+    }
+
+    private static int hotIndex(long label, int value, long classes, long inner) {
+        return (int) (((label / inner) * classes + value) * inner + label % inner);
     }
 
     private static String format(double v) {
@@ -142,7 +211,13 @@ public class SparseCategoricalCrossentropy extends LossFunctionWrapper<SparseCat
 
     @Override
     protected Tensor perSample(Tensor yTrue, Tensor yPred) {
-        return sparseCategoricalCrossentropy(yTrue, yPred, fromLogits, ignoreClass);
+        return sparseCategoricalCrossentropy(yTrue, yPred, fromLogits, ignoreClass, axis);
+    }
+
+    /** Keras' rank alignment only when the classes are on the last axis (see {@link #align(Tensor, Tensor, int)}). */
+    @Override
+    protected Tensor[] align(Tensor yTrue, Tensor yPred) {
+        return align(yTrue, yPred, axis);
     }
 
     /** With an ignored class, the entries whose label is another one. */
@@ -151,7 +226,7 @@ public class SparseCategoricalCrossentropy extends LossFunctionWrapper<SparseCat
         if (ignoreClass == null) {
             return null;
         }
-        INDArray labels = labels(yTrue, yPred, yTrue.shape());
+        INDArray labels = labels(yTrue, yPred, yTrue.shape(), classAxis(yPred, axis));
         return Tensor.of(labels.neq(ignoreClass).castTo(yPred.dataType()));
     }
 
@@ -159,6 +234,6 @@ public class SparseCategoricalCrossentropy extends LossFunctionWrapper<SparseCat
     protected void addConfig(Map<String, Object> config) {
         config.put("from_logits", fromLogits);
         config.put("ignore_class", ignoreClass);
-        config.put("axis", -1);
+        config.put("axis", axis);
     }
 }

@@ -115,4 +115,67 @@ class LossFunctionWrapperTest {
                 () -> new Huber().call(null, Tensor.zeros(2, 1)));
         assertTrue(e.getMessage().equals("Huber: y_true is null"), e.getMessage());
     }
+
+    // ---------------------------------------------------------------- masks
+
+    /** Keras' mask: what is masked counts for nothing, and the mean runs over the rest (apply_mask). */
+    @Test
+    void aMaskLeavesEntriesOutOfTheLossAndItsMean() {
+        Tensor mask = Tensor.of(new float[] {1, 0, 1, 1});
+        float masked = new MeanSquaredError().call(Y_TRUE, Y_PRED, null, mask).item();
+        assertEquals((1 + 9 + 16) / 3f, masked, 1e-6f);
+        assertEquals(masked, new MeanSquaredError().call(Y_TRUE, Y_PRED, null, mask.reshape(4, 1)).item(), 0f);
+        // with sample weights: weights times mask, still divided by the unmasked count
+        assertEquals((1 + 18 + 16) / 3f, new MeanSquaredError().call(Y_TRUE, Y_PRED, WEIGHTS, mask).item(), 1e-6f);
+        // SUM does not rescale; fractional mask values are weights of a weighted mean
+        assertEquals(26f, new MeanSquaredError().reduction(Reduction.SUM).call(Y_TRUE, Y_PRED, null, mask).item(), 1e-6f);
+        assertEquals((2 * 1 + 4 + 9) / 4f, new MeanSquaredError().call(Y_TRUE, Y_PRED, null,
+                Tensor.of(new float[] {2, 1, 1, 0})).item(), 1e-6f);
+        assertEquals(0f, new MeanSquaredError().call(Y_TRUE, Y_PRED, null, Tensor.zeros(4)).item(), 0f);
+        // a null mask is the three-argument call
+        assertEquals(loss(Reduction.SUM_OVER_BATCH_SIZE, WEIGHTS), new MeanSquaredError().call(Y_TRUE, Y_PRED, WEIGHTS, null).item());
+    }
+
+    @Test
+    void aMaskedEntryGetsNoGradientAndTheRestTheGradientWithoutIt() {
+        Tensor logits = uniform(71, -2, 2, 4, 3);
+        Tensor labels = Tensor.of(new double[] {0, 1, 0, 0, 0, 1, 1, 0, 0, 0, 0, 1}, 4, 3);
+        Tensor mask = Tensor.of(new double[] {1, 0, 1, 1});
+        Tensor x = Tensor.of(logits.array().dup()).requiresGrad(true);
+        new CategoricalCrossentropy(true).call(labels, x, null, mask).backward();
+        double[][] masked = x.grad().array().toDoubleMatrix();
+
+        long[] keep = {0, 2, 3};
+        Tensor kept = Tensor.of(logits.array().getRows(0, 2, 3).dup()).requiresGrad(true);
+        new CategoricalCrossentropy(true).call(Tensor.of(labels.array().getRows(0, 2, 3).dup()), kept).backward();
+        double[][] dropped = kept.grad().array().toDoubleMatrix();
+        assertArrayEquals(new double[3], masked[1], 0.0);
+        for (int i = 0; i < keep.length; i++) {
+            assertArrayEquals(dropped[i], masked[(int) keep[i]], 1e-15);
+        }
+        assertGradientOk("cce logits masked", (java.util.function.Function<java.util.List<Tensor>, Tensor>)
+                xs -> new CategoricalCrossentropy(true).call(labels, xs.get(0), null, mask), logits);
+    }
+
+    @Test
+    void aMaskCombinesWithIgnoreClassAndBroadcastsOverPerStepLosses() {
+        // per-step losses [2 samples, 3 steps]; a per-sample mask leaves the whole second sample out
+        Tensor logits = uniform(72, -2, 2, 2, 3, 4);
+        Tensor labels = Tensor.of(new double[] {0, 3, 1, 2, 2, 0}, 2, 3);
+        Tensor each = new SparseCategoricalCrossentropy(true).reduction(Reduction.NONE).call(labels, logits);
+        double[] e = each.toDoubleArray();
+        assertEquals((e[0] + e[1] + e[2]) / 3, new SparseCategoricalCrossentropy(true)
+                .call(labels, logits, null, Tensor.of(new double[] {1, 0})).itemDouble(), 1e-12);
+        Tensor ignoring = Tensor.of(new double[] {0, -1, 1, 2, 2, 0}, 2, 3);
+        assertEquals((e[0] + e[2]) / 2, new SparseCategoricalCrossentropy(true).ignoreClass(-1)
+                .call(ignoring, logits, null, Tensor.of(new double[] {1, 0})).itemDouble(), 1e-12);
+    }
+
+    @Test
+    void aMaskOfAnotherShapeIsRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new MeanSquaredError().call(Y_TRUE, Y_PRED, null, Tensor.ones(3)));
+        assertEquals("MeanSquaredError: mask shape [3] suits neither the per-sample loss shape [4] nor its batch "
+                + "(give [4] or [4, 1])", e.getMessage());
+    }
 }

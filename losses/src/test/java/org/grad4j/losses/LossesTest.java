@@ -48,7 +48,8 @@ class LossesTest {
                 new Huber(0.8).reduction(Reduction.NONE),
                 new BinaryCrossentropy(true).labelSmoothing(0.1).axis(0),
                 new CategoricalCrossentropy().labelSmoothing(0.2).axis(1).reduction(Reduction.MEAN_WITH_SAMPLE_WEIGHT),
-                new SparseCategoricalCrossentropy(true).ignoreClass(255).reduction(Reduction.MEAN));
+                new SparseCategoricalCrossentropy(true).ignoreClass(255).reduction(Reduction.MEAN),
+                new SparseCategoricalCrossentropy().axis(1));
         for (Loss loss : losses) {
             Map<String, Object> config = loss.config();
             Loss rebuilt = Losses.fromConfig(loss.getClass().getSimpleName(), config);

@@ -118,4 +118,125 @@ class SparseCategoricalCrossentropyTest {
                 () -> new SparseCategoricalCrossentropy(true).call(Tensor.zeros(4, 2), Tensor.zeros(4, 3)));
         assertTrue(e.getMessage().contains("of shape [4] (or [4, 1])"), e.getMessage());
     }
+
+    // ---------------------------------------------------------------- axis
+
+    /** One-hot targets for {@code labels} (shape of {@code pred} without {@code axis}) with the classes along {@code axis}. */
+    private static Tensor oneHotAlong(double[] labels, long[] pred, int axis) {
+        long outer = 1;
+        long inner = 1;
+        for (int d = 0; d < axis; d++) {
+            outer *= pred[d];
+        }
+        for (int d = axis + 1; d < pred.length; d++) {
+            inner *= pred[d];
+        }
+        long classes = pred[axis];
+        double[] hot = new double[(int) (outer * classes * inner)];
+        for (int i = 0; i < labels.length; i++) {
+            long o = i / inner;
+            long in = i % inner;
+            hot[(int) ((o * classes + (long) labels[i]) * inner + in)] = 1;
+        }
+        return Tensor.of(hot, pred);
+    }
+
+    /** Keras' hand-checkable case: logits [1, 2 classes, 2 steps], classes on axis 1, labels [1, 2] (class axis removed). */
+    @Test
+    void aClassAxisInTheMiddleTakesLabelsWithoutIt() {
+        double ln3 = Math.log(3);
+        Tensor logits = Tensor.of(new double[] {0, ln3, ln3, 0}, 1, 2, 2);   // step 0: (0, ln 3); step 1: (ln 3, 0)
+        Tensor labels = Tensor.of(new double[] {1, 1}, 1, 2);
+        Tensor each = new SparseCategoricalCrossentropy(true).axis(1).reduction(Reduction.NONE).call(labels, logits);
+        assertArrayEquals(new long[] {1, 2}, each.shape());
+        assertArrayEquals(new double[] {Math.log(4.0 / 3), Math.log(4)}, each.toDoubleArray(), 1e-12);
+        assertEquals((Math.log(4.0 / 3) + Math.log(4)) / 2,
+                new SparseCategoricalCrossentropy(true).axis(1).call(labels, logits).itemDouble(), 1e-12);
+        // probabilities: softmax along axis 1 gives the same numbers
+        assertEquals((Math.log(4.0 / 3) + Math.log(4)) / 2,
+                new SparseCategoricalCrossentropy().axis(1).call(labels, logits.softmax(1)).itemDouble(), 1e-12);
+    }
+
+    @Test
+    void anyAxisEqualsTheCategoricalLossOfOneHotLabelsAlongIt() {
+        long[] shape = {2, 3, 4};
+        double[] labels = {0, 2, 1, 1, 2, 0, 0, 1};
+        Tensor x = uniform(51, -2, 2, shape);
+        for (boolean fromLogits : new boolean[] {true, false}) {
+            Tensor y = fromLogits ? x : x.softmax(1);
+            Tensor expected = new CategoricalCrossentropy(fromLogits).axis(1).reduction(Reduction.NONE)
+                    .call(oneHotAlong(labels, shape, 1), y);
+            for (int axis : new int[] {1, -2}) {
+                Tensor each = new SparseCategoricalCrossentropy(fromLogits).axis(axis).reduction(Reduction.NONE)
+                        .call(Tensor.of(labels, 2, 4), y);
+                assertArrayEquals(new long[] {2, 4}, each.shape());
+                assertArrayEquals(expected.toDoubleArray(), each.toDoubleArray(), 1e-12, "axis " + axis);
+            }
+            // the labels may keep the class axis with size 1, as [batch, 1] does for the last axis
+            assertArrayEquals(expected.toDoubleArray(), new SparseCategoricalCrossentropy(fromLogits).axis(1)
+                    .reduction(Reduction.NONE).call(Tensor.of(labels, 2, 1, 4), y).toDoubleArray(), 1e-12);
+        }
+        // classes first: y_pred [3 classes, 5], labels [5]
+        Tensor first = uniform(52, -2, 2, 3, 5);
+        double[] five = {2, 0, 1, 2, 2};
+        assertEquals(new CategoricalCrossentropy(true).axis(0).call(oneHotAlong(five, new long[] {3, 5}, 0), first).itemDouble(),
+                new SparseCategoricalCrossentropy(true).axis(0).call(Tensor.of(five, 5), first).itemDouble(), 1e-12);
+        // -1 and the last axis by number are the default
+        Tensor last = uniform(53, -2, 2, 2, 4, 3);
+        assertEquals(new SparseCategoricalCrossentropy(true).call(Tensor.of(labels, 2, 4), last).itemDouble(),
+                new SparseCategoricalCrossentropy(true).axis(2).call(Tensor.of(labels, 2, 4), last).itemDouble(), 0);
+    }
+
+    @Test
+    void ignoreClassWorksAlongAnyAxis() {
+        long[] shape = {2, 3, 2};
+        Tensor x = uniform(54, -2, 2, shape);
+        Tensor loss = new SparseCategoricalCrossentropy(true).axis(1).ignoreClass(-1)
+                .call(Tensor.of(new double[] {0, -1, 2, 1}, 2, 2), x);
+        Tensor each = new SparseCategoricalCrossentropy(true).axis(1).reduction(Reduction.NONE)
+                .call(Tensor.of(new double[] {0, 0, 2, 1}, 2, 2), x);
+        double[] e = each.toDoubleArray();
+        assertEquals((e[0] + e[2] + e[3]) / 3, loss.itemDouble(), 1e-12);
+    }
+
+    @Test
+    void gradientChecksAlongAnotherAxis() {
+        Tensor labels = Tensor.of(new double[] {0, 2, 1, 1, 2, 0, 0, 1}, 2, 4);
+        Tensor x = uniform(55, -3, 3, 2, 3, 4);
+        Tensor p = uniform(56, 0.1, 1, 2, 3, 4);
+        assertGradientOk("scce logits axis 1", withLabels(new SparseCategoricalCrossentropy(true).axis(1), labels), x);
+        assertGradientOk("scce logits axis 1 weighted [2, 1]", withLabels(new SparseCategoricalCrossentropy(true).axis(1),
+                labels), x, uniform(57, 0.5, 2, 2, 1));
+        assertGradientOk("scce probs axis -2", withLabels(new SparseCategoricalCrossentropy().axis(-2), labels), p);
+        assertGradientOk("scce probs axis 1 ignore_class, none", withLabels(new SparseCategoricalCrossentropy().axis(1)
+                .ignoreClass(2).reduction(Reduction.NONE), labels), p);
+        assertGradientOk("scce logits axis 0", withLabels(new SparseCategoricalCrossentropy(true).axis(0),
+                Tensor.of(new double[] {1, 0, 2, 2}, 4)), uniform(58, -3, 3, 3, 4));
+    }
+
+    @Test
+    void labelsOfTheWrongShapeForTheAxisNameTheExpectedOne() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new SparseCategoricalCrossentropy(true).axis(1).call(Tensor.zeros(2, 3), Tensor.zeros(2, 3, 4)));
+        assertTrue(e.getMessage().contains("integer class indices of shape [2, 4] (or [2, 1, 4]) for class axis 1"),
+                e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> new SparseCategoricalCrossentropy(true).axis(3).call(Tensor.zeros(2, 4), Tensor.zeros(2, 3, 4)));
+        assertTrue(e.getMessage().contains("axis 3"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> new SparseCategoricalCrossentropy(true).axis(1).call(Tensor.of(new float[] {0, 3, 1, 0, 0, 0, 0, 0}, 2, 4),
+                        Tensor.zeros(2, 3, 4)));
+        assertTrue(e.getMessage().contains("got 3 at y_true[0, 1]") && e.getMessage().contains("3 classes"), e.getMessage());
+    }
+
+    @Test
+    void theAxisIsInTheConfig() {
+        SparseCategoricalCrossentropy loss = new SparseCategoricalCrossentropy(true).axis(1);
+        assertEquals(1, loss.axis());
+        assertEquals(1, loss.config().get("axis"));
+        SparseCategoricalCrossentropy back = (SparseCategoricalCrossentropy) Losses.fromConfig("SparseCategoricalCrossentropy",
+                loss.config());
+        assertEquals(1, back.axis());
+        assertEquals(-1, new SparseCategoricalCrossentropy().axis());
+    }
 }

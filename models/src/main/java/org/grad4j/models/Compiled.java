@@ -25,12 +25,7 @@ record Compiled(Optimizer optimizer, Loss loss, List<Metric> metrics, List<Strin
 
     static Compiled of(Model model, Optimizer optimizer, Loss loss, Object... metrics) {
         String where = model.describe() + ".compile";
-        if (optimizer == null) {
-            throw new IllegalArgumentException(where + ": an optimizer is required, e.g. new Adam(0.001) or \"adam\"");
-        }
-        if (loss == null) {
-            throw new IllegalArgumentException(where + ": a loss is required, e.g. new MeanSquaredError() or \"mse\"");
-        }
+        requireBoth(model, optimizer, loss);
         List<Metric> resolved = new ArrayList<>();
         List<String> pending = new ArrayList<>();
         Set<String> names = new HashSet<>(Set.of("loss"));
@@ -66,6 +61,20 @@ record Compiled(Optimizer optimizer, Loss loss, List<Metric> metrics, List<Strin
             }
         }
         return new Compiled(optimizer, loss, List.copyOf(resolved), List.copyOf(pending));
+    }
+
+    /**
+     * Fails when the optimizer or the loss (an object or a Keras name) is null, before a name is looked up:
+     * {@code compile: optimizer is null} rather than {@code unknown optimizer "null"}.
+     */
+    static void requireBoth(Model model, Object optimizer, Object loss) {
+        String where = model.describe() + ".compile";
+        if (optimizer == null) {
+            throw new IllegalArgumentException(where + ": optimizer is null; give one, e.g. new Adam(0.001) or \"adam\"");
+        }
+        if (loss == null) {
+            throw new IllegalArgumentException(where + ": loss is null; give one, e.g. new MeanSquaredError() or \"mse\"");
+        }
     }
 
     /**

@@ -23,7 +23,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * @param callbacks       called around training, epochs and batches
  * @param verbose         0 silent, 1 a progress bar (per-epoch lines when output is not a terminal), 2 one
  *                        line per epoch
- * @param initialEpoch    the epoch to start at (to resume training)
+ * @param initialEpoch    the epoch to start at (to resume training); at or past {@code epochs} no epoch runs
+ *                        and fit logs a warning (Keras is silent)
  * @param classWeight     weight of each class index in the loss, or null
  */
 public record FitOptions(int epochs, int batchSize, INDArray xVal, INDArray yVal, double validationSplit,
@@ -128,6 +129,7 @@ public record FitOptions(int epochs, int batchSize, INDArray xVal, INDArray yVal
         return copy(c -> c.verbose = verbose);
     }
 
+    /** The epoch to start at: {@code epochs(8).initialEpoch(5)} runs epochs 5, 6 and 7. */
     public FitOptions initialEpoch(int initialEpoch) {
         return copy(c -> c.initialEpoch = initialEpoch);
     }

@@ -39,6 +39,16 @@ import org.nd4j.linalg.factory.Nd4j;
  * }
  * }</pre>
  * For a plain stack of layers use {@link Sequential}.
+ *
+ * <p><b>Threads.</b> Separate models may train and predict in separate threads at the same time. One model
+ * is used by one thread at a time while it trains: while {@link #fit}, {@link #trainOnBatch},
+ * {@link #evaluate}, {@link #compile}, {@link #setWeights} or {@link #loadWeights} runs, a call of any of
+ * these or of {@link #predict}, {@link #save}, {@link #saveWeights} or {@link #getWeights} from another
+ * thread fails at once with an {@link IllegalStateException} naming that thread, rather than interleaving
+ * two trainings' updates or reading weights in the middle of a step. The training thread itself may call
+ * them, e.g. from a callback. When nothing trains, several threads may {@code predict} with a built model
+ * at once. Other methods ({@code add}, {@code summary}, {@code setTrainable}, the layers' own) are not
+ * guarded: do not call them while another thread trains the model.
  */
 public class Model extends Layer {
     static {
@@ -50,6 +60,7 @@ public class Model extends Layer {
     private Compiled compiled;
     private boolean stopTraining;
     private History history;
+    private final ThreadGuard guard = new ThreadGuard();
 
     protected Model() {
     }
@@ -302,7 +313,9 @@ public class Model extends Layer {
 
     /** Keras' {@code get_weights}: copies of every weight's value, in {@link #variables()} order. */
     public List<INDArray> getWeights() {
-        return weights().stream().map(v -> v.array().dup()).toList();
+        try (ThreadGuard.Use use = guard.shared("getWeights")) {
+            return weights().stream().map(v -> v.array().dup()).toList();
+        }
     }
 
     /**
@@ -310,6 +323,12 @@ public class Model extends Layer {
      * checked first, so a mismatch changes nothing.
      */
     public void setWeights(List<INDArray> values) {
+        try (ThreadGuard.Use use = guard.exclusive("setWeights")) {
+            assignWeights(values);
+        }
+    }
+
+    private void assignWeights(List<INDArray> values) {
         List<Variable> weights = weights();
         if (values == null || values.size() != weights.size()) {
             throw new IllegalArgumentException(describe() + ".setWeights: the model has " + weights.size()
@@ -352,24 +371,27 @@ public class Model extends Layer {
      * accuracy to suit the loss, as in Keras. Returns this model, for {@code compile(...).fit(...)}.
      */
     public Model compile(Optimizer optimizer, Loss loss, Object... metrics) {
-        this.compiled = Compiled.of(this, optimizer, loss, metrics);
+        try (ThreadGuard.Use use = guard.exclusive("compile")) {
+            this.compiled = Compiled.of(this, optimizer, loss, metrics);
+        }
         return this;
     }
 
     /** {@code compile} by Keras names: {@code compile("adam", "mse", "mae")}. */
     public Model compile(String optimizer, String loss, String... metrics) {
-        Optimizer o = Optimizers.get(optimizer);
-        Loss l = Losses.get(loss);
-        return compile(o, l, (Object[]) metrics);
+        Compiled.requireBoth(this, optimizer, loss);
+        return compile(Optimizers.get(optimizer), Losses.get(loss), (Object[]) metrics);
     }
 
     /** {@code compile} with a named optimizer and a loss object. */
     public Model compile(String optimizer, Loss loss, Object... metrics) {
+        Compiled.requireBoth(this, optimizer, loss);
         return compile(Optimizers.get(optimizer), loss, metrics);
     }
 
     /** {@code compile} with an optimizer object and a named loss. */
     public Model compile(Optimizer optimizer, String loss, Object... metrics) {
+        Compiled.requireBoth(this, optimizer, loss);
         return compile(optimizer, Losses.get(loss), metrics);
     }
 
@@ -417,8 +439,10 @@ public class Model extends Layer {
      * keeps an array it computed in {@code call} beyond the step must copy it out with {@code detach()}.
      */
     public History fit(INDArray x, INDArray y, FitOptions options) {
-        history = new Trainer(this, requireCompiled("fit")).fit(x, y, options);
-        return history;
+        try (ThreadGuard.Use use = guard.exclusive("fit")) {
+            history = new Trainer(this, requireCompiled("fit")).fit(x, y, options);
+            return history;
+        }
     }
 
     /** {@code fit} for {@code epochs} epochs of batches of {@code batchSize}, otherwise Keras' defaults. */
@@ -430,10 +454,19 @@ public class Model extends Layer {
      * {@code fit} on an ND4J iterator of {@code DataSet}s (features and labels); its batches are used as they
      * come, so {@code batchSize}, {@code shuffle} and {@code validationSplit} do not apply. It is reset before
      * each epoch.
+     *
+     * <p>A DataSet's per-sample labels mask ({@code [batch]} or {@code [batch, 1]}) is honoured as in DL4J: a
+     * sample masked 0 counts for nothing in the loss, its gradient or the metrics, whatever its labels hold,
+     * and the loss is the mean over the others (Keras' masked mean); other values {@code >= 0} weigh samples.
+     * Masked samples still go through the layers, so a layer that mixes samples (BatchNormalization while
+     * training) still sees them. Per-timestep or per-output labels masks, and a features mask that is not all
+     * ones, are refused: no layer reads masks yet. Masks need a {@link org.grad4j.losses.LossFunctionWrapper} loss.
      */
     public History fit(DataSetIterator iterator, FitOptions options) {
-        history = new Trainer(this, requireCompiled("fit")).fit(iterator, options);
-        return history;
+        try (ThreadGuard.Use use = guard.exclusive("fit")) {
+            history = new Trainer(this, requireCompiled("fit")).fit(iterator, options);
+            return history;
+        }
     }
 
     /** The History of the last {@code fit}, or null. */
@@ -448,7 +481,9 @@ public class Model extends Layer {
 
     /** Keras' {@code evaluate}: the loss and metrics over all samples, in batches of {@code batchSize}. */
     public Map<String, Double> evaluate(INDArray x, INDArray y, int batchSize) {
-        return new Trainer(this, requireCompiled("evaluate")).evaluate(x, y, batchSize, List.of());
+        try (ThreadGuard.Use use = guard.exclusive("evaluate")) {   // it updates the compiled metrics
+            return new Trainer(this, requireCompiled("evaluate")).evaluate(x, y, batchSize, List.of());
+        }
     }
 
     /** Keras' {@code predict} in batches of 32, in inference mode, recording no graph. */
@@ -458,12 +493,16 @@ public class Model extends Layer {
 
     /** Keras' {@code predict} in batches of {@code batchSize}. */
     public INDArray predict(INDArray x, int batchSize) {
-        return Trainer.predict(this, x, batchSize);
+        try (ThreadGuard.Use use = guard.shared("predict")) {
+            return Trainer.predict(this, x, batchSize);
+        }
     }
 
     /** Keras' {@code train_on_batch}: one step on one batch; returns the loss and metrics of that batch. */
     public Map<String, Double> trainOnBatch(INDArray x, INDArray y) {
-        return new Trainer(this, requireCompiled("trainOnBatch")).trainOnBatch(x, y);
+        try (ThreadGuard.Use use = guard.exclusive("trainOnBatch")) {
+            return new Trainer(this, requireCompiled("trainOnBatch")).trainOnBatch(x, y);
+        }
     }
 
     /** Keras' {@code stop_training}: set by a callback to end {@code fit} after the current epoch. */
@@ -493,7 +532,9 @@ public class Model extends Layer {
      * leaves an existing file as it was.
      */
     public void save(Path path) {
-        ModelFile.save(this, path);
+        try (ThreadGuard.Use use = guard.shared("save")) {
+            ModelFile.save(this, path);
+        }
     }
 
     /**
@@ -517,12 +558,16 @@ public class Model extends Layer {
 
     /** Saves only the weights (one {@code .npy} per variable in an {@code .npz} zip), atomically. */
     public void saveWeights(Path path) {
-        ModelFile.saveWeights(this, path);
+        try (ThreadGuard.Use use = guard.shared("saveWeights")) {
+            ModelFile.saveWeights(this, path);
+        }
     }
 
     /** Loads weights written by {@link #saveWeights} into this (built) model; all are checked before any is set. */
     public void loadWeights(Path path) {
-        ModelFile.loadWeights(this, path);
+        try (ThreadGuard.Use use = guard.exclusive("loadWeights")) {
+            ModelFile.loadWeights(this, path);
+        }
     }
 
     /** The names of the layers, for messages. */

@@ -114,8 +114,8 @@ final class Trainer {
             throw new IllegalArgumentException("fit: validationSplit does not apply to an iterator; give validationData");
         }
         if (options.classWeight() != null) {
-            throw new IllegalArgumentException("fit: classWeight is not supported with an iterator; weigh the samples in the "
-                    + "DataSet's labels mask or pass arrays");
+            throw new IllegalArgumentException("fit: classWeight is not supported with an iterator; weigh the samples with "
+                    + "each DataSet's labels mask ([batch] or [batch, 1]: 0 leaves a sample out, 2 counts it twice) or pass arrays");
         }
         if (iterator.resetSupported()) {
             iterator.reset();
@@ -124,7 +124,8 @@ final class Trainer {
             throw new IllegalArgumentException("fit: the iterator has no data");
         }
         DataSet first = iterator.next();
-        prepare("fit", floating(first.getFeatures()), floating(first.getLabels()), (int) first.getFeatures().size(0));
+        Batch firstBatch = batchOf(first);
+        prepare("fit", firstBatch.x(), firstBatch.y(), (int) firstBatch.x().size(0));
         INDArray xVal = options.xVal() == null ? null : floating(options.xVal());
         INDArray yVal = options.yVal() == null ? null : floating(options.yVal());
         if (xVal != null) {
@@ -144,15 +145,82 @@ final class Trainer {
             }
             List<Batch> batches = new ArrayList<>();
             if (pending[0] != null) {
-                batches.add(new Batch(floating(pending[0].getFeatures()), floating(pending[0].getLabels()), null));
+                batches.add(firstBatch);
                 pending[0] = null;
             }
             while (iterator.hasNext()) {
-                DataSet ds = iterator.next();
-                batches.add(new Batch(floating(ds.getFeatures()), floating(ds.getLabels()), null));
+                batches.add(batchOf(iterator.next()));
             }
             return batches;
         }, xVal == null ? null : () -> evaluateArrays(xVal, yVal, options.batchSize(), null));
+    }
+
+    /**
+     * A DataSet as a batch. Its labels mask, per sample ({@code [batch]} or {@code [batch, 1]}), acts as DL4J's:
+     * a sample masked 0 counts for nothing in the loss, its mean and the metrics (other values >= 0 weigh the
+     * sample); the labels of masked samples are zeroed, so whatever they held (NaN, a class out of range) cannot
+     * reach the loss. An all-ones mask is no mask. Per-timestep or per-output masks, and a features mask that is
+     * not all ones, are refused: no layer reads masks yet (sequence layers will).
+     */
+    private Batch batchOf(DataSet ds) {
+        INDArray x = floating(ds.getFeatures());
+        INDArray y = floating(ds.getLabels());
+        INDArray features = ds.getFeaturesMaskArray();
+        if (features != null && !allOnes(features)) {
+            throw new IllegalArgumentException("fit: the DataSet has a features mask of shape " + Shapes.format(features.shape())
+                    + " that is not all ones; no grad4j layer reads masks yet (sequence layers will), so it cannot be "
+                    + "honoured: leave it out, or mask the labels instead");
+        }
+        INDArray mask = labelsMask(ds.getLabelsMaskArray(), y);
+        return new Batch(x, mask == null ? y : withoutMaskedLabels(y, mask), null, mask);
+    }
+
+    /** The labels mask as {@code [batch]} in the model's type, or null for none (or all ones); refused if unusable. */
+    private INDArray labelsMask(INDArray mask, INDArray y) {
+        if (mask == null) {
+            return null;
+        }
+        long n = y.size(0);
+        boolean perSample = mask.rank() == 1 && mask.length() == n || mask.rank() == 2 && mask.size(0) == n && mask.size(1) == 1;
+        if (!perSample) {
+            throw new IllegalArgumentException("fit: the DataSet has a labels mask of shape " + Shapes.format(mask.shape())
+                    + " for labels of shape " + Shapes.format(y.shape()) + "; grad4j honours per-sample labels masks only, "
+                    + "of shape [" + n + "] or [" + n + ", 1] (per-timestep and per-output masks need sequence layers, "
+                    + "which it has not yet)");
+        }
+        double min = mask.minNumber().doubleValue();
+        double max = mask.maxNumber().doubleValue();
+        if (!(min >= 0) || Double.isInfinite(max)) {
+            throw new IllegalArgumentException("fit: a labels mask holds a weight per sample and must be >= 0 and finite "
+                    + "(0 leaves the sample out), got values from " + min + " to " + max);
+        }
+        if (min == 1 && max == 1) {
+            return null;
+        }
+        if (!(compiled.loss() instanceof LossFunctionWrapper<?>)) {
+            throw new IllegalArgumentException("fit: the DataSet's labels mask needs a loss that takes sample weights "
+                    + "(a LossFunctionWrapper), got " + compiled.loss().name());
+        }
+        return mask.reshape('c', new long[] {n}).castTo(model.dtype()).dup('c');
+    }
+
+    private static boolean allOnes(INDArray a) {
+        return a.minNumber().doubleValue() == 1 && a.maxNumber().doubleValue() == 1;
+    }
+
+    /** A copy of {@code y} with the labels of samples masked 0 set to 0, a value every built-in loss accepts. */
+    private static INDArray withoutMaskedLabels(INDArray y, INDArray mask) {
+        double[] m = mask.toDoubleVector();
+        INDArray out = null;
+        for (int i = 0; i < m.length; i++) {
+            if (m[i] == 0) {
+                if (out == null) {
+                    out = y.dup('c');
+                }
+                out.reshape('c', y.size(0), y.length() / y.size(0)).getRow(i).assign(0);
+            }
+        }
+        return out == null ? y : out;
     }
 
     // ---------------------------------------------------------------- the loop
@@ -166,6 +234,13 @@ final class Trainer {
     }
 
     private History loop(FitOptions options, int steps, EpochBatches source, Validation validation) {
+        if (options.initialEpoch() >= options.epochs()) {
+            // Keras runs no epoch here and says nothing; a resumed run that forgot epochs counts from 0 is the usual cause
+            LOG.log(Level.WARNING, "fit: initialEpoch " + options.initialEpoch() + " >= epochs " + options.epochs()
+                    + ", so no epoch runs; epochs is the epoch to stop before, not a count: to train n more epochs from epoch "
+                    + options.initialEpoch() + " use epochs(" + options.initialEpoch() + " + n).initialEpoch("
+                    + options.initialEpoch() + ")");
+        }
         History history = new History();
         List<Callback> all = new ArrayList<>();
         if (options.verbose() > 0) {
@@ -248,12 +323,13 @@ final class Trainer {
             Tensor x = Tensor.of(batch.x());
             Tensor y = Tensor.of(batch.y());
             Tensor w = batch.weights() == null ? null : Tensor.of(batch.weights());
+            Tensor mask = batch.mask() == null ? null : Tensor.of(batch.mask());
             Tensor prediction;
             Tensor loss;
             GradientTape tape = GradientTape.open();
             try (tape) {
                 prediction = model.apply(x, true);
-                loss = totalLoss(y, prediction, w);
+                loss = totalLoss(y, prediction, w, mask);
             }
             if (!variables.isEmpty()) {
                 compiled.optimizer().applyGradientsInPlace(tape.gradient(loss, variables), variables);
@@ -265,18 +341,30 @@ final class Trainer {
     }
 
     private Tensor totalLoss(Tensor y, Tensor prediction, Tensor w) {
-        Tensor loss = compiled.loss().call(y, prediction, w);
+        return totalLoss(y, prediction, w, null);
+    }
+
+    /** The compiled loss (with a labels mask, Keras' masked mean) plus the layers' penalties. */
+    private Tensor totalLoss(Tensor y, Tensor prediction, Tensor w, Tensor mask) {
+        Tensor loss = mask == null ? compiled.loss().call(y, prediction, w)
+                : ((LossFunctionWrapper<?>) compiled.loss()).call(y, prediction, w, mask);   // batchOf checked the type
         for (Tensor penalty : model.losses()) {
             loss = loss.add(penalty);
         }
         return loss;
     }
 
+    /**
+     * The loss tracker weighs each batch's mean loss by its sample count, or with a labels mask by the mask's
+     * sum, so that masked samples do not dilute the epoch's loss; metrics see the mask as sample weights.
+     */
     private void updateMetrics(Batch batch, double loss, Tensor y, Tensor prediction, Tensor w) {
         try (NoGrad scope = NoGrad.enter()) {
-            lossTracker.updateState(loss, batch.x().size(0));
+            INDArray mask = batch.mask();
+            lossTracker.updateState(loss, mask == null ? batch.x().size(0) : mask.sumNumber().doubleValue());
+            Tensor weights = mask == null ? w : w == null ? Tensor.of(mask) : w.mul(Tensor.of(mask));
             for (Metric metric : compiled.metrics()) {
-                metric.updateState(y, prediction, w);
+                metric.updateState(y, prediction, weights);
             }
         }
     }
@@ -401,11 +489,21 @@ final class Trainer {
                     + (y.length < p.length || y[y.length - 1] == 1
                     ? "; for integer class labels use SparseCategoricalCrossentropy (or one-hot encode y)" : ""));
         }
-        if (compiled.loss() instanceof SparseCategoricalCrossentropy) {
-            boolean indices = y.length == p.length - 1 || y.length == p.length && y[y.length - 1] == 1;
+        if (compiled.loss() instanceof SparseCategoricalCrossentropy sparse && p.length > 0) {
+            // the class axis may be another than the last (axis(1) on [batch, classes, steps]); labels lack it
+            int axis = sparse.axis() < 0 ? sparse.axis() + p.length : sparse.axis();
+            axis = Math.max(0, Math.min(p.length - 1, axis));   // out of range: the loss itself says so below
+            classes = p[axis];
+            boolean indices = y.length == p.length - 1 || y.length == p.length && y[axis] == 1;
             if (!indices) {
+                long[] expected = new long[p.length - 1];
+                for (int d = 0, j = 0; d < p.length; d++) {
+                    if (d != axis) {
+                        expected[j++] = p[d];
+                    }
+                }
                 throw new IllegalArgumentException(where + ": " + loss + " needs integer class labels of shape "
-                        + Shapes.format(java.util.Arrays.copyOf(p, p.length - 1)) + ", got y of shape " + Shapes.format(y)
+                        + Shapes.format(expected) + ", got y of shape " + Shapes.format(y)
                         + (sameShape ? "; for one-hot labels use CategoricalCrossentropy" : ""));
             }
             double min = labels.minNumber().doubleValue();

@@ -150,4 +150,58 @@ class ClassificationTest {
         assertEquals("accuracy", model.metrics().get(0).name());
         return model.metrics().get(0);
     }
+
+    /** Per-step classes: x [batch, steps, features] through one Dense to logits [batch, steps, classes], or [batch, classes, steps]. */
+    static final class StepClassifier extends Model {
+        final Dense out = track(new Dense(4));
+        final boolean classesFirst;
+
+        StepClassifier(boolean classesFirst) {
+            this.classesFirst = classesFirst;
+        }
+
+        @Override
+        public org.grad4j.core.Tensor call(org.grad4j.core.Tensor x, boolean training) {
+            long steps = x.shape()[1];
+            org.grad4j.core.Tensor logits = out.apply(x.reshape(-1, x.shape()[2]), training).reshape(-1, steps, 4);
+            return classesFirst ? logits.transpose(0, 2, 1) : logits;
+        }
+    }
+
+    /** SparseCategoricalCrossentropy.axis(1): labels [batch, steps] against logits [batch, classes, steps] train like the last axis. */
+    @Test
+    void sparseLabelsWithTheClassAxisInTheMiddle() {
+        int n = 24;
+        java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+        double[] xs = new double[n * 2 * 3];
+        double[] ys = new double[n * 2];
+        for (int i = 0; i < ys.length; i++) {
+            int c = random.nextInt(4);
+            ys[i] = c;
+            for (int f = 0; f < 3; f++) {
+                xs[i * 3 + f] = (f == c % 3 ? 2 : 0) + (c == 3 ? -1 : 0) + random.nextGaussian() * 0.3;
+            }
+        }
+        INDArray x = org.nd4j.linalg.factory.Nd4j.createFromArray(xs).castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT)
+                .reshape(n, 2, 3);
+        INDArray y = org.nd4j.linalg.factory.Nd4j.createFromArray(ys).castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT)
+                .reshape(n, 2);
+        StepClassifier last = new StepClassifier(false);
+        StepClassifier middle = new StepClassifier(true);
+        last.build(2, 3);
+        middle.build(2, 3);
+        middle.setWeights(last.getWeights());
+        last.compile(new Adam(0.05), new SparseCategoricalCrossentropy(true));
+        middle.compile(new Adam(0.05), new SparseCategoricalCrossentropy(true).axis(1));
+        FitOptions options = FitOptions.epochs(3).batchSize(8).shuffle(false).verbose(0);
+        History a = last.fit(x, y, options);
+        History b = middle.fit(x, y, options);
+        for (int e = 0; e < 3; e++) {
+            assertEquals(a.get("loss").get(e), b.get("loss").get(e), 1e-5);
+        }
+        assertTrue(b.get("loss").get(2) < b.get("loss").get(0), b.get("loss").toString());
+        for (int i = 0; i < last.getWeights().size(); i++) {
+            assertTrue(last.getWeights().get(i).equalsWithEps(middle.getWeights().get(i), 1e-5));
+        }
+    }
 }

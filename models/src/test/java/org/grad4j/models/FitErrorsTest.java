@@ -14,6 +14,8 @@ import org.grad4j.layers.Dense;
 import org.grad4j.layers.InputLayer;
 import org.grad4j.layers.Layer;
 import org.grad4j.losses.CategoricalCrossentropy;
+import org.grad4j.losses.Loss;
+import org.grad4j.losses.MeanSquaredError;
 import org.grad4j.losses.SparseCategoricalCrossentropy;
 import org.grad4j.optimizers.Adam;
 import org.grad4j.optimizers.Optimizer;
@@ -222,6 +224,28 @@ class FitErrorsTest {
                 "a metric must be a Metric or a Keras name", "42");
         assertSame(before, model.optimizer(), "a failed compile keeps the previous one");
         assertInstanceOf(Adam.class, model.optimizer());
+    }
+
+    /** A null optimizer or loss is named as null in every overload, not looked up as the name "null". */
+    @Test
+    void nullsInCompileSayTheyAreNull() {
+        Sequential model = regression(2);
+        Optimizer before = model.optimizer();
+        failsCleanly(model, IllegalArgumentException.class, () -> model.compile((String) null, (String) null),
+                "compile: optimizer is null");
+        failsCleanly(model, IllegalArgumentException.class, () -> model.compile((String) null, "mse"),
+                "compile: optimizer is null");
+        failsCleanly(model, IllegalArgumentException.class, () -> model.compile("adam", (String) null),
+                "compile: loss is null");
+        failsCleanly(model, IllegalArgumentException.class, () -> model.compile((Optimizer) null, (Loss) null),
+                "compile: optimizer is null");
+        failsCleanly(model, IllegalArgumentException.class, () -> model.compile(new SGD(0.1), (Loss) null),
+                "compile: loss is null");
+        failsCleanly(model, IllegalArgumentException.class, () -> model.compile((String) null, new MeanSquaredError()),
+                "compile: optimizer is null");
+        failsCleanly(model, IllegalArgumentException.class, () -> model.compile(new SGD(0.1), (String) null),
+                "compile: loss is null");
+        assertSame(before, model.optimizer(), "a failed compile keeps the previous one");
     }
 
     @Test

@@ -212,6 +212,35 @@ class FitTest {
         assertEquals(3, model.optimizer().iterations());
     }
 
+    /** Keras silently trains nothing when initialEpoch >= epochs (epochs is where to stop, not a count); grad4j warns. */
+    @Test
+    void initialEpochAtOrPastEpochsWarnsAndTrainsNothing() {
+        TestData.Set data = TestData.linear(20, new double[] {1}, 0, 0, 7);
+        Sequential model = linear(1);
+        List<Integer> before = TestData.bits(model.getWeights());
+        History[] history = new History[1];
+        List<java.util.logging.LogRecord> records = TestData.captureLog("org.grad4j.models",
+                () -> history[0] = model.fit(data.x(), data.y(), FitOptions.epochs(3).initialEpoch(3).verbose(0)));
+        assertEquals(List.of(), history[0].epochs());
+        assertEquals(0, model.optimizer().iterations());
+        assertEquals(before, TestData.bits(model.getWeights()));
+        assertEquals(1, records.size(), "one warning");
+        assertEquals(java.util.logging.Level.WARNING, records.get(0).getLevel());
+        assertEquals("fit: initialEpoch 3 >= epochs 3, so no epoch runs; epochs is the epoch to stop before, not a "
+                + "count: to train n more epochs from epoch 3 use epochs(3 + n).initialEpoch(3)", records.get(0).getMessage());
+
+        List<java.util.logging.LogRecord> iterator = TestData.captureLog("org.grad4j.models",
+                () -> model.fit(new org.nd4j.linalg.dataset.ViewIterator(new org.nd4j.linalg.dataset.DataSet(data.x(), data.y()), 8),
+                        FitOptions.epochs(2).initialEpoch(4).verbose(0)));
+        assertEquals(1, iterator.size());
+        assertTrue(iterator.get(0).getMessage().startsWith("fit: initialEpoch 4 >= epochs 2"), iterator.get(0).getMessage());
+
+        List<java.util.logging.LogRecord> normal = TestData.captureLog("org.grad4j.models",
+                () -> model.fit(data.x(), data.y(), FitOptions.epochs(3).initialEpoch(2).verbose(0)));
+        assertEquals(List.of(), normal, "no warning when an epoch runs");
+        assertEquals(1, model.optimizer().iterations());
+    }
+
     @Test
     void classWeightScalesEachSamplesLoss() {
         TestData.Set data = TestData.twoGaussians(12, 2, 8);

@@ -116,6 +116,100 @@ final class TestData {
         return buffer.toString(StandardCharsets.UTF_8);
     }
 
+    /** Runs {@code body} and returns the records logged meanwhile to {@code logger} (java.util.logging, System.Logger's default). */
+    static List<java.util.logging.LogRecord> captureLog(String logger, Runnable body) {
+        List<java.util.logging.LogRecord> records = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.logging.Logger target = java.util.logging.Logger.getLogger(logger);
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                records.add(record);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        target.addHandler(handler);
+        try {
+            body.run();
+        } finally {
+            target.removeHandler(handler);
+        }
+        return records;
+    }
+
+    /** An ND4J iterator serving {@code batches} as they are (masks included), resettable. */
+    static org.nd4j.linalg.dataset.api.iterator.DataSetIterator iterator(List<org.nd4j.linalg.dataset.DataSet> batches) {
+        return new org.nd4j.linalg.dataset.api.iterator.DataSetIterator() {
+            private int next;
+
+            @Override
+            public org.nd4j.linalg.dataset.DataSet next(int num) {
+                return next();
+            }
+
+            @Override
+            public int inputColumns() {
+                return (int) batches.get(0).getFeatures().size(1);
+            }
+
+            @Override
+            public int totalOutcomes() {
+                return (int) batches.get(0).getLabels().size(1);
+            }
+
+            @Override
+            public boolean resetSupported() {
+                return true;
+            }
+
+            @Override
+            public boolean asyncSupported() {
+                return false;
+            }
+
+            @Override
+            public void reset() {
+                next = 0;
+            }
+
+            @Override
+            public int batch() {
+                return batches.get(0).numExamples();
+            }
+
+            @Override
+            public void setPreProcessor(org.nd4j.linalg.dataset.api.DataSetPreProcessor preProcessor) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public org.nd4j.linalg.dataset.api.DataSetPreProcessor getPreProcessor() {
+                return null;
+            }
+
+            @Override
+            public List<String> getLabels() {
+                return null;
+            }
+
+            @Override
+            public boolean hasNext() {
+                return next < batches.size();
+            }
+
+            @Override
+            public org.nd4j.linalg.dataset.DataSet next() {
+                return batches.get(next++);
+            }
+        };
+    }
+
     /** Counts the batches of each epoch (from {@code onTrainBatchEnd}). */
     static final class BatchCounter extends Callback {
         final List<Integer> perEpoch = new ArrayList<>();

@@ -14,7 +14,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>libnd4j's fused {@code ada_delta_updater} computes {@code -delta} and both accumulators with
  * epsilon inside both roots, exactly as Keras; it has no learning rate, so the step scales by lr after.
  */
-public class Adadelta extends Optimizer {
+public class Adadelta extends FluentOptimizer<Adadelta> {
     private double rho = 0.95;
     private double epsilon = 1e-7;
 

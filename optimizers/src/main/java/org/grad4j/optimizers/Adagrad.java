@@ -12,7 +12,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * <p>Written with in-place array ops: libnd4j's {@code ada_grad_updater} puts epsilon outside the
  * square root ({@code sqrt(acc) + epsilon}), which the golden cases tell apart.
  */
-public class Adagrad extends Optimizer {
+public class Adagrad extends FluentOptimizer<Adagrad> {
     private double initialAccumulatorValue = 0.1;
     private double epsilon = 1e-7;
 

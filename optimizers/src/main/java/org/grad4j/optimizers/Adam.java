@@ -16,7 +16,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code ams_grad_updater} compute exactly this (t = iteration + 1); for contiguous float32 arrays the same
  * arithmetic runs as one Java pass that also updates the weights (see {@link FloatLoops}).
  */
-public class Adam extends Optimizer {
+public class Adam extends FluentOptimizer<Adam> {
     private double beta1 = 0.9;
     private double beta2 = 0.999;
     private double epsilon = 1e-7;

@@ -12,7 +12,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * <p>Written with in-place array ops: libnd4j's {@code ada_max_updater} adds a fixed 1e-32 to u
  * instead of epsilon, so a large epsilon (a golden case) would be ignored.
  */
-public class Adamax extends Optimizer {
+public class Adamax extends FluentOptimizer<Adamax> {
     private double beta1 = 0.9;
     private double beta2 = 0.999;
     private double epsilon = 1e-7;

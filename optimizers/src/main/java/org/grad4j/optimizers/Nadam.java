@@ -15,7 +15,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * <p>Written with in-place array ops: libnd4j's {@code nadam_updater} has no momentum schedule and no
  * bias correction of v.
  */
-public class Nadam extends Optimizer {
+public class Nadam extends FluentOptimizer<Nadam> {
     private double beta1 = 0.9;
     private double beta2 = 0.999;
     private double epsilon = 1e-7;

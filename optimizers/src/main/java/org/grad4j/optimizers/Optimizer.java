@@ -24,8 +24,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * decay weights ({@code w -= w * weight_decay * lr}), run the rule with {@code t = iterations + 1},
  * then count the step. Variables and slots are updated in place; their arrays never change identity.
  *
- * <p>The fluent setters here return {@code Optimizer}; set a rule's own options first:
- * {@code new Adam(0.01).amsgrad(true).clipNorm(1.0)}.
+ * <p>The fluent setters here return {@code Optimizer}. The built-in rules extend {@link FluentOptimizer},
+ * whose setters return the rule's own type, so base and rule setters chain in any order:
+ * {@code new Adam(0.01).clipNorm(1.0).amsgrad(true)}.
  */
 public abstract class Optimizer {
     private String name;

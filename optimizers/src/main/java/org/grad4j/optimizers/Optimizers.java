@@ -90,7 +90,11 @@ public final class Optimizers {
      * adamw, adamax, nadam (any case).
      */
     public static Optimizer get(String name) {
-        Rule rule = name == null ? null : RULES.get(name.toLowerCase(Locale.ROOT));
+        if (name == null) {
+            throw new IllegalArgumentException("Optimizers.get: the name is null (known: " + String.join(", ", RULES.keySet())
+                    + ")");
+        }
+        Rule rule = RULES.get(name.toLowerCase(Locale.ROOT));
         if (rule == null) {
             throw new IllegalArgumentException("Optimizers.get: unknown optimizer \"" + name + "\" (known: "
                     + String.join(", ", RULES.keySet()) + ")");

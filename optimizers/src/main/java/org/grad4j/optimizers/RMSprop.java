@@ -14,7 +14,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * <p>Written with in-place array ops: libnd4j's {@code rms_prop_updater} puts epsilon outside the
  * square root and has neither momentum nor centering.
  */
-public class RMSprop extends Optimizer {
+public class RMSprop extends FluentOptimizer<RMSprop> {
     private double rho = 0.9;
     private double momentum;
     private double epsilon = 1e-7;

@@ -13,7 +13,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code w -= lr * g}; with momentum {@code v = momentum * v - lr * g; w += v}; with Nesterov
  * {@code w += momentum * v - lr * g} after the same {@code v} update. Defaults: lr 0.01, no momentum.
  */
-public class SGD extends Optimizer {
+public class SGD extends FluentOptimizer<SGD> {
 
     private double momentum;
     private boolean nesterov;

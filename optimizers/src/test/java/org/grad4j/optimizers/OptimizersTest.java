@@ -39,6 +39,9 @@ class OptimizersTest {
         e = assertThrows(IllegalArgumentException.class, () -> Optimizers.fromConfig("Lion", Map.of()));
         assertEquals("Optimizers.fromConfig: unknown optimizer class \"Lion\" (known: SGD, Adagrad, Adadelta, RMSprop, "
                 + "Adam, AdamW, Adamax, Nadam)", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Optimizers.get(null));
+        assertEquals("Optimizers.get: the name is null (known: sgd, adagrad, adadelta, rmsprop, adam, adamw, adamax, nadam)",
+                e.getMessage());
     }
 
     /** The defaults of {@code get(name)} are the keras_defaults recorded in the golden file. */
