@@ -200,7 +200,8 @@ final class SmallArrays {
                     float yv = tb ? y[j * ki + p] : y[p * mi + j];
                     s += (double) xv * yv;
                 }
-                out[i * mi + j] = (float) s;
+                // + 0f: an underflowing negative product leaves -0.0 here, where BLAS adds it to C's +0.0
+                out[i * mi + j] = (float) s + 0f;
             }
         }
         return new Tensor(out, new long[] {n, m});
