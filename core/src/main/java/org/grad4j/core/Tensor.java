@@ -510,9 +510,31 @@ public class Tensor {
         return ReductionOps.mean(this, keepDims, axes);
     }
 
-    /** Maximum over {@code axes}; ties share the gradient equally. */
+    /**
+     * The largest element, as a rank-0 tensor; NaN if any element is NaN (NumPy's and Keras' {@code max}).
+     * Elements that tie for the maximum share the gradient equally.
+     */
+    public Tensor max() {
+        return ReductionOps.max(this, false);
+    }
+
+    /**
+     * Maximum over {@code axes} (all when none are given): shape {@code [2, 3, 4]} over axis 1 gives
+     * {@code [2, 4]}, or {@code [2, 1, 4]} with {@code keepDims}. A part holding a NaN gives NaN. Ties share the
+     * gradient equally; where the result is NaN, the NaN elements share it.
+     */
     public Tensor max(boolean keepDims, int... axes) {
         return ReductionOps.max(this, keepDims, axes);
+    }
+
+    /** The smallest element, as a rank-0 tensor; NaN and ties as in {@link #max()}. */
+    public Tensor min() {
+        return ReductionOps.min(this, false);
+    }
+
+    /** Minimum over {@code axes} (all when none are given); shapes, NaN and ties as in {@link #max(boolean, int...)}. */
+    public Tensor min(boolean keepDims, int... axes) {
+        return ReductionOps.min(this, keepDims, axes);
     }
 
     // ---------------------------------------------------------------- shape
