@@ -180,11 +180,18 @@ final class ElementwiseOps {
     /** Checks that two operands broadcast and share a data type; returns the broadcast shape. */
     private static long[] check(String op, Tensor a, Tensor b) {
         long[] shape = Shapes.broadcast(op, a.shape(), b.shape());
+        checkSameType(op, a, b);
+        return shape;
+    }
+
+    /** Two operands must share a data type: grad4j does not promote (see {@link Tensor}). */
+    static void checkSameType(String op, Tensor a, Tensor b) {
         if (a.dataType() != b.dataType()) {
             throw new IllegalArgumentException(op + ": data types differ: " + a.dataType() + " " + Shapes.format(a.shape())
-                    + " and " + b.dataType() + " " + Shapes.format(b.shape()) + "; cast one with castTo()");
+                    + " and " + b.dataType() + " " + Shapes.format(b.shape()) + "; grad4j does not promote: cast one with"
+                    + " castTo(DataType." + a.dataType() + "), or make constants with Tensor.of(double[]) and"
+                    + " Tensor.scalar(double), which follow Tensor.defaultFloatType() (" + Tensor.defaultFloatType() + ")");
         }
-        return shape;
     }
 
     /** A checked binary op: Java loops when both operands and the result are small, ND4J otherwise. */

@@ -22,9 +22,7 @@ final class MatrixOps {
             throw new IllegalArgumentException("matmul: unsupported shapes " + Shapes.format(as) + " and " + Shapes.format(bs)
                     + " (supported: a matrix or a batch of matrices [..., n, k] times a matrix [k, m])");
         }
-        if (a.dataType() != b.dataType()) {
-            throw new IllegalArgumentException("matmul: data types differ: " + a.dataType() + " and " + b.dataType());
-        }
+        ElementwiseOps.checkSameType("matmul", a, b);
         if (as.length > 2) {
             long k = as[as.length - 1];
             long rows = a.size() / k;

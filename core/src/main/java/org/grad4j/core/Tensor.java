@@ -15,6 +15,10 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Two doors lead to gradients: PyTorch's ({@link #requiresGrad(boolean)}, {@link #backward()},
  * {@link #grad()}) and TensorFlow's ({@link GradientTape}). Both walk the same graph.
+ *
+ * <p>Data types: float32 unless asked otherwise (see {@link #defaultFloatType()}). An op on two tensors of
+ * different types, float32 and float64 say, throws an error naming both: grad4j does not promote (TensorFlow's
+ * rule, not PyTorch's), so one float64 constant cannot quietly move a float32 model's arithmetic to float64.
  */
 public class Tensor {
     static {
@@ -79,6 +83,28 @@ public class Tensor {
         }
     }
 
+    // ---------------------------------------------------------------- default float type
+
+    /**
+     * The type of tensors made from Java doubles ({@link #of(double[], long...)}, {@link #scalar(double)}) and of
+     * {@link #zeros}, {@link #ones} and the random factories: {@code DataType.FLOAT} (float32) unless changed,
+     * as in PyTorch and Keras. Factories taking floats always make float32; those taking a {@code DataType}
+     * make that type. While {@link GradientCheck} evaluates a function it is {@code DataType.DOUBLE} on that
+     * thread, so constants made inside the function match its float64 inputs.
+     */
+    public static DataType defaultFloatType() {
+        return FloatTypes.current();
+    }
+
+    /**
+     * Sets {@link #defaultFloatType()} for the whole JVM, like PyTorch's {@code torch.set_default_dtype}:
+     * {@code DataType.FLOAT} or {@code DataType.DOUBLE} (float64, for exact work such as gradient checks).
+     * Tensors already made keep their type. Returns the previous default, so a caller can restore it.
+     */
+    public static DataType setDefaultFloatType(DataType type) {
+        return FloatTypes.setGlobal(type);
+    }
+
     // ---------------------------------------------------------------- factories
 
     /** Wraps an ND4J array without copying it. */
@@ -93,11 +119,23 @@ public class Tensor {
         return values.length <= SmallArrays.LIMIT ? new Tensor(values.clone(), s.clone()) : new Tensor(Nd4j.create(values, s, 'c'));
     }
 
-    /** A float64 tensor (for gradient checks and other exact work). */
+    /**
+     * A tensor of the {@link #defaultFloatType()} (float32 unless changed) with the given values in row-major
+     * order; no shape means a vector. {@code Tensor.of(new double[] {1, 2, 3, 4}, 2, 2)} has shape {@code [2, 2]}.
+     */
     public static Tensor of(double[] values, long... shape) {
+        return of(values, defaultFloatType(), shape);
+    }
+
+    /**
+     * A tensor of {@code type} with the given values in row-major order (cast as ND4J casts); no shape means a
+     * vector. {@code Tensor.of(values, DataType.DOUBLE, 2, 3)} is a float64 {@code [2, 3]} tensor whatever the
+     * default.
+     */
+    public static Tensor of(double[] values, DataType type, long... shape) {
         long[] s = shape.length == 0 ? new long[] {values.length} : shape;
         checkFill(values.length, s);
-        return new Tensor(Nd4j.create(values, s, 'c'));
+        return FloatTypes.tensor("Tensor.of", values, type, s);
     }
 
     private static void checkFill(int count, long[] shape) {
@@ -110,17 +148,24 @@ public class Tensor {
         return new Tensor(new float[] {value}, new long[0]);
     }
 
-    /** A rank-0 float64 tensor. */
+    /** A rank-0 tensor of the {@link #defaultFloatType()} (float32 unless changed). */
     public static Tensor scalar(double value) {
-        return new Tensor(Nd4j.scalar(value));
+        return scalar(value, defaultFloatType());
     }
 
+    /** A rank-0 tensor of {@code type}: {@code Tensor.scalar(2.0, DataType.DOUBLE)} is float64. */
+    public static Tensor scalar(double value, DataType type) {
+        return FloatTypes.tensor("Tensor.scalar", new double[] {value}, type, new long[0]);
+    }
+
+    /** Zeros of the {@link #defaultFloatType()}. */
     public static Tensor zeros(long... shape) {
-        return filled(DataType.FLOAT, shape, 0f);
+        return filled(defaultFloatType(), shape, 0f);
     }
 
+    /** Ones of the {@link #defaultFloatType()}. */
     public static Tensor ones(long... shape) {
-        return filled(DataType.FLOAT, shape, 1f);
+        return filled(defaultFloatType(), shape, 1f);
     }
 
     public static Tensor zerosLike(Tensor t) {
@@ -141,19 +186,22 @@ public class Tensor {
         return new Tensor(value == 0f ? Nd4j.zeros(type, shape) : Nd4j.ones(type, shape));
     }
 
-    /** Float32 samples of N(mean, stddev²) from a generator seeded with {@code seed}. */
+    /**
+     * Samples of N(mean, stddev²) from a generator seeded with {@code seed}, drawn in float32 and given the
+     * {@link #defaultFloatType()} (so a seed gives the same numbers whatever the default).
+     */
     public static Tensor randomNormal(long[] shape, double mean, double stddev, long seed) {
-        return new Tensor(Seeds.normal(new java.util.SplittableRandom(seed), shape, mean, stddev));
+        return FloatTypes.ofDefaultType(Seeds.normal(new java.util.SplittableRandom(seed), shape, mean, stddev));
     }
 
-    /** Float32 samples of U[min, max) from a generator seeded with {@code seed}. */
+    /** Samples of U[min, max) from a generator seeded with {@code seed}; types as {@link #randomNormal}. */
     public static Tensor randomUniform(long[] shape, double min, double max, long seed) {
-        return new Tensor(Seeds.uniform(new java.util.SplittableRandom(seed), shape, min, max));
+        return FloatTypes.ofDefaultType(Seeds.uniform(new java.util.SplittableRandom(seed), shape, min, max));
     }
 
-    /** Float32 standard normal samples from grad4j's global stream (see {@link Seeds#set}). */
+    /** Standard normal samples from grad4j's global stream (see {@link Seeds#set}); types as {@link #randomNormal}. */
     public static Tensor randn(long... shape) {
-        return new Tensor(Seeds.normal(Seeds.stream(), shape, 0, 1));
+        return FloatTypes.ofDefaultType(Seeds.normal(Seeds.stream(), shape, 0, 1));
     }
 
     // ---------------------------------------------------------------- data
