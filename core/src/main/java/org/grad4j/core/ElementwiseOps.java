@@ -3,6 +3,7 @@ package org.grad4j.core;
 import org.apache.commons.lang3.Validate;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.controlflow.Where;
 import org.nd4j.linalg.api.ops.impl.transforms.clip.ClipByValue;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.GreaterThanOrEqual;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.LessThanOrEqual;
@@ -105,6 +106,61 @@ final class ElementwiseOps {
         float f = (float) p;
         Tensor out = unary(a, x -> pow(x, f), x -> Transforms.pow(x, p, true));
         return Graph.record(out, "Pow", a, g -> g.mul(a.pow(p - 1).mul(p)));
+    }
+
+    /**
+     * {@code a ^ b} with broadcasting. Gradients as PyTorch's: {@code b a^(b-1)} for {@code a}, 0 where b is 0
+     * (not {@code 0 * a^-1}, NaN at a = 0); {@code a^b log(a)} for {@code b}, 0 where a is 0 and b >= 0, NaN where
+     * a < 0 (no real logarithm; TensorFlow gives 0 there).
+     */
+    static Tensor pow(Tensor a, Tensor b) {
+        long[] shape = check("pow", a, b);
+        Tensor out = SmallArrays.fits(a, b) ? SmallArrays.binary(a, b, shape, ElementwiseOps::pow) : null;
+        if (out == null) {
+            // libnd4j's pairwise pow wants equal shapes
+            out = new Tensor(Transforms.pow(a.broadcastTo(shape).array(), b.broadcastTo(shape).array(), true));
+        }
+        Tensor zero = Tensor.scalar(0.0, a.dataType());
+        Tensor result = out;
+        Vjp da = g -> g.mul(where(is(b, v -> v == 0, x -> x.eq(0.0)).broadcastTo(shape), zero,
+                b.mul(a.pow(b.sub(1.0)))));
+        Vjp db = g -> g.mul(where(is(a, v -> v == 0, x -> x.eq(0.0)).mul(is(b, v -> v >= 0, x -> x.gte(0.0)))
+                .broadcastTo(shape), zero, result.mul(a.log())));
+        return Graph.record(out, "Pow", a, b, da, db);
+    }
+
+    /** A 0/1 constant of {@code t}'s type and shape: where {@code small} (Java) or {@code nd4j} (a BOOL array) holds. */
+    private static Tensor is(Tensor t, java.util.function.DoublePredicate small, java.util.function.UnaryOperator<INDArray> nd4j) {
+        return unary(t, v -> small.test(v) ? 1f : 0f, x -> nd4j.apply(x).castTo(x.dataType()));
+    }
+
+    /**
+     * {@code mask ? x : y} element by element, for {@code mask} a 0/1 constant of the result's shape and
+     * {@code x}, {@code y} that broadcast to it. Unlike {@code mask * x + (1 - mask) * y}, an infinite or NaN value
+     * on the side not taken does not leak into the result (or into the gradient, which goes to the side taken).
+     */
+    static Tensor where(Tensor mask, Tensor x, Tensor y) {
+        long[] shape = mask.shape();
+        Tensor xs = x.broadcastTo(shape);
+        Tensor ys = y.broadcastTo(shape);
+        checkSameType("where", xs, ys);
+        Tensor out;
+        if (SmallArrays.fits(mask) && SmallArrays.fits(xs, ys)) {
+            float[] m = SmallArrays.values(mask);
+            float[] xv = SmallArrays.values(xs);
+            float[] yv = SmallArrays.values(ys);
+            float[] o = new float[m.length];
+            for (int i = 0; i < o.length; i++) {
+                o[i] = m[i] != 0 ? xv[i] : yv[i];
+            }
+            out = new Tensor(o, shape.clone());
+        } else {
+            INDArray condition = mask.array().castTo(DataType.BOOL);
+            out = new Tensor(Nd4j.exec(new Where(new INDArray[] {condition, xs.array(), ys.array()},
+                    new INDArray[] {xs.array().ulike()}))[0]);
+        }
+        Tensor zero = Tensor.scalar(0.0, xs.dataType());
+        return Graph.record(out, "Where", xs, ys, g -> where(mask, g, zero), g -> where(mask, zero, g));
     }
 
     /**

@@ -446,6 +446,17 @@ public class Tensor {
         return ElementwiseOps.pow(this, exponent);
     }
 
+    /**
+     * {@code this ^ exponent} element by element, with NumPy broadcasting (Keras' {@code ops.power}): shapes
+     * {@code [2, 3]} and {@code [3]} give {@code [2, 3]}. Special values as C's and NumPy's pow: {@code 1^y} is 1
+     * for every y, {@code x^0} is 1 for every x, a negative base with a non-integer exponent is NaN. Gradients as
+     * PyTorch's: for this tensor {@code y x^(y-1)}, 0 where y is 0; for the exponent {@code x^y log(x)}, 0 where x
+     * is 0 and y >= 0, NaN where x < 0 (there is no real logarithm; TensorFlow returns 0 there).
+     */
+    public Tensor pow(Tensor exponent) {
+        return ElementwiseOps.pow(this, exponent);
+    }
+
     public Tensor square() {
         return ElementwiseOps.square(this);
     }
