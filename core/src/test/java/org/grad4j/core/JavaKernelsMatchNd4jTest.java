@@ -118,7 +118,7 @@ class JavaKernelsMatchNd4jTest {
         return tests.stream();
     }
 
-    private static final String[] BINARY = {"add", "sub", "mul", "div"};
+    private static final String[] BINARY = {"add", "sub", "mul", "div", "pow"};
 
     private static Tensor binary(String op, Tensor a, Tensor b) {
         return switch (op) {
@@ -126,6 +126,7 @@ class JavaKernelsMatchNd4jTest {
             case "sub" -> a.sub(b);
             case "mul" -> a.mul(b);
             case "div" -> a.div(b);
+            case "pow" -> a.pow(b);
             default -> throw new IllegalArgumentException(op);
         };
     }
@@ -270,6 +271,30 @@ class JavaKernelsMatchNd4jTest {
         // inner dimension 1: every product of two special values, alone
         checkMatmul("outer products", new Operand(VALUES.clone(), new long[] {N, 1}),
                 new Operand(VALUES.clone(), new long[] {1, N}), false, false);
+    }
+
+    /**
+     * Batches of products: each row pair of special values ({@code [N*N, 1, 2]}, or {@code [N*N, 2, 1]} transposed)
+     * times a small-integer matrix, one per batch or one broadcast to every batch.
+     */
+    @Test
+    void batchedMatmulWithEveryTransposeFlag() {
+        float[] ints = {1, -1, 0, 1};
+        float[] tiled = new float[N * N * 4];
+        for (int i = 0; i < tiled.length; i++) {
+            tiled[i] = ints[i % 4];
+        }
+        Operand rows = new Operand(pairRows().values(), new long[] {N * N, 1, 2});
+        Operand columns = new Operand(pairRows().values(), new long[] {N * N, 2, 1});
+        for (boolean ta : new boolean[] {false, true}) {
+            for (boolean tb : new boolean[] {false, true}) {
+                String flags = (ta ? "aT" : "a") + " " + (tb ? "bT" : "b");
+                check("batched " + flags, (in, p) -> in.get(0).matmul(in.get(1), ta, tb), cycle(5, N * N, 1, 2), true,
+                        ta ? columns : rows, new Operand(tiled, new long[] {N * N, 2, 2}));
+                check("batched, b broadcast, " + flags, (in, p) -> in.get(0).matmul(in.get(1), ta, tb),
+                        cycle(6, N * N, 1, 2), true, ta ? columns : rows, new Operand(ints, new long[] {1, 2, 2}));
+            }
+        }
     }
 
     private static Operand transposed(Operand o) {
