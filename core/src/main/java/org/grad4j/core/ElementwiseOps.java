@@ -63,8 +63,11 @@ final class ElementwiseOps {
      * through, a NaN in {@code a} is replaced by {@code b}. This puts it back.
      */
     private static INDArray nanFromA(INDArray out, INDArray a, long[] shape) {
-        INDArray aFull = java.util.Arrays.equals(a.shape(), shape) ? a : ShapeOps.broadcastTo(Tensor.of(a), shape).array();
-        return Nans.keep(out, aFull);
+        if (java.util.Arrays.equals(a.shape(), shape)) {
+            return Nans.keep(out, a);
+        }
+        // a broadcast a is repeated for the repair only if it holds a NaN
+        return Nans.any(a) ? Nans.keep(out, ShapeOps.broadcastTo(Tensor.of(a), shape).array()) : out;
     }
 
     /**

@@ -25,6 +25,11 @@ final class Nans {
         return out;
     }
 
+    /** True if any element of {@code x} is NaN: one pass, so the common case skips the repairs below. */
+    static boolean any(INDArray x) {
+        return Nd4j.getExecutioner().exec(new org.nd4j.linalg.api.ops.impl.reduce.bool.IsNaN(x)).getDouble(0) != 0;
+    }
+
     /** 1 where {@code x} is NaN, 0 elsewhere, in {@code x}'s data type. */
     static INDArray isNaN(INDArray x) {
         return Nd4j.exec(new IsNaN(x, Nd4j.createUninitialized(DataType.BOOL, x.shape()))).castTo(x.dataType());
@@ -35,6 +40,9 @@ final class Nans {
      * part of {@code x} holds a NaN; changes {@code reduced} in place.
      */
     static INDArray keepAlong(INDArray reduced, INDArray x, int[] axes) {
+        if (!any(x)) {
+            return reduced;
+        }
         INDArray count = axes.length == 0 ? isNaN(x) : isNaN(x).sum(true, axes);
         // 1 where that part has no NaN, 0 where it has; then 0/1 is 0 and 0/0 the NaN marker
         INDArray clean = count.gt(0.0).castTo(x.dataType()).rsubi(1.0);
