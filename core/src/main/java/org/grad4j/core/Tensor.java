@@ -635,12 +635,22 @@ public class Tensor {
 
     // ---------------------------------------------------------------- matrix
 
-    /** Matrix product; a rank-3+ left operand is a batch of matrices times one matrix. */
+    /**
+     * Matrix product with NumPy's (and Keras') rules: {@code [n, k] · [k, m]} gives {@code [n, m]}; axes before
+     * the last two are batch axes that broadcast, so {@code [2, 1, 2, 3] · [5, 3, 4]} gives {@code [2, 5, 2, 4]}
+     * (each gradient is summed over the batches its operand was repeated in); a rank-1 operand is a row vector
+     * on the left ({@code [k] · [.., k, m]} gives {@code [.., m]}) or a column vector on the right. Two matrices,
+     * or a batch of matrices times one matrix, are a single GEMM. A mismatch names both shapes.
+     */
     public Tensor matmul(Tensor other) {
         return MatrixOps.matmul(this, other, false, false);
     }
 
-    /** {@code op(this) · op(other)} where op transposes when asked; one GEMM, no transposed copies. */
+    /**
+     * {@code op(this) · op(other)} where op transposes the last two axes when asked ({@code [k, n]ᵀ · [k, m]} gives
+     * {@code [n, m]}), with the shape rules of {@link #matmul(Tensor)}; a vector has no axes to transpose, so its flag
+     * is ignored. For matrices it is one GEMM with transpose flags, no transposed copies.
+     */
     public Tensor matmul(Tensor other, boolean transposeThis, boolean transposeOther) {
         return MatrixOps.matmul(this, other, transposeThis, transposeOther);
     }
