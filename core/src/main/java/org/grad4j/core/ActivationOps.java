@@ -1,5 +1,6 @@
 package org.grad4j.core;
 
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -16,22 +17,47 @@ final class ActivationOps {
     }
 
     static Tensor sigmoid(Tensor x) {
-        Tensor out = ElementwiseOps.unary(x, v -> (float) (1.0 / (1.0 + Math.exp(-v))), a -> Transforms.sigmoid(a, true));
+        // libnd4j's formula, in float as it computes it (SciPy's float32 expit too), so both paths give the same
+        // bits, down to 0 below -88.7 where e^-x overflows
+        Tensor out = ElementwiseOps.unary(x, v -> 1f / (1f + (float) Math.exp(-v)), a -> Transforms.sigmoid(a, true));
         return Graph.record(out, "Sigmoid", x, g -> g.mul(out).mul(out.rsub(1.0)));
     }
 
     static Tensor tanh(Tensor x) {
-        Tensor out = ElementwiseOps.unary(x, v -> (float) Math.tanh(v), a -> Transforms.tanh(a, true));
+        // float32 arrays never reach libnd4j's tanh (see tanh(float)); float64 has only this path
+        Tensor out = ElementwiseOps.unary(x, ActivationOps::tanh,
+                a -> a.dataType() == DataType.FLOAT ? FloatLoops.map(a, ActivationOps::tanh) : Transforms.tanh(a, true));
         return Graph.record(out, "Tanh", x, g -> g.mul(out.square().rsub(1.0)));
     }
 
+    /**
+     * tanh in float32 as NumPy gives it. libnd4j's float tanh computes {@code (1 - e^-2|x|) / (1 + e^-2|x|)} in
+     * float and so loses small inputs: tanh(1e-5) came out 1.001368e-5, tanh(1e-7) 8.9e-8, and everything below
+     * 3e-8, subnormals included, 0. The same formula in double is accurate to 1e-12 for |x| >= 2^-13 (one
+     * intrinsic exp, as fast as libnd4j's op); below that tanh(x) rounds to x itself, since x³/3 is under half an
+     * ulp of x. NaN stays NaN, ±Inf gives ±1, -0.0 stays -0.0.
+     */
+    static float tanh(float x) {
+        double ax = Math.abs(x);
+        if (ax < 0x1p-13) {
+            return x;
+        }
+        double p = Math.exp(-2 * ax);
+        return (float) Math.copySign((1 - p) / (1 + p), x);
+    }
+
     static Tensor relu(Tensor x) {
-        Tensor out = ElementwiseOps.unary(x, v -> v > 0 ? v : 0f, a -> Transforms.relu(a, true));
+        // libnd4j's relu is x < 0 ? 0 : x, which keeps NaN (and -0.0); "x > 0 ? x : 0" would turn NaN into 0 and
+        // hide it from the loss on small tensors only
+        Tensor out = ElementwiseOps.unary(x, v -> v < 0f ? 0f : v, a -> Transforms.relu(a, true));
         // the 0/1 mask is made only if a backward pass comes, from the output (positive exactly where x is)
         return Graph.record(out, "Relu", x, g -> g.mul(positiveMask(out)));
     }
 
-    /** 1 where {@code t} is positive, 0 elsewhere: a ReLU's derivative, read off its output. */
+    /**
+     * 1 where {@code t} is positive, 0 elsewhere (NaN included, as libnd4j's step and TensorFlow's ReluGrad give):
+     * a ReLU's derivative, read off its output.
+     */
     static Tensor positiveMask(Tensor t) {
         return ElementwiseOps.unary(t, v -> v > 0 ? 1f : 0f, a -> Transforms.step(a, true));
     }

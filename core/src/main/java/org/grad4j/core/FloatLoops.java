@@ -4,6 +4,7 @@ import java.nio.FloatBuffer;
 import java.util.stream.IntStream;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Java loops over the native memory of float32 ND4J arrays, for fused kernels: one pass that reads and writes
@@ -54,6 +55,21 @@ public final class FloatLoops {
             }
         }
         return buffers;
+    }
+
+    /** {@code f} of each element of a float32 array, into a new row-major array. */
+    static INDArray map(INDArray a, SmallArrays.Unary f) {
+        FloatBuffer contiguous = floats(a);
+        // a view: one copy makes it a contiguous block
+        FloatBuffer in = contiguous != null ? contiguous : floats(a.dup('c'));
+        INDArray out = Nd4j.createUninitialized(DataType.FLOAT, a.shape());
+        FloatBuffer o = floats(out);
+        forRange((int) a.length(), (from, to) -> {
+            for (int i = from; i < to; i++) {
+                o.put(i, f.apply(in.get(i)));
+            }
+        });
+        return out;
     }
 
     /** Runs {@code body} over {@code [0, n)}, in one chunk per core when {@code n} is large. */

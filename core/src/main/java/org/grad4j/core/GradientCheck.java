@@ -12,7 +12,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Numerical gradient checking with float64 central differences, for grad4j's own ops and for users'
- * ops and layers.
+ * ops and layers. While it evaluates the function, {@link Tensor#defaultFloatType()} is float64 on the
+ * calling thread, so constants the function makes from doubles match its float64 inputs.
  *
  * <p>The function's output is projected on a fixed random tensor {@code r} (so every output element
  * counts), {@code L = sum(f(x) * r)}; the analytic gradient of {@code L} from one backward pass is
@@ -38,6 +39,15 @@ public final class GradientCheck {
 
     /** As {@link #check(Function, List)} with step {@code h}. */
     public static double check(Function<List<Tensor>, Tensor> f, List<Tensor> inputs, double h) {
+        DataType previous = FloatTypes.scope(DataType.DOUBLE);
+        try {
+            return checkInFloat64(f, inputs, h);
+        } finally {
+            FloatTypes.scope(previous);
+        }
+    }
+
+    private static double checkInFloat64(Function<List<Tensor>, Tensor> f, List<Tensor> inputs, double h) {
         List<Tensor> xs = new ArrayList<>();
         for (Tensor t : inputs) {
             xs.add(Tensor.of(t.array().castTo(DataType.DOUBLE).dup()).requiresGrad(true));
@@ -45,7 +55,8 @@ public final class GradientCheck {
         Tensor out = f.apply(xs);
         if (out.dataType() != DataType.DOUBLE) {
             throw new IllegalArgumentException("GradientCheck: the function returned " + out.dataType()
-                    + "; it must compute in float64 on float64 inputs (create constants with Tensor.of(double[]...))");
+                    + "; it must compute in float64 on float64 inputs (constants from Tensor.of(double[]) and"
+                    + " Tensor.scalar(double) are float64 here; an INDArray or float[] constant needs castTo(DataType.DOUBLE))");
         }
         Tensor projection = Tensor.of(Seeds.uniform(new SplittableRandom(1234), out.shape(), 0.5, 1.5).castTo(DataType.DOUBLE));
         out.mul(projection).sum().backward();
@@ -77,6 +88,15 @@ public final class GradientCheck {
 
     /** As {@link #checkVariables(Supplier, List)} with step {@code h}. */
     public static double checkVariables(Supplier<Tensor> loss, List<? extends Variable> variables, double h) {
+        DataType previous = FloatTypes.scope(DataType.DOUBLE);
+        try {
+            return checkVariablesInFloat64(loss, variables, h);
+        } finally {
+            FloatTypes.scope(previous);
+        }
+    }
+
+    private static double checkVariablesInFloat64(Supplier<Tensor> loss, List<? extends Variable> variables, double h) {
         for (Variable v : variables) {
             if (v.dataType() != DataType.DOUBLE) {
                 throw new IllegalArgumentException("GradientCheck.checkVariables: variable " + v.name() + " is "

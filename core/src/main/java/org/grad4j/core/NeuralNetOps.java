@@ -43,8 +43,8 @@ public final class NeuralNetOps {
             for (int i = from; i < to; i++) {
                 int row = i * units;
                 for (int j = 0; j < units; j++) {
-                    float v = out.get(row + j) + (b == null ? 0f : b.get(j));
-                    out.put(row + j, relu && v < 0f ? 0f : v);
+                    float v = b == null ? out.get(row + j) : out.get(row + j) + b.get(j);
+                    out.put(row + j, relu && v < 0f ? 0f : v);   // ReLU as libnd4j's: NaN and -0.0 pass
                 }
             }
         });
@@ -69,7 +69,7 @@ public final class NeuralNetOps {
                         new Vjp[] {dx, dKernel, dBias});
     }
 
-    /** {@code g} where the ReLU's output is positive, 0 elsewhere. */
+    /** {@code g} times 1 where the ReLU's output is positive, times 0 elsewhere. */
     private static Tensor mask(Tensor g, Tensor out) {
         FloatBuffer[] buffers = Graph.isRecording() ? null : FloatLoops.all(g.array(), out.array());
         if (buffers == null) {
@@ -82,7 +82,8 @@ public final class NeuralNetOps {
         FloatBuffer r = FloatLoops.floats(result);
         FloatLoops.forRange((int) result.length(), (from, to) -> {
             for (int i = from; i < to; i++) {
-                r.put(i, positive.get(i) > 0f ? in.get(i) : 0f);
+                // the product, as the composition's g * mask: an infinite or NaN gradient times 0 is NaN
+                r.put(i, in.get(i) * (positive.get(i) > 0f ? 1f : 0f));
             }
         });
         return Tensor.of(result);

@@ -4,7 +4,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.EqualTo;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** Sums, means and maxima over axes; each gradient is the upstream gradient broadcast back. */
+/** Sums, means, maxima and minima over axes; each gradient is the upstream gradient broadcast back. */
 final class ReductionOps {
     private ReductionOps() {
     }
@@ -13,11 +13,16 @@ final class ReductionOps {
         int[] ax = Shapes.normalizeAxes("sum", axes, x.rank());
         long[] inShape = x.shape();
         long[] kept = Shapes.keepDims(inShape, ax);
+        long[] outShape = keepDims ? kept : reducedShape(inShape, ax);
         Tensor out;
         if (SmallArrays.fits(x)) {
-            out = SmallArrays.sum(x, ax, keepDims ? kept : reducedShape(inShape, ax));
+            out = SmallArrays.sum(x, ax, outShape);
+        } else if (Shapes.size(kept) == x.size()) {
+            // every output sums one element: NumPy's 0 + x, which turns -0.0 into 0.0 as the Java loop does
+            // (ND4J's sum keeps -0.0 for some ranks and not for others)
+            out = new Tensor(x.array().reshape('c', outShape).add(0.0));
         } else {
-            out = new Tensor(ax.length == 0 ? x.array().dup() : x.array().sum(keepDims, ax));
+            out = new Tensor(x.array().sum(keepDims, ax));
         }
         return Graph.record(out, "Sum", x, g -> g.reshape(kept).broadcastTo(inShape));
     }
@@ -32,19 +37,41 @@ final class ReductionOps {
     }
 
     static Tensor max(Tensor x, boolean keepDims, int... axes) {
-        int[] ax = Shapes.normalizeAxes("max", axes, x.rank());
+        return extreme("max", x, keepDims, axes);
+    }
+
+    static Tensor min(Tensor x, boolean keepDims, int... axes) {
+        return extreme("min", x, keepDims, axes);
+    }
+
+    /**
+     * The maximum or minimum over {@code axes}. A NaN anywhere in a reduced part makes its result NaN, as in
+     * NumPy (libnd4j skips NaN elements). The gradient is shared equally by the elements equal to the result
+     * (ties), or, where it is NaN, by the NaN elements (PyTorch's rule for amax and amin).
+     */
+    private static Tensor extreme(String op, Tensor x, boolean keepDims, int... axes) {
+        int[] ax = Shapes.normalizeAxes(op, axes, x.rank());
         if (x.size() == 0) {
-            throw new IllegalArgumentException("max: cannot reduce an empty tensor of shape " + Shapes.format(x.shape()));
+            throw new IllegalArgumentException(op + ": cannot reduce an empty tensor of shape " + Shapes.format(x.shape()));
         }
         long[] inShape = x.shape();
         long[] kept = Shapes.keepDims(inShape, ax);
-        INDArray maxKept = ax.length == 0 ? x.array().dup() : x.array().max(true, ax);
-        // ties share the gradient equally
-        INDArray isMax = Nd4j.exec(new EqualTo(x.array(), maxKept))[0].castTo(x.dataType());
-        INDArray share = ax.length == 0 ? isMax : isMax.divi(isMax.sum(true, ax));
-        Tensor weights = new Tensor(share);
-        INDArray out = keepDims ? maxKept : maxKept.reshape(reducedShape(inShape, ax));
-        return Graph.record(new Tensor(out), "Max", x, g -> g.reshape(kept).broadcastTo(inShape).mul(weights));
+        INDArray a = x.array();
+        INDArray extremeKept;
+        if (ax.length == 0) {
+            extremeKept = a.dup();
+        } else {
+            extremeKept = Nans.keepAlong(op.equals("max") ? a.max(true, ax) : a.min(true, ax), a, ax);
+        }
+        INDArray out = keepDims ? extremeKept : extremeKept.reshape(reducedShape(inShape, ax));
+        if (!Graph.isRecording() || !Graph.isTracked(x)) {
+            return new Tensor(out);
+        }
+        // the winners: equal to the result, or NaN (then the result is NaN: NaN == NaN is false)
+        INDArray winners = Nd4j.exec(new EqualTo(a, extremeKept))[0].castTo(x.dataType()).addi(Nans.isNaN(a));
+        Tensor share = new Tensor(ax.length == 0 ? winners : winners.divi(winners.sum(true, ax)));
+        String name = op.equals("max") ? "Max" : "Min";
+        return Graph.record(new Tensor(out), name, x, g -> g.reshape(kept).broadcastTo(inShape).mul(share));
     }
 
     private static long[] reducedShape(long[] shape, int[] axes) {

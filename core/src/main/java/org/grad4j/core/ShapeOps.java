@@ -141,9 +141,12 @@ final class ShapeOps {
         Tensor out;
         if (SmallArrays.fits(x)) {
             out = SmallArrays.sum(x, Arrays.copyOf(axes, n), shape);
+        } else if (Shapes.size(shape) == x.size()) {
+            // only axes of size 1 go: NumPy's 0 + x, which turns -0.0 into 0.0 as the Java loop does (ND4J's sum
+            // keeps -0.0 for some ranks and not for others)
+            out = new Tensor(x.array().reshape('c', shape).add(0.0));
         } else {
-            INDArray r = n == 0 ? x.array() : x.array().sum(true, Arrays.copyOf(axes, n));
-            out = new Tensor(r.reshape('c', shape));
+            out = new Tensor(x.array().sum(true, Arrays.copyOf(axes, n)).reshape('c', shape));
         }
         return Graph.record(out, "SumToShape", x, g -> g.broadcastTo(in));
     }

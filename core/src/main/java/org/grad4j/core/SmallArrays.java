@@ -181,9 +181,12 @@ final class SmallArrays {
         return new Tensor(out, reshapeTo.clone());
     }
 
-    /** {@code op(a) · op(b)} for matrices, or null if the result is too large. */
-    static Tensor matmul(Tensor a, Tensor b, boolean ta, boolean tb, long n, long k, long m) {
-        if (n * m > LIMIT || n * m * k > MATMUL_LIMIT) {
+    /**
+     * {@code op(a[i]) · op(b[i])} for each of {@code count} pairs of matrices stored one after another ({@code count}
+     * 1: two matrices), as a tensor of {@code shape}; null if the result or the work is too large.
+     */
+    static Tensor matmul(Tensor a, Tensor b, boolean ta, boolean tb, long count, long n, long k, long m, long[] shape) {
+        if (count * n * m > LIMIT || count * n * m * k > MATMUL_LIMIT) {
             return null;
         }
         float[] x = values(a);
@@ -191,19 +194,25 @@ final class SmallArrays {
         int ni = (int) n;
         int ki = (int) k;
         int mi = (int) m;
-        float[] out = new float[ni * mi];
-        for (int i = 0; i < ni; i++) {
-            for (int j = 0; j < mi; j++) {
-                double s = 0;
-                for (int p = 0; p < ki; p++) {
-                    float xv = ta ? x[p * ni + i] : x[i * ki + p];
-                    float yv = tb ? y[j * ki + p] : y[p * mi + j];
-                    s += (double) xv * yv;
+        float[] out = new float[(int) (count * n * m)];
+        for (int c = 0; c < count; c++) {
+            int xo = c * ni * ki;
+            int yo = c * ki * mi;
+            int oo = c * ni * mi;
+            for (int i = 0; i < ni; i++) {
+                for (int j = 0; j < mi; j++) {
+                    double s = 0;
+                    for (int p = 0; p < ki; p++) {
+                        float xv = ta ? x[xo + p * ni + i] : x[xo + i * ki + p];
+                        float yv = tb ? y[yo + j * ki + p] : y[yo + p * mi + j];
+                        s += (double) xv * yv;
+                    }
+                    // + 0f: an underflowing negative product leaves -0.0 here, where BLAS adds it to C's +0.0
+                    out[oo + i * mi + j] = (float) s + 0f;
                 }
-                out[i * mi + j] = (float) s;
             }
         }
-        return new Tensor(out, new long[] {n, m});
+        return new Tensor(out, shape.clone());
     }
 
     /** The same values under a new shape of the same size. */

@@ -15,6 +15,10 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Two doors lead to gradients: PyTorch's ({@link #requiresGrad(boolean)}, {@link #backward()},
  * {@link #grad()}) and TensorFlow's ({@link GradientTape}). Both walk the same graph.
+ *
+ * <p>Data types: float32 unless asked otherwise (see {@link #defaultFloatType()}). An op on two tensors of
+ * different types, float32 and float64 say, throws an error naming both: grad4j does not promote (TensorFlow's
+ * rule, not PyTorch's), so one float64 constant cannot quietly move a float32 model's arithmetic to float64.
  */
 public class Tensor {
     static {
@@ -79,6 +83,28 @@ public class Tensor {
         }
     }
 
+    // ---------------------------------------------------------------- default float type
+
+    /**
+     * The type of tensors made from Java doubles ({@link #of(double[], long...)}, {@link #scalar(double)}) and of
+     * {@link #zeros}, {@link #ones} and the random factories: {@code DataType.FLOAT} (float32) unless changed,
+     * as in PyTorch and Keras. Factories taking floats always make float32; those taking a {@code DataType}
+     * make that type. While {@link GradientCheck} evaluates a function it is {@code DataType.DOUBLE} on that
+     * thread, so constants made inside the function match its float64 inputs.
+     */
+    public static DataType defaultFloatType() {
+        return FloatTypes.current();
+    }
+
+    /**
+     * Sets {@link #defaultFloatType()} for the whole JVM, like PyTorch's {@code torch.set_default_dtype}:
+     * {@code DataType.FLOAT} or {@code DataType.DOUBLE} (float64, for exact work such as gradient checks).
+     * Tensors already made keep their type. Returns the previous default, so a caller can restore it.
+     */
+    public static DataType setDefaultFloatType(DataType type) {
+        return FloatTypes.setGlobal(type);
+    }
+
     // ---------------------------------------------------------------- factories
 
     /** Wraps an ND4J array without copying it. */
@@ -93,11 +119,23 @@ public class Tensor {
         return values.length <= SmallArrays.LIMIT ? new Tensor(values.clone(), s.clone()) : new Tensor(Nd4j.create(values, s, 'c'));
     }
 
-    /** A float64 tensor (for gradient checks and other exact work). */
+    /**
+     * A tensor of the {@link #defaultFloatType()} (float32 unless changed) with the given values in row-major
+     * order; no shape means a vector. {@code Tensor.of(new double[] {1, 2, 3, 4}, 2, 2)} has shape {@code [2, 2]}.
+     */
     public static Tensor of(double[] values, long... shape) {
+        return of(values, defaultFloatType(), shape);
+    }
+
+    /**
+     * A tensor of {@code type} with the given values in row-major order (cast as ND4J casts); no shape means a
+     * vector. {@code Tensor.of(values, DataType.DOUBLE, 2, 3)} is a float64 {@code [2, 3]} tensor whatever the
+     * default.
+     */
+    public static Tensor of(double[] values, DataType type, long... shape) {
         long[] s = shape.length == 0 ? new long[] {values.length} : shape;
         checkFill(values.length, s);
-        return new Tensor(Nd4j.create(values, s, 'c'));
+        return FloatTypes.tensor("Tensor.of", values, type, s);
     }
 
     private static void checkFill(int count, long[] shape) {
@@ -110,17 +148,24 @@ public class Tensor {
         return new Tensor(new float[] {value}, new long[0]);
     }
 
-    /** A rank-0 float64 tensor. */
+    /** A rank-0 tensor of the {@link #defaultFloatType()} (float32 unless changed). */
     public static Tensor scalar(double value) {
-        return new Tensor(Nd4j.scalar(value));
+        return scalar(value, defaultFloatType());
     }
 
+    /** A rank-0 tensor of {@code type}: {@code Tensor.scalar(2.0, DataType.DOUBLE)} is float64. */
+    public static Tensor scalar(double value, DataType type) {
+        return FloatTypes.tensor("Tensor.scalar", new double[] {value}, type, new long[0]);
+    }
+
+    /** Zeros of the {@link #defaultFloatType()}. */
     public static Tensor zeros(long... shape) {
-        return filled(DataType.FLOAT, shape, 0f);
+        return filled(defaultFloatType(), shape, 0f);
     }
 
+    /** Ones of the {@link #defaultFloatType()}. */
     public static Tensor ones(long... shape) {
-        return filled(DataType.FLOAT, shape, 1f);
+        return filled(defaultFloatType(), shape, 1f);
     }
 
     public static Tensor zerosLike(Tensor t) {
@@ -141,19 +186,22 @@ public class Tensor {
         return new Tensor(value == 0f ? Nd4j.zeros(type, shape) : Nd4j.ones(type, shape));
     }
 
-    /** Float32 samples of N(mean, stddev²) from a generator seeded with {@code seed}. */
+    /**
+     * Samples of N(mean, stddev²) from a generator seeded with {@code seed}, drawn in float32 and given the
+     * {@link #defaultFloatType()} (so a seed gives the same numbers whatever the default).
+     */
     public static Tensor randomNormal(long[] shape, double mean, double stddev, long seed) {
-        return new Tensor(Seeds.normal(new java.util.SplittableRandom(seed), shape, mean, stddev));
+        return FloatTypes.ofDefaultType(Seeds.normal(new java.util.SplittableRandom(seed), shape, mean, stddev));
     }
 
-    /** Float32 samples of U[min, max) from a generator seeded with {@code seed}. */
+    /** Samples of U[min, max) from a generator seeded with {@code seed}; types as {@link #randomNormal}. */
     public static Tensor randomUniform(long[] shape, double min, double max, long seed) {
-        return new Tensor(Seeds.uniform(new java.util.SplittableRandom(seed), shape, min, max));
+        return FloatTypes.ofDefaultType(Seeds.uniform(new java.util.SplittableRandom(seed), shape, min, max));
     }
 
-    /** Float32 standard normal samples from grad4j's global stream (see {@link Seeds#set}). */
+    /** Standard normal samples from grad4j's global stream (see {@link Seeds#set}); types as {@link #randomNormal}. */
     public static Tensor randn(long... shape) {
-        return new Tensor(Seeds.normal(Seeds.stream(), shape, 0, 1));
+        return FloatTypes.ofDefaultType(Seeds.normal(Seeds.stream(), shape, 0, 1));
     }
 
     // ---------------------------------------------------------------- data
@@ -398,6 +446,17 @@ public class Tensor {
         return ElementwiseOps.pow(this, exponent);
     }
 
+    /**
+     * {@code this ^ exponent} element by element, with NumPy broadcasting (Keras' {@code ops.power}): shapes
+     * {@code [2, 3]} and {@code [3]} give {@code [2, 3]}. Special values as C's and NumPy's pow: {@code 1^y} is 1
+     * for every y, {@code x^0} is 1 for every x, a negative base with a non-integer exponent is NaN. Gradients as
+     * PyTorch's: for this tensor {@code y x^(y-1)}, 0 where y is 0; for the exponent {@code x^y log(x)}, 0 where x
+     * is 0 and y >= 0, NaN where x < 0 (there is no real logarithm; TensorFlow returns 0 there).
+     */
+    public Tensor pow(Tensor exponent) {
+        return ElementwiseOps.pow(this, exponent);
+    }
+
     public Tensor square() {
         return ElementwiseOps.square(this);
     }
@@ -510,9 +569,31 @@ public class Tensor {
         return ReductionOps.mean(this, keepDims, axes);
     }
 
-    /** Maximum over {@code axes}; ties share the gradient equally. */
+    /**
+     * The largest element, as a rank-0 tensor; NaN if any element is NaN (NumPy's and Keras' {@code max}).
+     * Elements that tie for the maximum share the gradient equally.
+     */
+    public Tensor max() {
+        return ReductionOps.max(this, false);
+    }
+
+    /**
+     * Maximum over {@code axes} (all when none are given): shape {@code [2, 3, 4]} over axis 1 gives
+     * {@code [2, 4]}, or {@code [2, 1, 4]} with {@code keepDims}. A part holding a NaN gives NaN. Ties share the
+     * gradient equally; where the result is NaN, the NaN elements share it.
+     */
     public Tensor max(boolean keepDims, int... axes) {
         return ReductionOps.max(this, keepDims, axes);
+    }
+
+    /** The smallest element, as a rank-0 tensor; NaN and ties as in {@link #max()}. */
+    public Tensor min() {
+        return ReductionOps.min(this, false);
+    }
+
+    /** Minimum over {@code axes} (all when none are given); shapes, NaN and ties as in {@link #max(boolean, int...)}. */
+    public Tensor min(boolean keepDims, int... axes) {
+        return ReductionOps.min(this, keepDims, axes);
     }
 
     // ---------------------------------------------------------------- shape
@@ -554,12 +635,22 @@ public class Tensor {
 
     // ---------------------------------------------------------------- matrix
 
-    /** Matrix product; a rank-3+ left operand is a batch of matrices times one matrix. */
+    /**
+     * Matrix product with NumPy's (and Keras') rules: {@code [n, k] · [k, m]} gives {@code [n, m]}; axes before
+     * the last two are batch axes that broadcast, so {@code [2, 1, 2, 3] · [5, 3, 4]} gives {@code [2, 5, 2, 4]}
+     * (each gradient is summed over the batches its operand was repeated in); a rank-1 operand is a row vector
+     * on the left ({@code [k] · [.., k, m]} gives {@code [.., m]}) or a column vector on the right. Two matrices,
+     * or a batch of matrices times one matrix, are a single GEMM. A mismatch names both shapes.
+     */
     public Tensor matmul(Tensor other) {
         return MatrixOps.matmul(this, other, false, false);
     }
 
-    /** {@code op(this) · op(other)} where op transposes when asked; one GEMM, no transposed copies. */
+    /**
+     * {@code op(this) · op(other)} where op transposes the last two axes when asked ({@code [k, n]ᵀ · [k, m]} gives
+     * {@code [n, m]}), with the shape rules of {@link #matmul(Tensor)}; a vector has no axes to transpose, so its flag
+     * is ignored. For matrices it is one GEMM with transpose flags, no transposed copies.
+     */
     public Tensor matmul(Tensor other, boolean transposeThis, boolean transposeOther) {
         return MatrixOps.matmul(this, other, transposeThis, transposeOther);
     }

@@ -26,6 +26,16 @@ public class Variable extends Tensor {
         this(name, initialValue, true);
     }
 
+    /**
+     * A trainable variable holding {@code values} in row-major order (no shape means a vector), of the
+     * {@link Tensor#defaultFloatType()}: {@code new Variable("w", new double[] {0.5, -1}, 2, 1)} is a float32
+     * {@code [2, 1]} variable unless the default was changed. An {@code INDArray} given to the other constructors
+     * keeps its own type (ND4J makes float64 arrays from Java doubles).
+     */
+    public Variable(String name, double[] values, long... shape) {
+        this(name, Tensor.of(values, shape).copyArray(), true);
+    }
+
     public String name() {
         return name;
     }

@@ -73,7 +73,7 @@ class ApiContractTest {
         bigA.assign(Nd4j.ones(DataType.FLOAT, 1));
         assertEquals(1f, bigA.value().item());
 
-        double err = GradientCheck.check(in -> in.get(0).mul(in.get(0)), List.of(Tensor.of(new double[] {1, 2})));
+        double err = GradientCheck.check(in -> in.get(0).mul(in.get(0)), List.of(Tensor.of(new double[] {1, 2}, DataType.DOUBLE)));
         assertTrue(err < 1e-6);
         Anomaly.enable(true);
         Anomaly.enable(false);

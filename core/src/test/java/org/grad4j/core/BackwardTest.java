@@ -136,7 +136,8 @@ class BackwardTest {
                 () -> Tensor.of(new float[] {1, 2, 3, 4}, 2, 3));
         assertTrue(e.getMessage().contains("[2, 3]") && e.getMessage().contains("4 values"), e.getMessage());
         assertEquals(DataType.FLOAT, Tensor.scalar(1f).dataType());
-        assertEquals(DataType.DOUBLE, Tensor.of(new double[] {1}).dataType());
+        assertEquals(DataType.FLOAT, Tensor.of(new double[] {1}).dataType(), "float32 by default, as PyTorch and Keras");
+        assertEquals(DataType.DOUBLE, Tensor.of(new double[] {1}, DataType.DOUBLE).dataType());
         assertArrayEquals(new long[] {}, Tensor.scalar(1f).shape());
     }
 

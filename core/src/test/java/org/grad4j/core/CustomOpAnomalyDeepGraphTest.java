@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** User-defined ops, anomaly mode, and graphs far deeper than the Java stack. */
@@ -39,7 +40,7 @@ class CustomOpAnomalyDeepGraphTest {
     @Test
     void customOpPassesTheGradientCheckAndGivesSecondDerivatives() {
         double err = GradientCheck.check(in -> new Cube().apply(in.get(0)),
-                List.of(Tensor.of(new double[] {-1.5, 0.3, 2.0})));
+                List.of(Tensor.of(new double[] {-1.5, 0.3, 2.0}, DataType.DOUBLE)));
         assertTrue(err < 1e-6, "error " + err);
         Tensor x = Tensor.scalar(2f);
         GradientTape outer = GradientTape.open();

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
 
 /** Bad input fails before anything changes, naming the op and the shapes. */
 class ErrorMessagesTest {
@@ -41,7 +42,7 @@ class ErrorMessagesTest {
     @Test
     void mixedDataTypes() {
         var e = assertThrows(IllegalArgumentException.class,
-                () -> Tensor.ones(2).mul(Tensor.of(new double[] {1, 2})));
+                () -> Tensor.ones(2).mul(Tensor.of(new double[] {1, 2}, DataType.DOUBLE)));
         assertMentions(e, "mul", "FLOAT", "DOUBLE");
     }
 

@@ -14,7 +14,7 @@ class GradientCheckTest {
     void variablesOfATinyModelPassAndAWrongGradientIsCaught() {
         Variable w = new Variable("w", Nd4j.create(new double[] {0.3, -0.7, 1.1}, new long[] {3, 1}, 'c'));
         Variable b = new Variable("b", Nd4j.create(new double[] {0.2}, new long[] {1}, 'c'));
-        Tensor x = Tensor.of(new double[] {1, 2, 3, -1, 0.5, 2}, 2, 3);
+        Tensor x = Tensor.of(new double[] {1, 2, 3, -1, 0.5, 2}, DataType.DOUBLE, 2, 3);
         double err = GradientCheck.checkVariables(() -> x.matmul(w).add(b).tanh().square().mean(), List.of(w, b));
         assertTrue(err < 1e-6, "error " + err);
 

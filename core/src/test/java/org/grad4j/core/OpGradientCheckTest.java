@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -232,12 +233,25 @@ class OpGradientCheckTest {
     void max() {
         // continuous samples: no ties within a reduction
         Tensor x = normal(91, 2, 3, 4);
+        assertUnaryGradOk("max()", Tensor::max, x);
         assertUnaryGradOk("max all", t -> t.max(false), x);
         assertUnaryGradOk("max all keepDims", t -> t.max(true), x);
         assertUnaryGradOk("max axis 1", t -> t.max(false, 1), x);
         assertUnaryGradOk("max axis 0 keepDims", t -> t.max(true, 0), x);
         assertUnaryGradOk("max axis -1", t -> t.max(false, -1), x);
         assertUnaryGradOk("max axes 0,2", t -> t.max(false, 0, 2), x);
+        assertUnaryGradOk("max() of a scalar", Tensor::max, normal(93));
+    }
+
+    @Test
+    void min() {
+        Tensor x = normal(92, 2, 3, 4);
+        assertUnaryGradOk("min()", Tensor::min, x);
+        assertUnaryGradOk("min all keepDims", t -> t.min(true), x);
+        assertUnaryGradOk("min axis 1", t -> t.min(false, 1), x);
+        assertUnaryGradOk("min axis 0 keepDims", t -> t.min(true, 0), x);
+        assertUnaryGradOk("min axes -1,0", t -> t.min(false, -1, 0), x);
+        assertUnaryGradOk("min() of a scalar", Tensor::min, normal(94));
     }
 
     // ---------------------------------------------------------------- shape
@@ -288,6 +302,52 @@ class OpGradientCheckTest {
         assertGradOk("matmul [2,2,3] x [3,2]", in -> in.get(0).matmul(in.get(1)), normal(131, 2, 2, 3), normal(132, 3, 2));
         assertGradOk("matmul [2,2,3] x [2,3]T", in -> in.get(0).matmul(in.get(1), false, true), normal(133, 2, 2, 3),
                 normal(134, 2, 3));
+    }
+
+    /** NumPy's matmul: batch axes broadcast, and each gradient is summed over the batches it was repeated in. */
+    @Test
+    void batchedMatmulWithBroadcastBatches() {
+        BinaryOperator<Tensor> mm = Tensor::matmul;
+        assertGradOk("matmul [2,2,3] x [2,3,2]", in -> mm.apply(in.get(0), in.get(1)), normal(151, 2, 2, 3), normal(152, 2, 3, 2));
+        assertGradOk("matmul [2,1,2,3] x [5,3,4]", in -> mm.apply(in.get(0), in.get(1)), normal(153, 2, 1, 2, 3),
+                normal(154, 5, 3, 4));
+        assertGradOk("matmul [2,3] x [5,3,4]", in -> mm.apply(in.get(0), in.get(1)), normal(155, 2, 3), normal(156, 5, 3, 4));
+        assertGradOk("matmul [3,1,2,3] x [1,4,3,2]", in -> mm.apply(in.get(0), in.get(1)), normal(157, 3, 1, 2, 3),
+                normal(158, 1, 4, 3, 2));
+        assertGradOk("matmul [2,3,2]T x [2,3,4]", in -> in.get(0).matmul(in.get(1), true, false), normal(159, 2, 3, 2),
+                normal(160, 2, 3, 4));
+        assertGradOk("matmul [2,2,3] x [1,4,3]T", in -> in.get(0).matmul(in.get(1), false, true), normal(161, 2, 2, 3),
+                normal(162, 1, 4, 3));
+        assertGradOk("matmul [2,3,2]T x [3,4]", in -> in.get(0).matmul(in.get(1), true, false), normal(163, 2, 3, 2),
+                normal(164, 3, 4));
+        assertGradOk("matmul [2,3,2]T x [2,4,3]T", in -> in.get(0).matmul(in.get(1), true, true), normal(165, 2, 3, 2),
+                normal(166, 2, 4, 3));
+    }
+
+    /** A rank-1 operand is a row (left) or a column (right) vector whose added axis is dropped, as in NumPy. */
+    @Test
+    void matmulWithVectors() {
+        BinaryOperator<Tensor> mm = Tensor::matmul;
+        assertGradOk("matmul [3] x [2,3,4]", in -> mm.apply(in.get(0), in.get(1)), normal(171, 3), normal(172, 2, 3, 4));
+        assertGradOk("matmul [2,3,4] x [4]", in -> mm.apply(in.get(0), in.get(1)), normal(173, 2, 3, 4), normal(174, 4));
+        assertGradOk("matmul [4] x [4]", in -> mm.apply(in.get(0), in.get(1)), normal(175, 4), normal(176, 4));
+        assertGradOk("matmul [4] x [4,2]", in -> mm.apply(in.get(0), in.get(1)), normal(177, 4), normal(178, 4, 2));
+        assertGradOk("matmul [3,4] x [4]", in -> mm.apply(in.get(0), in.get(1)), normal(179, 3, 4), normal(180, 4));
+    }
+
+    // ---------------------------------------------------------------- power with a tensor exponent
+
+    @Test
+    void powWithATensorExponent() {
+        // positive bases: both gradients exist everywhere
+        assertGradOk("pow [2,3] ^ [2,3]", in -> in.get(0).pow(in.get(1)), uniform(181, 0.5, 2.5, 2, 3), normal(182, 2, 3));
+        assertGradOk("pow [2,3] ^ [3]", in -> in.get(0).pow(in.get(1)), uniform(183, 0.5, 2.5, 2, 3), normal(184, 3));
+        assertGradOk("pow [2,1] ^ [1,3]", in -> in.get(0).pow(in.get(1)), uniform(185, 0.5, 2.5, 2, 1), normal(186, 1, 3));
+        assertGradOk("pow [] ^ [2,3]", in -> in.get(0).pow(in.get(1)), uniform(187, 0.5, 2.5), normal(188, 2, 3));
+        assertGradOk("pow [2,3] ^ []", in -> in.get(0).pow(in.get(1)), uniform(189, 0.5, 2.5, 2, 3), normal(190));
+        // negative bases with integer exponents: the base's gradient (the exponent's is NaN there, see PowTensorTest)
+        Tensor x = nonZero(191, 2, 3);
+        assertUnaryGradOk("pow negative base ^ [2, 3, -1]", t -> t.pow(Tensor.of(new double[] {2, 3, -1}, DataType.DOUBLE)), x);
     }
 
     // ---------------------------------------------------------------- the checker itself

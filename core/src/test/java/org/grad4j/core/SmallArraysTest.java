@@ -49,7 +49,7 @@ class SmallArraysTest {
             for (int i = 0; i < f.length; i++) {
                 d[i] = f[i];   // the same values, so only the arithmetic differs
             }
-            exact.add(Tensor.of(d, shape).requiresGrad(true));
+            exact.add(Tensor.of(d, DataType.DOUBLE, shape).requiresGrad(true));
         }
         Tensor outSmall = op.apply(small);
         Tensor outExact = op.apply(exact);
@@ -114,7 +114,7 @@ class SmallArraysTest {
         assertFalse(product.isSmallBacked(), "a [200, 200] result is too large for Java loops");
         assertArrayEquals(new long[] {200, 200}, product.shape());
         assertFalse(Tensor.of(new float[SmallArrays.LIMIT + 1]).isSmallBacked());
-        assertFalse(Tensor.of(new double[] {1, 2}).add(1.0).isSmallBacked());
+        assertFalse(Tensor.of(new double[] {1, 2}, DataType.DOUBLE).add(1.0).isSmallBacked());
     }
 
     @Test

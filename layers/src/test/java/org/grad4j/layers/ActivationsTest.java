@@ -28,7 +28,7 @@ class ActivationsTest {
             // N(0, 2.5²) on [4, 5] reaches the saturated tails; hard_sigmoid gets fixed values on both
             // sides of its kinks at -3 and 3.
             Tensor x = a == Activations.HARD_SIGMOID
-                    ? Tensor.of(new double[] {-4.2, -3.4, -2.6, -1.1, -0.2, 0.4, 1.3, 2.2, 2.8, 3.3, 4.1, 5.0}, 3, 4)
+                    ? Tensor.of(new double[] {-4.2, -3.4, -2.6, -1.1, -0.2, 0.4, 1.3, 2.2, 2.8, 3.3, 4.1, 5.0}, DataType.DOUBLE, 3, 4)
                     : LayerTesting.normal(a.ordinal() + 1, DataType.DOUBLE, 2.5, KINKS, 4, 5);
             double error = GradientCheck.check(in -> a.apply(in.get(0)), List.of(x));
             assertTrue(error < GRADIENT_BOUND, a.kerasName() + ": max relative error " + error);
@@ -56,13 +56,13 @@ class ActivationsTest {
     @Test
     void geluIsTheExactErfForm() {
         // x * Phi(x) with the standard normal CDF: Phi(1) = 0.8413447460685429, Phi(-1) = 0.15865525393145707
-        Tensor y = Activations.GELU.apply(Tensor.of(new double[] {1.0, -1.0, 0.0}));
+        Tensor y = Activations.GELU.apply(Tensor.of(new double[] {1.0, -1.0, 0.0}, DataType.DOUBLE));
         assertArrayEquals(new double[] {0.8413447460685429, -0.15865525393145707, 0.0}, y.toDoubleArray(), 1e-12);
     }
 
     @Test
     void softmaxAndLogSoftmaxWorkOnTheLastAxis() {
-        Tensor x = Tensor.of(new double[] {1, 2, 3, 1000, 1000, 1000}, 2, 3);
+        Tensor x = Tensor.of(new double[] {1, 2, 3, 1000, 1000, 1000}, DataType.DOUBLE, 2, 3);
         double[] p = Activations.SOFTMAX.apply(x).toDoubleArray();
         double e = Math.exp(1) + Math.exp(2) + Math.exp(3);
         assertArrayEquals(new double[] {Math.exp(1) / e, Math.exp(2) / e, Math.exp(3) / e, 1 / 3.0, 1 / 3.0, 1 / 3.0}, p, 1e-12);
@@ -91,7 +91,7 @@ class ActivationsTest {
     }
 
     private static void assertValues(Activations a, double[] xs, DoubleUnaryOperator expected) {
-        double[] got = a.apply(Tensor.of(xs.clone())).toDoubleArray();
+        double[] got = a.apply(Tensor.of(xs.clone(), DataType.DOUBLE)).toDoubleArray();
         for (int i = 0; i < xs.length; i++) {
             assertEquals(expected.applyAsDouble(xs[i]), got[i], 1e-12, a.kerasName() + "(" + xs[i] + ")");
         }

@@ -106,8 +106,8 @@ class BatchNormalizationTest {
     void gradientsInTrainingModePassTheCheck() {
         BatchNormalization bn = new BatchNormalization().dtype(DataType.DOUBLE);
         bn.build(-1, 3);
-        bn.gamma().assign(Tensor.of(new double[] {0.5, 1.5, -2.0}).array());
-        bn.beta().assign(Tensor.of(new double[] {0.1, -0.3, 0.2}).array());
+        bn.gamma().assign(Tensor.of(new double[] {0.5, 1.5, -2.0}, DataType.DOUBLE).array());
+        bn.beta().assign(Tensor.of(new double[] {0.1, -0.3, 0.2}, DataType.DOUBLE).array());
 
         double inputError = GradientCheck.check(in -> bn.call(in.get(0), true), List.of(normal64(5, 6, 3)));
         assertTrue(inputError < GRADIENT_BOUND, "inputs: " + inputError);

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 
 class RegularizersTest {
-    private final Tensor w = Tensor.of(new double[] {0.5, -2.0, 3.0, -0.25}, 2, 2);
+    private final Tensor w = Tensor.of(new double[] {0.5, -2.0, 3.0, -0.25}, DataType.DOUBLE, 2, 2);
 
     @BeforeEach
     void resetNames() {

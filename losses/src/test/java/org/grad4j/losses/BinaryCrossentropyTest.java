@@ -10,9 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.grad4j.core.Tensor;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
 
 class BinaryCrossentropyTest {
-    private static final Tensor LABELS = Tensor.of(new double[] {1, 0, 1, 0, 0, 1, 1, 0, 0.3, 0.8, 0, 1}, 4, 3);
+    private static final Tensor LABELS = Tensor.of(new double[] {1, 0, 1, 0, 0, 1, 1, 0, 0.3, 0.8, 0, 1}, DataType.DOUBLE, 4, 3);
 
     @Test
     void probabilitiesAreClippedInFloat32() {
@@ -42,11 +43,11 @@ class BinaryCrossentropyTest {
 
     @Test
     void gradientChecksWithLogitsIncludingExactlyZero() {
-        Tensor x = Tensor.of(new double[] {0, 0, -2.5, 1.3, 0, 3.1, -0.4, 0, 0.9, -1.7, 0, 5}, 4, 3);
+        Tensor x = Tensor.of(new double[] {0, 0, -2.5, 1.3, 0, 3.1, -0.4, 0, 0.9, -1.7, 0, 5}, DataType.DOUBLE, 4, 3);
         assertGradientOk("bce logits", new BinaryCrossentropy(true), LABELS, x);
         assertGradientOk("bce logits weighted", new BinaryCrossentropy(true), LABELS, x, uniform(23, 0.5, 2, 4, 1));
         assertGradientOk("bce logits smoothing 0.1, sum", new BinaryCrossentropy(true).labelSmoothing(0.1)
-                .reduction(Reduction.SUM), LABELS, x, Tensor.scalar(2.0));
+                .reduction(Reduction.SUM), LABELS, x, Tensor.scalar(2.0, DataType.DOUBLE));
     }
 
     @Test
@@ -71,8 +72,8 @@ class BinaryCrossentropyTest {
 
     @Test
     void secondDerivativeOfTheFusedOpIsTheSigmoidDerivative() {
-        Tensor x = Tensor.of(new double[] {-1.5, 0, 2}, 1, 3).requiresGrad(true);
-        Tensor loss = new BinaryCrossentropy(true).reduction(Reduction.SUM).call(Tensor.of(new double[] {1, 0, 1}, 1, 3), x);
+        Tensor x = Tensor.of(new double[] {-1.5, 0, 2}, DataType.DOUBLE, 1, 3).requiresGrad(true);
+        Tensor loss = new BinaryCrossentropy(true).reduction(Reduction.SUM).call(Tensor.of(new double[] {1, 0, 1}, DataType.DOUBLE, 1, 3), x);
         loss.backward(null, false, true);
         Tensor first = x.grad();
         x.clearGrad();

@@ -10,9 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.grad4j.core.Tensor;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
 
 class CategoricalCrossentropyTest {
-    private static final Tensor ONE_HOT = Tensor.of(new double[] {1, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0}, 3, 4);
+    private static final Tensor ONE_HOT = Tensor.of(new double[] {1, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0}, DataType.DOUBLE, 3, 4);
 
     @Test
     void probabilitiesAreRenormalisedThenClipped() {
@@ -46,7 +47,7 @@ class CategoricalCrossentropyTest {
     void gradientChecksWithLogits() {
         Tensor x = uniform(36, -3, 3, 3, 4);
         assertGradientOk("cce logits", new CategoricalCrossentropy(true), ONE_HOT, x);
-        assertGradientOk("cce logits zeros", new CategoricalCrossentropy(true), ONE_HOT, Tensor.of(new double[12], 3, 4));
+        assertGradientOk("cce logits zeros", new CategoricalCrossentropy(true), ONE_HOT, Tensor.of(new double[12], DataType.DOUBLE, 3, 4));
         assertGradientOk("cce logits smoothing 0.2, weighted", new CategoricalCrossentropy(true).labelSmoothing(0.2),
                 ONE_HOT, x, uniform(37, 0.5, 2, 3, 1));
         assertGradientOk("cce logits weighted, mean_with_sample_weight", new CategoricalCrossentropy(true)

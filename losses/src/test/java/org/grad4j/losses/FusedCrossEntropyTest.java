@@ -9,12 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.function.Function;
 import org.grad4j.core.Tensor;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
 
 class FusedCrossEntropyTest {
     @Test
     void sigmoidWithLogitsGradientForLabelsAndLogits() {
         Tensor labels = uniform(51, 0, 1, 3, 4);
-        Tensor logits = Tensor.of(new double[] {0, -4, 2.5, 0, 1, -0.3, 0, 6, -1, 0.2, 0, -2}, 3, 4);
+        Tensor logits = Tensor.of(new double[] {0, -4, 2.5, 0, 1, -0.3, 0, 6, -1, 0.2, 0, -2}, DataType.DOUBLE, 3, 4);
         assertGradientOk("sigmoidWithLogits", xs -> FusedCrossEntropy.sigmoidWithLogits(xs.get(0), xs.get(1)),
                 labels, logits);
         assertEquals("SigmoidCrossEntropyWithLogitsBackward", FusedCrossEntropy.sigmoidWithLogits(labels,
@@ -60,7 +61,7 @@ class FusedCrossEntropyTest {
     }
 
     private static double projectedGradient(Function<Tensor, Tensor> loss, double[] values, long[] shape, Tensor r) {
-        Tensor x = Tensor.of(values, shape).requiresGrad(true);
+        Tensor x = Tensor.of(values, DataType.DOUBLE, shape).requiresGrad(true);
         loss.apply(x).sum().backward();
         return x.grad().mul(r).sum().itemDouble();
     }

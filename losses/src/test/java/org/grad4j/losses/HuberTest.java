@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.grad4j.core.Tensor;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
 
 class HuberTest {
     @Test
@@ -22,10 +23,10 @@ class HuberTest {
     @Test
     void gradientChecks() {
         // errors away from +-delta (where the second derivative jumps)
-        Tensor yTrue = Tensor.of(new double[] {0, 0, 0, 0, 1, -1}, 3, 2);
-        Tensor yPred = Tensor.of(new double[] {0.3, -0.6, 2.5, -1.7, 1.2, 0.4}, 3, 2);
+        Tensor yTrue = Tensor.of(new double[] {0, 0, 0, 0, 1, -1}, DataType.DOUBLE, 3, 2);
+        Tensor yPred = Tensor.of(new double[] {0.3, -0.6, 2.5, -1.7, 1.2, 0.4}, DataType.DOUBLE, 3, 2);
         assertGradientOk("huber", new Huber(), yTrue, yPred);
-        assertGradientOk("huber weighted", new Huber(), yTrue, yPred, Tensor.of(new double[] {1, 2, 0.5}, 3));
+        assertGradientOk("huber weighted", new Huber(), yTrue, yPred, Tensor.of(new double[] {1, 2, 0.5}, DataType.DOUBLE, 3));
         assertGradientOk("huber delta 0.5, none", new Huber(0.5).reduction(Reduction.NONE), yTrue, yPred);
     }
 

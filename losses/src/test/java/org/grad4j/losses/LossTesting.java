@@ -10,6 +10,7 @@ import java.util.SplittableRandom;
 import java.util.function.Function;
 import org.grad4j.core.GradientCheck;
 import org.grad4j.core.Tensor;
+import org.nd4j.linalg.api.buffer.DataType;
 
 /** Helpers shared by the loss tests: float64 inputs and gradient checks. */
 final class LossTesting {
@@ -33,11 +34,11 @@ final class LossTesting {
         for (int i = 0; i < data.length; i++) {
             data[i] = min + (max - min) * random.nextDouble();
         }
-        return Tensor.of(data, shape);
+        return Tensor.of(data, DataType.DOUBLE, shape);
     }
 
     static Tensor f64(double[] data, long... shape) {
-        return Tensor.of(data, shape);
+        return Tensor.of(data, DataType.DOUBLE, shape);
     }
 
     /**

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.grad4j.core.Tensor;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
 
 class MeanAbsoluteErrorTest {
     @Test
@@ -23,11 +24,11 @@ class MeanAbsoluteErrorTest {
         Tensor yTrue = uniform(11, -2, 2, 4, 3);
         // the error stays at least 0.1 away from 0, where |e| has its kink
         Tensor offset = uniform(12, 0.1, 1, 4, 3);
-        Tensor sign = Tensor.of(new double[] {1, -1, 1, -1, -1, 1, 1, 1, -1, 1, -1, -1}, 4, 3);
+        Tensor sign = Tensor.of(new double[] {1, -1, 1, -1, -1, 1, 1, 1, -1, 1, -1, -1}, DataType.DOUBLE, 4, 3);
         Tensor yPred = yTrue.add(offset.mul(sign));
         assertGradientOk("mae", new MeanAbsoluteError(), yTrue, yPred);
         assertGradientOk("mae weighted", new MeanAbsoluteError(), yTrue, yPred, uniform(13, 0.5, 2, 4, 1));
-        assertGradientOk("mae none", new MeanAbsoluteError().reduction(Reduction.NONE), yTrue, yPred, Tensor.scalar(1.5));
+        assertGradientOk("mae none", new MeanAbsoluteError().reduction(Reduction.NONE), yTrue, yPred, Tensor.scalar(1.5, DataType.DOUBLE));
     }
 
     @Test

@@ -12,10 +12,11 @@ import java.util.List;
 import java.util.function.Function;
 import org.grad4j.core.Tensor;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
 
 class SparseCategoricalCrossentropyTest {
-    private static final Tensor LABELS = Tensor.of(new double[] {2, 0, 3}, 3);
-    private static final Tensor ONE_HOT = Tensor.of(new double[] {0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 1}, 3, 4);
+    private static final Tensor LABELS = Tensor.of(new double[] {2, 0, 3}, DataType.DOUBLE, 3);
+    private static final Tensor ONE_HOT = Tensor.of(new double[] {0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 1}, DataType.DOUBLE, 3, 4);
 
     /** The loss as a function of y_pred (and the weights): labels are not differentiable. */
     private static Function<List<Tensor>, Tensor> withLabels(Loss loss, Tensor labels) {
@@ -44,7 +45,7 @@ class SparseCategoricalCrossentropyTest {
         assertGradientOk("scce probs", withLabels(new SparseCategoricalCrossentropy(), LABELS), p);
         assertGradientOk("scce probs weighted [3, 1]", withLabels(new SparseCategoricalCrossentropy(), LABELS.reshape(3, 1)),
                 p, weights.reshape(3, 1));
-        Tensor withIgnored = Tensor.of(new double[] {2, -1, 3}, 3);
+        Tensor withIgnored = Tensor.of(new double[] {2, -1, 3}, DataType.DOUBLE, 3);
         assertGradientOk("scce logits ignore_class, none", withLabels(new SparseCategoricalCrossentropy(true)
                 .ignoreClass(-1).reduction(Reduction.NONE), withIgnored), x);
         assertGradientOk("scce probs ignore_class, weighted", withLabels(new SparseCategoricalCrossentropy()

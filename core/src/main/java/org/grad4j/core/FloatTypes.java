@@ -1,0 +1,61 @@
+package org.grad4j.core;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The default float type behind {@link Tensor#defaultFloatType()} (a JVM-wide setting, as PyTorch's, with a
+ * per-thread override for {@link GradientCheck}) and the factories that make tensors from Java doubles.
+ */
+final class FloatTypes {
+    private static volatile DataType global = DataType.FLOAT;
+    /** This thread's own default while {@link GradientCheck} runs (float64), else null. */
+    private static final ThreadLocal<DataType> SCOPED = new ThreadLocal<>();
+
+    private FloatTypes() {
+    }
+
+    static DataType current() {
+        DataType scoped = SCOPED.get();
+        return scoped != null ? scoped : global;
+    }
+
+    static DataType setGlobal(DataType type) {
+        if (type != DataType.FLOAT && type != DataType.DOUBLE) {
+            throw new IllegalArgumentException("Tensor.setDefaultFloatType: FLOAT or DOUBLE, got " + type);
+        }
+        DataType previous = global;
+        global = type;
+        return previous;
+    }
+
+    /** Sets this thread's own default ({@code null}: the global one again); returns the previous own default. */
+    static DataType scope(DataType type) {
+        DataType previous = SCOPED.get();
+        SCOPED.set(type);
+        return previous;
+    }
+
+    /** {@code values} (already checked to fill {@code shape}) as a tensor of {@code type}, for {@code where}. */
+    static Tensor tensor(String where, double[] values, DataType type, long[] shape) {
+        if (type == null || !type.isNumerical()) {
+            throw new IllegalArgumentException(where + ": a numeric data type is required, got " + type);
+        }
+        if (type == DataType.FLOAT) {
+            float[] f = new float[values.length];
+            for (int i = 0; i < f.length; i++) {
+                f[i] = (float) values[i];
+            }
+            return f.length <= SmallArrays.LIMIT ? new Tensor(f, shape.clone()) : Tensor.of(Nd4j.create(f, shape, 'c'));
+        }
+        INDArray a = shape.length == 0 ? Nd4j.scalar(values[0]) : Nd4j.create(values, shape, 'c');
+        return Tensor.of(type == DataType.DOUBLE ? a : a.castTo(type));
+    }
+
+    /** Float32 samples given the current default type (so a seed draws the same numbers whatever it is). */
+    static Tensor ofDefaultType(INDArray float32) {
+        DataType type = current();
+        return Tensor.of(type == DataType.FLOAT ? float32 : float32.castTo(type));
+    }
+}
