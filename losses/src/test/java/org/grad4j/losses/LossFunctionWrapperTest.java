@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.grad4j.core.Tensor;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
 
 /** Keras' weighting and reductions, shared by every loss through the base class. */
 class LossFunctionWrapperTest {
@@ -139,8 +140,8 @@ class LossFunctionWrapperTest {
     @Test
     void aMaskedEntryGetsNoGradientAndTheRestTheGradientWithoutIt() {
         Tensor logits = uniform(71, -2, 2, 4, 3);
-        Tensor labels = Tensor.of(new double[] {0, 1, 0, 0, 0, 1, 1, 0, 0, 0, 0, 1}, 4, 3);
-        Tensor mask = Tensor.of(new double[] {1, 0, 1, 1});
+        Tensor labels = Tensor.of(new double[] {0, 1, 0, 0, 0, 1, 1, 0, 0, 0, 0, 1}, DataType.DOUBLE, 4, 3);
+        Tensor mask = Tensor.of(new double[] {1, 0, 1, 1}, DataType.DOUBLE);
         Tensor x = Tensor.of(logits.array().dup()).requiresGrad(true);
         new CategoricalCrossentropy(true).call(labels, x, null, mask).backward();
         double[][] masked = x.grad().array().toDoubleMatrix();
@@ -161,14 +162,14 @@ class LossFunctionWrapperTest {
     void aMaskCombinesWithIgnoreClassAndBroadcastsOverPerStepLosses() {
         // per-step losses [2 samples, 3 steps]; a per-sample mask leaves the whole second sample out
         Tensor logits = uniform(72, -2, 2, 2, 3, 4);
-        Tensor labels = Tensor.of(new double[] {0, 3, 1, 2, 2, 0}, 2, 3);
+        Tensor labels = Tensor.of(new double[] {0, 3, 1, 2, 2, 0}, DataType.DOUBLE, 2, 3);
         Tensor each = new SparseCategoricalCrossentropy(true).reduction(Reduction.NONE).call(labels, logits);
         double[] e = each.toDoubleArray();
         assertEquals((e[0] + e[1] + e[2]) / 3, new SparseCategoricalCrossentropy(true)
-                .call(labels, logits, null, Tensor.of(new double[] {1, 0})).itemDouble(), 1e-12);
-        Tensor ignoring = Tensor.of(new double[] {0, -1, 1, 2, 2, 0}, 2, 3);
+                .call(labels, logits, null, Tensor.of(new double[] {1, 0}, DataType.DOUBLE)).itemDouble(), 1e-12);
+        Tensor ignoring = Tensor.of(new double[] {0, -1, 1, 2, 2, 0}, DataType.DOUBLE, 2, 3);
         assertEquals((e[0] + e[2]) / 2, new SparseCategoricalCrossentropy(true).ignoreClass(-1)
-                .call(ignoring, logits, null, Tensor.of(new double[] {1, 0})).itemDouble(), 1e-12);
+                .call(ignoring, logits, null, Tensor.of(new double[] {1, 0}, DataType.DOUBLE)).itemDouble(), 1e-12);
     }
 
     @Test

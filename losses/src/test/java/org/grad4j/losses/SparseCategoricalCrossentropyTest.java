@@ -139,15 +139,15 @@ class SparseCategoricalCrossentropyTest {
             long in = i % inner;
             hot[(int) ((o * classes + (long) labels[i]) * inner + in)] = 1;
         }
-        return Tensor.of(hot, pred);
+        return Tensor.of(hot, DataType.DOUBLE, pred);
     }
 
     /** Keras' hand-checkable case: logits [1, 2 classes, 2 steps], classes on axis 1, labels [1, 2] (class axis removed). */
     @Test
     void aClassAxisInTheMiddleTakesLabelsWithoutIt() {
         double ln3 = Math.log(3);
-        Tensor logits = Tensor.of(new double[] {0, ln3, ln3, 0}, 1, 2, 2);   // step 0: (0, ln 3); step 1: (ln 3, 0)
-        Tensor labels = Tensor.of(new double[] {1, 1}, 1, 2);
+        Tensor logits = Tensor.of(new double[] {0, ln3, ln3, 0}, DataType.DOUBLE, 1, 2, 2);   // step 0: (0, ln 3); step 1: (ln 3, 0)
+        Tensor labels = Tensor.of(new double[] {1, 1}, DataType.DOUBLE, 1, 2);
         Tensor each = new SparseCategoricalCrossentropy(true).axis(1).reduction(Reduction.NONE).call(labels, logits);
         assertArrayEquals(new long[] {1, 2}, each.shape());
         assertArrayEquals(new double[] {Math.log(4.0 / 3), Math.log(4)}, each.toDoubleArray(), 1e-12);
@@ -193,16 +193,16 @@ class SparseCategoricalCrossentropyTest {
         long[] shape = {2, 3, 2};
         Tensor x = uniform(54, -2, 2, shape);
         Tensor loss = new SparseCategoricalCrossentropy(true).axis(1).ignoreClass(-1)
-                .call(Tensor.of(new double[] {0, -1, 2, 1}, 2, 2), x);
+                .call(Tensor.of(new double[] {0, -1, 2, 1}, DataType.DOUBLE, 2, 2), x);
         Tensor each = new SparseCategoricalCrossentropy(true).axis(1).reduction(Reduction.NONE)
-                .call(Tensor.of(new double[] {0, 0, 2, 1}, 2, 2), x);
+                .call(Tensor.of(new double[] {0, 0, 2, 1}, DataType.DOUBLE, 2, 2), x);
         double[] e = each.toDoubleArray();
         assertEquals((e[0] + e[2] + e[3]) / 3, loss.itemDouble(), 1e-12);
     }
 
     @Test
     void gradientChecksAlongAnotherAxis() {
-        Tensor labels = Tensor.of(new double[] {0, 2, 1, 1, 2, 0, 0, 1}, 2, 4);
+        Tensor labels = Tensor.of(new double[] {0, 2, 1, 1, 2, 0, 0, 1}, DataType.DOUBLE, 2, 4);
         Tensor x = uniform(55, -3, 3, 2, 3, 4);
         Tensor p = uniform(56, 0.1, 1, 2, 3, 4);
         assertGradientOk("scce logits axis 1", withLabels(new SparseCategoricalCrossentropy(true).axis(1), labels), x);
@@ -212,7 +212,7 @@ class SparseCategoricalCrossentropyTest {
         assertGradientOk("scce probs axis 1 ignore_class, none", withLabels(new SparseCategoricalCrossentropy().axis(1)
                 .ignoreClass(2).reduction(Reduction.NONE), labels), p);
         assertGradientOk("scce logits axis 0", withLabels(new SparseCategoricalCrossentropy(true).axis(0),
-                Tensor.of(new double[] {1, 0, 2, 2}, 4)), uniform(58, -3, 3, 3, 4));
+                Tensor.of(new double[] {1, 0, 2, 2}, DataType.DOUBLE, 4)), uniform(58, -3, 3, 3, 4));
     }
 
     @Test
