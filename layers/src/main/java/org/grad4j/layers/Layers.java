@@ -1,42 +1,46 @@
 package org.grad4j.layers;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.grad4j.core.ConfigReader;
+import org.grad4j.registry.Registry;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * Rebuilds layers from their Keras-style configs ({@link Layer#config()}), by class name. The built-in
- * layers are registered; {@link #register} adds a custom one (for loading saved models that use it).
+ * layers are in {@link #registry()}; registering a custom one there (or with {@link #register}) lets saved
+ * models that use it load again.
  */
 public final class Layers {
-    private static final Map<String, Function<Map<String, Object>, ? extends Layer>> FACTORIES = new ConcurrentHashMap<>();
-
-    static {
-        FACTORIES.put("Dense", Dense::fromConfig);
-        FACTORIES.put("Activation", Activation::fromConfig);
-        FACTORIES.put("Dropout", Dropout::fromConfig);
-        FACTORIES.put("BatchNormalization", BatchNormalization::fromConfig);
-        FACTORIES.put("Flatten", Flatten::fromConfig);
-        FACTORIES.put("InputLayer", InputLayer::fromConfig);
-    }
+    private static final Registry<Layer> REGISTRY = new Registry<Layer>("layer", false)
+            .register("Dense", Dense::fromConfig)
+            .register("Activation", Activation::fromConfig)
+            .register("Dropout", Dropout::fromConfig)
+            .register("BatchNormalization", BatchNormalization::fromConfig)
+            .register("Flatten", Flatten::fromConfig)
+            .register("InputLayer", InputLayer::fromConfig);
 
     private Layers() {
     }
 
     /**
-     * Registers a layer class: {@code factory} builds a layer from its own config keys; the common ones
-     * (name, trainable, dtype) are applied by {@link #fromConfig}.
+     * The layer classes {@link #fromConfig} knows, by Keras class name. A factory builds a layer from its own
+     * config keys; the common ones (name, trainable, dtype) are applied by {@link #fromConfig}.
+     */
+    public static Registry<Layer> registry() {
+        return REGISTRY;
+    }
+
+    /**
+     * Registers a layer class, as {@code registry().register(className, factory)}.
+     *
+     * @throws IllegalArgumentException when the name is taken; {@code registry().replace(...)} replaces on purpose
      */
     public static void register(String className, Function<Map<String, Object>, ? extends Layer> factory) {
-        if (className == null || className.isBlank() || factory == null) {
-            throw new IllegalArgumentException("Layers.register: a class name and a factory are required, got "
-                    + className + " and " + factory);
-        }
-        FACTORIES.put(className, factory);
+        REGISTRY.register(className, factory);
     }
 
     /**
@@ -46,14 +50,12 @@ public final class Layers {
      * @throws IllegalArgumentException for an unknown class (listing the known ones) or a bad value
      */
     public static Layer fromConfig(String className, Map<String, Object> config) {
-        Function<Map<String, Object>, ? extends Layer> factory = className == null ? null : FACTORIES.get(className);
-        if (factory == null) {
-            throw new IllegalArgumentException("Layers.fromConfig: unknown layer class \"" + className + "\" (known: "
-                    + String.join(", ", new TreeSet<>(FACTORIES.keySet())) + ")");
+        if (!REGISTRY.contains(className)) {
+            throw Registry.unknown("Layers.fromConfig", "layer class", className, List.copyOf(new TreeSet<>(REGISTRY.names())));
         }
         Map<String, Object> c = config == null ? Map.of() : config;
         String owner = className + ".fromConfig";
-        Layer layer = factory.apply(c);
+        Layer layer = REGISTRY.create(className, c, "Layers.fromConfig");
         if (c.get("name") != null) {
             layer.name(c.get("name").toString());
         }
@@ -70,7 +72,7 @@ public final class Layers {
 
     /** Whether {@link #fromConfig} knows {@code className}. */
     public static boolean isRegistered(String className) {
-        return className != null && FACTORIES.containsKey(className);
+        return REGISTRY.contains(className);
     }
 
     /**

@@ -2,11 +2,12 @@ package org.grad4j.losses;
 
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import org.grad4j.core.ConfigReader;
+import org.grad4j.registry.Registry;
 
 /**
  * Losses by Keras name ({@link #get}) and rebuilt from their config ({@link #fromConfig}), as Keras'
@@ -16,49 +17,36 @@ public final class Losses {
     /** Keras' {@code epsilon()}: the probability clip of the cross-entropies. */
     public static final double EPSILON = 1e-7;
 
-    private static final String KNOWN = "mse, mae, huber, binary_crossentropy, categorical_crossentropy, "
-            + "sparse_categorical_crossentropy";
-    private static final Map<String, Supplier<Loss>> BY_NAME = new LinkedHashMap<>();
-    private static final Map<String, Function<ConfigReader, Loss>> BY_CLASS = new LinkedHashMap<>();
-    private static final Map<String, Set<String>> KEYS = new LinkedHashMap<>();
+    private static final Registry<Loss> REGISTRY = new Registry<>("loss", false);
 
     static {
-        names(MeanSquaredError::new, "mse", "MSE", "mean_squared_error", "MeanSquaredError");
-        names(MeanAbsoluteError::new, "mae", "MAE", "mean_absolute_error", "MeanAbsoluteError");
-        names(Huber::new, "huber", "huber_loss", "Huber");
-        names(BinaryCrossentropy::new, "binary_crossentropy", "bce", "BCE", "BinaryCrossentropy");
-        names(CategoricalCrossentropy::new, "categorical_crossentropy", "CategoricalCrossentropy");
-        names(SparseCategoricalCrossentropy::new, "sparse_categorical_crossentropy", "SparseCategoricalCrossentropy");
-
-        register("MeanSquaredError", c -> new MeanSquaredError());
-        register("MeanAbsoluteError", c -> new MeanAbsoluteError());
-        register("Huber", c -> new Huber(c.number("delta", 1.0)), "delta");
-        register("BinaryCrossentropy", c -> new BinaryCrossentropy(c.bool("from_logits", false))
+        builtIn("MeanSquaredError", c -> new MeanSquaredError(), List.of("mse", "MSE", "mean_squared_error"));
+        builtIn("MeanAbsoluteError", c -> new MeanAbsoluteError(), List.of("mae", "MAE", "mean_absolute_error"));
+        builtIn("Huber", c -> new Huber(c.number("delta", 1.0)), List.of("huber", "huber_loss"), "delta");
+        builtIn("BinaryCrossentropy", c -> new BinaryCrossentropy(c.bool("from_logits", false))
                 .labelSmoothing(c.number("label_smoothing", 0.0)).axis(c.integer("axis", -1)),
-                "from_logits", "label_smoothing", "axis");
-        register("CategoricalCrossentropy", c -> new CategoricalCrossentropy(c.bool("from_logits", false))
+                List.of("binary_crossentropy", "bce", "BCE"), "from_logits", "label_smoothing", "axis");
+        builtIn("CategoricalCrossentropy", c -> new CategoricalCrossentropy(c.bool("from_logits", false))
                 .labelSmoothing(c.number("label_smoothing", 0.0)).axis(c.integer("axis", -1)),
-                "from_logits", "label_smoothing", "axis");
-        register("SparseCategoricalCrossentropy", c -> new SparseCategoricalCrossentropy(c.bool("from_logits", false))
+                List.of("categorical_crossentropy"), "from_logits", "label_smoothing", "axis");
+        builtIn("SparseCategoricalCrossentropy", c -> new SparseCategoricalCrossentropy(c.bool("from_logits", false))
                 .ignoreClass(c.integer("ignore_class", null)).axis(c.integer("axis", -1)),
-                "from_logits", "ignore_class", "axis");
+                List.of("sparse_categorical_crossentropy"), "from_logits", "ignore_class", "axis");
     }
 
     private Losses() {
     }
 
-    private static void names(Supplier<Loss> factory, String... names) {
-        for (String name : names) {
-            BY_NAME.put(name, factory);
-        }
-    }
-
-    /** A class for {@link #fromConfig}: its factory, and its keys besides name, reduction and dtype. */
-    private static void register(String className, Function<ConfigReader, LossFunctionWrapper<?>> factory, String... keys) {
+    /**
+     * A built-in class: its factory, its Keras names, and its config keys besides name, reduction and dtype
+     * (any other key is an error, so a typo in a file does not pass silently).
+     */
+    private static void builtIn(String className, Function<ConfigReader, LossFunctionWrapper<?>> factory,
+            List<String> aliases, String... keys) {
         Set<String> known = new HashSet<>(Set.of("name", "reduction", "dtype"));
         known.addAll(Set.of(keys));
-        KEYS.put(className, known);
-        BY_CLASS.put(className, c -> {
+        REGISTRY.register(className, config -> {
+            ConfigReader c = new ConfigReader("Losses.fromConfig(" + className + ")", config).allowOnly(known);
             LossFunctionWrapper<?> loss = factory.apply(c);
             if (c.has("name")) {
                 loss.name(c.string("name", null));
@@ -66,21 +54,30 @@ public final class Losses {
             // a present null is Keras' reduction=None
             return loss.reduction(c.has("reduction") ? Reduction.fromKerasName(c.string("reduction", null))
                     : c.containsKey("reduction") ? Reduction.NONE : Reduction.SUM_OVER_BATCH_SIZE);
-        });
+        }, aliases.toArray(String[]::new));
+    }
+
+    /**
+     * The loss classes {@link #get} and {@link #fromConfig} know, by Keras class name (with the Keras names
+     * such as {@code mse} as aliases). Register a custom loss here, {@code registry().register("MyLoss",
+     * MyLoss::fromConfig)}, and a saved model compiled with it loads again; its factory gets the loss'
+     * {@link Loss#config()}.
+     */
+    public static Registry<Loss> registry() {
+        return REGISTRY;
     }
 
     /**
      * A new loss with default settings by Keras name or alias: {@code mse}, {@code mae}, {@code huber},
      * {@code binary_crossentropy}, {@code categorical_crossentropy}, {@code sparse_categorical_crossentropy}
-     * (also {@code mean_squared_error}, {@code mean_absolute_error}, {@code bce} and the class names).
+     * (also {@code mean_squared_error}, {@code mean_absolute_error}, {@code bce}, the class names and any
+     * registered class, made from an empty config).
      */
     public static Loss get(String name) {
-        Supplier<Loss> factory = name == null ? null : BY_NAME.get(name.trim());
-        if (factory == null) {
-            throw new IllegalArgumentException("Losses.get: unknown loss " + (name == null ? "null" : "\"" + name + "\"")
-                    + " (known: " + KNOWN + ")");
+        if (!REGISTRY.contains(name)) {
+            throw Registry.unknown("Losses.get", "loss", name, REGISTRY.displayNames());
         }
-        return factory.get();
+        return REGISTRY.create(name, Map.of(), "Losses.get");
     }
 
     /**
@@ -89,14 +86,12 @@ public final class Losses {
      * @param className e.g. {@code CategoricalCrossentropy}
      * @param config    e.g. {@code {name, reduction, from_logits, label_smoothing, axis}}; missing keys take defaults
      */
+    @SuppressWarnings("unchecked")
     public static Loss fromConfig(String className, Map<String, ?> config) {
-        Function<ConfigReader, Loss> factory = className == null ? null : BY_CLASS.get(className);
-        if (factory == null) {
-            throw new IllegalArgumentException("Losses.fromConfig: unknown loss class " + (className == null ? "null"
-                    : "\"" + className + "\"") + " (known: " + String.join(", ", BY_CLASS.keySet()) + ")");
+        if (!REGISTRY.contains(className)) {
+            throw Registry.unknown("Losses.fromConfig", "loss class", className, REGISTRY.names());
         }
-        ConfigReader reader = new ConfigReader("Losses.fromConfig(" + className + ")", config);
-        return factory.apply(reader.allowOnly(KEYS.get(className)));
+        return REGISTRY.create(className, (Map<String, Object>) config, "Losses.fromConfig");
     }
 
     /** Keras' {@code serialize}: {@code {"class_name": ..., "config": {...}}}, the input of {@link #deserialize}. */

@@ -2,12 +2,14 @@ package org.grad4j.metrics;
 
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.grad4j.core.ConfigReader;
+import org.grad4j.registry.Registry;
 
 /**
  * Metrics by Keras name ({@link #get}) and rebuilt from their config ({@link #fromConfig}). A metric
@@ -15,67 +17,57 @@ import org.grad4j.core.ConfigReader;
  * rename it with {@link Metric#name(String)} to key a history by what the user typed.
  */
 public final class Metrics {
-    private static final String KNOWN = "accuracy, acc, binary_accuracy, categorical_accuracy, "
-            + "sparse_categorical_accuracy, top_k_categorical_accuracy, sparse_top_k_categorical_accuracy, mse, "
-            + "mean_squared_error, mae, mean_absolute_error, precision, recall, auc";
-    private static final Map<String, Supplier<Metric>> BY_NAME = new LinkedHashMap<>();
-    private static final Map<String, Function<ConfigReader, Metric>> BY_CLASS = new LinkedHashMap<>();
-    private static final Map<String, Set<String>> KEYS = new LinkedHashMap<>();
     private static final Set<String> BASE_KEYS = Set.of("name", "dtype");
+    private static final Registry<Metric> REGISTRY = new Registry<>("metric", false);
 
     static {
-        names(Accuracy::new, "accuracy", "acc", "Accuracy");
-        names(BinaryAccuracy::new, "binary_accuracy", "BinaryAccuracy");
-        names(CategoricalAccuracy::new, "categorical_accuracy", "CategoricalAccuracy");
-        names(SparseCategoricalAccuracy::new, "sparse_categorical_accuracy", "SparseCategoricalAccuracy");
-        names(TopKCategoricalAccuracy::new, "top_k_categorical_accuracy", "TopKCategoricalAccuracy");
-        names(SparseTopKCategoricalAccuracy::new, "sparse_top_k_categorical_accuracy", "SparseTopKCategoricalAccuracy");
-        names(MeanSquaredError::new, "mse", "MSE", "mean_squared_error", "MeanSquaredError");
-        names(MeanAbsoluteError::new, "mae", "MAE", "mean_absolute_error", "MeanAbsoluteError");
-        names(Precision::new, "precision", "Precision");
-        names(Recall::new, "recall", "Recall");
-        names(AUC::new, "auc", "AUC");
-
-        simple("Mean", Mean::new);
-        simple("Accuracy", Accuracy::new);
-        simple("CategoricalAccuracy", CategoricalAccuracy::new);
-        simple("SparseCategoricalAccuracy", SparseCategoricalAccuracy::new);
-        simple("MeanSquaredError", MeanSquaredError::new);
-        simple("MeanAbsoluteError", MeanAbsoluteError::new);
-        withKeys("BinaryAccuracy", c -> new BinaryAccuracy(c.number("threshold", 0.5)), "threshold");
-        withKeys("TopKCategoricalAccuracy", c -> new TopKCategoricalAccuracy(c.integer("k", 5)), "k");
+        simple("Accuracy", Accuracy::new, "accuracy", "acc");
+        withKeys("BinaryAccuracy", c -> new BinaryAccuracy(c.number("threshold", 0.5)), List.of("binary_accuracy"),
+                "threshold");
+        simple("CategoricalAccuracy", CategoricalAccuracy::new, "categorical_accuracy");
+        simple("SparseCategoricalAccuracy", SparseCategoricalAccuracy::new, "sparse_categorical_accuracy");
+        withKeys("TopKCategoricalAccuracy", c -> new TopKCategoricalAccuracy(c.integer("k", 5)),
+                List.of("top_k_categorical_accuracy"), "k");
         withKeys("SparseTopKCategoricalAccuracy",
                 c -> new SparseTopKCategoricalAccuracy(c.integer("k", 5), c.bool("from_sorted_ids", false)),
-                "k", "from_sorted_ids");
+                List.of("sparse_top_k_categorical_accuracy"), "k", "from_sorted_ids");
+        simple("MeanSquaredError", MeanSquaredError::new, "mse", "MSE", "mean_squared_error");
+        simple("MeanAbsoluteError", MeanAbsoluteError::new, "mae", "MAE", "mean_absolute_error");
         withKeys("Precision", c -> new Precision(threshold(c), c.integer("top_k", null), c.integer("class_id", null)),
-                "thresholds", "top_k", "class_id");
+                List.of("precision"), "thresholds", "top_k", "class_id");
         withKeys("Recall", c -> new Recall(threshold(c), c.integer("top_k", null), c.integer("class_id", null)),
-                "thresholds", "top_k", "class_id");
-        withKeys("AUC", Metrics::auc, "num_thresholds", "curve", "summation_method", "multi_label", "num_labels",
-                "label_weights", "from_logits", "thresholds");
+                List.of("recall"), "thresholds", "top_k", "class_id");
+        withKeys("AUC", Metrics::auc, List.of("auc"), "num_thresholds", "curve", "summation_method", "multi_label",
+                "num_labels", "label_weights", "from_logits", "thresholds");
+        simple("Mean", Mean::new);
     }
 
     private Metrics() {
     }
 
-    private static void names(Supplier<Metric> factory, String... names) {
-        for (String name : names) {
-            BY_NAME.put(name, factory);
-        }
+    private static void simple(String className, Supplier<Metric> factory, String... aliases) {
+        withKeys(className, c -> factory.get(), List.of(aliases));
     }
 
-    private static void simple(String className, Supplier<Metric> factory) {
-        withKeys(className, c -> factory.get());
-    }
-
-    private static void withKeys(String className, Function<ConfigReader, Metric> factory, String... keys) {
+    /** A built-in class: its factory, its Keras names, and its config keys besides name and dtype. */
+    private static void withKeys(String className, Function<ConfigReader, Metric> factory, List<String> aliases,
+            String... keys) {
         Set<String> known = new HashSet<>(BASE_KEYS);
         known.addAll(Set.of(keys));
-        KEYS.put(className, known);
-        BY_CLASS.put(className, c -> {
+        REGISTRY.register(className, config -> {
+            ConfigReader c = new ConfigReader("Metrics.fromConfig(" + className + ")", config).allowOnly(known);
             Metric metric = factory.apply(c);
             return c.has("name") ? metric.name(c.string("name", null)) : metric;
-        });
+        }, aliases.toArray(String[]::new));
+    }
+
+    /**
+     * The metric classes {@link #get} and {@link #fromConfig} know, by Keras class name (with Keras names such
+     * as {@code accuracy} as aliases). Register a custom metric here and a saved model compiled with it loads
+     * again; its factory gets the metric's {@link Metric#config()}.
+     */
+    public static Registry<Metric> registry() {
+        return REGISTRY;
     }
 
     private static Double threshold(ConfigReader c) {
@@ -107,17 +99,15 @@ public final class Metrics {
      * A new metric with default settings by Keras name: {@code accuracy} ({@code acc}), {@code binary_accuracy},
      * {@code categorical_accuracy}, {@code sparse_categorical_accuracy}, {@code top_k_categorical_accuracy},
      * {@code sparse_top_k_categorical_accuracy}, {@code mse} ({@code mean_squared_error}), {@code mae}
-     * ({@code mean_absolute_error}), {@code precision}, {@code recall}, {@code auc}, or a class name. Keras'
+     * ({@code mean_absolute_error}), {@code precision}, {@code recall}, {@code auc}, or a (registered) class name. Keras'
      * {@code compile} picks the accuracy variant for {@code "accuracy"} from the loss; here it is
      * {@link Accuracy} (exact equality), and the caller chooses.
      */
     public static Metric get(String name) {
-        Supplier<Metric> factory = name == null ? null : BY_NAME.get(name.trim());
-        if (factory == null) {
-            throw new IllegalArgumentException("Metrics.get: unknown metric " + (name == null ? "null" : "\"" + name + "\"")
-                    + " (known: " + KNOWN + ")");
+        if (!REGISTRY.contains(name)) {
+            throw Registry.unknown("Metrics.get", "metric", name, REGISTRY.displayNames());
         }
-        return factory.get();
+        return REGISTRY.create(name, Map.of(), "Metrics.get");
     }
 
     /**
@@ -126,14 +116,12 @@ public final class Metrics {
      * @param className e.g. {@code BinaryAccuracy}
      * @param config    e.g. {@code {name, dtype, threshold}}; missing keys take defaults
      */
+    @SuppressWarnings("unchecked")
     public static Metric fromConfig(String className, Map<String, ?> config) {
-        Function<ConfigReader, Metric> factory = className == null ? null : BY_CLASS.get(className);
-        if (factory == null) {
-            throw new IllegalArgumentException("Metrics.fromConfig: unknown metric class " + (className == null ? "null"
-                    : "\"" + className + "\"") + " (known: " + String.join(", ", BY_CLASS.keySet()) + ")");
+        if (!REGISTRY.contains(className)) {
+            throw Registry.unknown("Metrics.fromConfig", "metric class", className, REGISTRY.names());
         }
-        ConfigReader reader = new ConfigReader("Metrics.fromConfig(" + className + ")", config);
-        return factory.apply(reader.allowOnly(KEYS.get(className)));
+        return REGISTRY.create(className, (Map<String, Object>) config, "Metrics.fromConfig");
     }
 
     /** Keras' {@code serialize}: {@code {"class_name": ..., "config": {...}}}. */

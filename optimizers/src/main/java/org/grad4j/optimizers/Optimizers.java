@@ -1,14 +1,13 @@
 package org.grad4j.optimizers;
 
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import org.grad4j.core.ConfigReader;
+import org.grad4j.registry.Registry;
 
 /**
  * Optimizers by Keras name ({@link #get}) and from a Keras-style config ({@link #fromConfig}), the
@@ -24,7 +23,7 @@ public final class Optimizers {
             "clipvalue", "global_clipnorm", "use_ema", "ema_momentum", "ema_overwrite_frequency",
             "loss_scale_factor", "gradient_accumulation_steps");
 
-    private static final Map<String, Rule> RULES = new LinkedHashMap<>();
+    private static final Registry<Optimizer> REGISTRY = new Registry<>("optimizer", true);
 
     static {
         add(new Rule("SGD", SGD::new, Set.of("momentum", "nesterov"), (o, c) -> {
@@ -65,11 +64,36 @@ public final class Optimizers {
         }));
     }
 
+    private static final Set<Class<?>> BUILT_IN = Set.of(SGD.class, Adagrad.class, Adadelta.class, RMSprop.class,
+            Adam.class, AdamW.class, Adamax.class, Nadam.class);
+
     private Optimizers() {
     }
 
+    /** A built-in rule: its config keys are checked, then its own and the base hyper-parameters set. */
     private static void add(Rule rule) {
-        RULES.put(rule.className().toLowerCase(Locale.ROOT), rule);
+        REGISTRY.register(rule.className(), config -> {
+            ConfigReader c = new ConfigReader(rule.className(), config);
+            Set<String> keys = new HashSet<>(BASE_KEYS);
+            keys.addAll(rule.keys());
+            c.allowOnly(keys);
+            rejectUnsupported(rule.className(), c);
+            Optimizer optimizer = rule.create().get();
+            rule.configure().accept(optimizer, c);
+            configureBase(optimizer, c);
+            return optimizer;
+        });
+    }
+
+    /**
+     * The optimizer classes {@link #get} and {@link #fromConfig} know, by Keras class name, found in any case.
+     * Register a custom optimizer here, {@code registry().register("Lion", Lion::fromConfig)}, and a saved model
+     * compiled with it loads again (its slots included); its factory gets the optimizer's
+     * {@link Optimizer#config()}, and {@link #fromConfig} then sets the base hyper-parameters it names
+     * (learning rate or schedule, weight decay, clipping) that Keras' base class holds.
+     */
+    public static Registry<Optimizer> registry() {
+        return REGISTRY;
     }
 
     private static void configureAdam(Optimizer o, ConfigReader c) {
@@ -82,7 +106,7 @@ public final class Optimizers {
 
     /** The Keras names {@link #get} accepts, in Keras' order. */
     public static List<String> names() {
-        return List.copyOf(RULES.keySet());
+        return REGISTRY.displayNames();
     }
 
     /**
@@ -91,15 +115,13 @@ public final class Optimizers {
      */
     public static Optimizer get(String name) {
         if (name == null) {
-            throw new IllegalArgumentException("Optimizers.get: the name is null (known: " + String.join(", ", RULES.keySet())
-                    + ")");
+            throw new IllegalArgumentException("Optimizers.get: the name is null (known: "
+                    + String.join(", ", REGISTRY.displayNames()) + ")");
         }
-        Rule rule = RULES.get(name.toLowerCase(Locale.ROOT));
-        if (rule == null) {
-            throw new IllegalArgumentException("Optimizers.get: unknown optimizer \"" + name + "\" (known: "
-                    + String.join(", ", RULES.keySet()) + ")");
+        if (!REGISTRY.contains(name)) {
+            throw Registry.unknown("Optimizers.get", "optimizer", name, REGISTRY.displayNames());
         }
-        return rule.create().get();
+        return fromConfig(name, Map.of());
     }
 
     /**
@@ -109,19 +131,17 @@ public final class Optimizers {
      * features grad4j lacks (EMA, loss scaling, gradient accumulation) when switched on.
      */
     public static Optimizer fromConfig(String className, Map<String, Object> config) {
-        Rule rule = className == null ? null : RULES.get(className.toLowerCase(Locale.ROOT));
-        if (rule == null) {
-            throw new IllegalArgumentException("Optimizers.fromConfig: unknown optimizer class \"" + className
-                    + "\" (known: " + String.join(", ", RULES.values().stream().map(Rule::className).toList()) + ")");
+        if (!REGISTRY.contains(className)) {
+            throw Registry.unknown("Optimizers.fromConfig", "optimizer class", className, REGISTRY.names());
         }
-        ConfigReader c = new ConfigReader(rule.className(), config);
-        Set<String> keys = new HashSet<>(BASE_KEYS);
-        keys.addAll(rule.keys());
-        c.allowOnly(keys);
-        rejectUnsupported(rule.className(), c);
-        Optimizer optimizer = rule.create().get();
-        rule.configure().accept(optimizer, c);
-        configureBase(optimizer, c);
+        Map<String, Object> c = config == null ? Map.of() : config;
+        Optimizer optimizer = REGISTRY.create(className, c, "Optimizers.fromConfig");
+        if (!BUILT_IN.contains(optimizer.getClass())) {
+            // a user's factory gets the whole config; the base hyper-parameters are set here, as for the built-ins
+            ConfigReader reader = new ConfigReader(className, c);
+            rejectUnsupported(className, reader);
+            configureBase(optimizer, reader);
+        }
         return optimizer;
     }
 
