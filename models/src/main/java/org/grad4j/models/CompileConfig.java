@@ -46,10 +46,15 @@ final class CompileConfig {
         if (!(optimizerConfig.get("class_name") instanceof String className)) {
             throw new IllegalArgumentException("compile_config.optimizer has no \"class_name\"");
         }
+        ModelConfigs.requireRegistered(className, Optimizers.registry(), "optimizer", "optimizers");
         Object rawConfig = optimizerConfig.get("config");
         Optimizer optimizer = Optimizers.fromConfig(className,
                 rawConfig == null ? Map.of() : object(rawConfig, "compile_config.optimizer.config"));
-        Loss loss = Losses.deserialize(object(config.get("loss"), "compile_config.loss"));
+        Map<String, Object> lossConfig = object(config.get("loss"), "compile_config.loss");
+        if (lossConfig.get("class_name") instanceof String lossClass) {
+            ModelConfigs.requireRegistered(lossClass, Losses.registry(), "loss", "losses");
+        }
+        Loss loss = Losses.deserialize(lossConfig);
         List<Object> metrics = new ArrayList<>();
         Object listed = config.get("metrics");
         if (listed != null && !(listed instanceof List)) {
@@ -63,6 +68,7 @@ final class CompileConfig {
                 if (!(metric.get("class_name") instanceof String metricClass)) {
                     throw new IllegalArgumentException("compile_config.metrics[" + metrics.size() + "] has no \"class_name\"");
                 }
+                ModelConfigs.requireRegistered(metricClass, Metrics.registry(), "metric", "metrics");
                 Object metricConfig = metric.get("config");
                 metrics.add(Metrics.fromConfig(metricClass, metricConfig == null ? Map.of()
                         : object(metricConfig, "compile_config.metrics[" + metrics.size() + "].config")));

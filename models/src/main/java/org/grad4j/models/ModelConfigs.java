@@ -52,12 +52,28 @@ final class ModelConfigs {
         if (module == null) {
             // Sequential.fromConfig applies the model's own trainable flag before adding its layers, so that a
             // frozen layer stays frozen (Layers.fromConfig would set the flag on every layer afterwards)
-            return className.equals("Sequential") ? Sequential.fromConfig(config) : Layers.fromConfig(className, config);
+            if (className.equals("Sequential")) {
+                return Sequential.fromConfig(config);
+            }
+            requireRegistered(className, Layers.registry(), "layer", "layers");
+            return Layers.fromConfig(className, config);
         }
         if (!(module instanceof String javaClass)) {
             throw new IllegalArgumentException(className + ": \"module\" must be a Java class name, got " + module);
         }
         return subclassedModel(className, javaClass, config);
+    }
+
+    /**
+     * Fails for a class no factory is registered for, naming it and the call that registers it: a file with a
+     * user's class loads only in a program that registered that class first.
+     */
+    static void requireRegistered(String className, org.grad4j.registry.Registry<?> registry, String kind, String door) {
+        if (!registry.contains(className)) {
+            throw new IllegalArgumentException("unknown " + kind + " class \"" + className + "\" (known: "
+                    + String.join(", ", registry.names()) + "); if it is a class of yours, register it before loading: "
+                    + "Registry." + door + "().register(\"" + className + "\", " + className + "::fromConfig)");
+        }
     }
 
     /** The registered factory if there is one, else the no-argument constructor of {@code javaClass}. */
