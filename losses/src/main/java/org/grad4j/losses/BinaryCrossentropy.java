@@ -38,6 +38,16 @@ public class BinaryCrossentropy extends LossFunctionWrapper<BinaryCrossentropy> 
         return this;
     }
 
+    /** Labels shaped like the predictions, or without their trailing axis of one output. */
+    @Override
+    public void validateLabels(String where, long[] y, long[] p, Tensor yTrue) {
+        long outputs = p.length == 0 ? 1 : p[p.length - 1];
+        if (!java.util.Arrays.equals(y, p) && !(y.length == p.length - 1 && outputs == 1)) {
+            throw new IllegalArgumentException(where + ": " + getClass().getSimpleName() + " needs labels shaped like the "
+                    + "model's output " + Shapes.format(p) + ", got y of shape " + Shapes.format(y));
+        }
+    }
+
     public boolean fromLogits() {
         return fromLogits;
     }

@@ -39,6 +39,17 @@ public class CategoricalCrossentropy extends LossFunctionWrapper<CategoricalCros
         return this;
     }
 
+    /** One-hot labels shaped like the predictions; integer class labels get a hint to the sparse loss. */
+    @Override
+    public void validateLabels(String where, long[] y, long[] p, Tensor yTrue) {
+        if (!Arrays.equals(y, p)) {
+            throw new IllegalArgumentException(where + ": " + getClass().getSimpleName() + " needs one-hot labels shaped "
+                    + "like the model's output " + Shapes.format(p) + ", got y of shape " + Shapes.format(y)
+                    + (y.length < p.length || y.length > 0 && y[y.length - 1] == 1
+                    ? "; for integer class labels use SparseCategoricalCrossentropy (or one-hot encode y)" : ""));
+        }
+    }
+
     public boolean fromLogits() {
         return fromLogits;
     }

@@ -46,6 +46,20 @@ public interface Loss {
         return KerasNames.snakeCase(type.getSimpleName());
     }
 
+    /**
+     * Checks, before training or evaluation changes anything, that targets suit this loss, so that fit fails
+     * with what the loss needs rather than with a shape error deep in a step. The default accepts anything
+     * (the loss itself then checks what it computes with); the cross-entropies know their label formats.
+     *
+     * @param where       starts the message, e.g. {@code fit}
+     * @param yShape      the shape of all targets, e.g. {@code [1000, 10]}
+     * @param yPredShape  the model's output shape for as many samples, e.g. {@code [1000, 10]}
+     * @param yTrue       all targets, for checks of their values (class ids in range)
+     * @throws IllegalArgumentException naming the loss, the shapes and a hint
+     */
+    default void validateLabels(String where, long[] yShape, long[] yPredShape, Tensor yTrue) {
+    }
+
     /** Keras' {@code get_config()}: what {@link Losses#fromConfig} needs to rebuild this loss. */
     default Map<String, Object> config() {
         Map<String, Object> config = new LinkedHashMap<>();

@@ -48,6 +48,36 @@ public class SparseCategoricalCrossentropy extends LossFunctionWrapper<SparseCat
         return this;
     }
 
+    /** Integer class labels: the predictions' shape without the class axis (or with it as 1), ids in range. */
+    @Override
+    public void validateLabels(String where, long[] y, long[] p, Tensor yTrue) {
+        if (p.length == 0) {
+            return;
+        }
+        String loss = getClass().getSimpleName();
+        // the class axis may be another than the last (axis(1) on [batch, classes, steps]); labels lack it
+        int classAxis = Math.max(0, Math.min(p.length - 1, axis < 0 ? axis + p.length : axis));   // out of range: call() says so
+        long classes = p[classAxis];
+        boolean indices = y.length == p.length - 1 || y.length == p.length && y[classAxis] == 1;
+        if (!indices) {
+            long[] expected = new long[p.length - 1];
+            for (int d = 0, j = 0; d < p.length; d++) {
+                if (d != classAxis) {
+                    expected[j++] = p[d];
+                }
+            }
+            throw new IllegalArgumentException(where + ": " + loss + " needs integer class labels of shape "
+                    + Shapes.format(expected) + ", got y of shape " + Shapes.format(y)
+                    + (Arrays.equals(y, p) ? "; for one-hot labels use CategoricalCrossentropy" : ""));
+        }
+        double min = yTrue.array().minNumber().doubleValue();
+        double max = yTrue.array().maxNumber().doubleValue();
+        if (min < 0 || max >= classes) {
+            throw new IllegalArgumentException(where + ": " + loss + " got class labels from " + min + " to " + max
+                    + " but the model outputs " + classes + " classes (labels must be 0 .. " + (classes - 1) + ")");
+        }
+    }
+
     public int axis() {
         return axis;
     }
