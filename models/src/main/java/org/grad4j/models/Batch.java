@@ -3,13 +3,16 @@ package org.grad4j.models;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * One batch: inputs, targets (null when predicting), per-sample weights (null for none) and a per-sample
- * labels mask {@code [batch]} (null for none), from an ND4J DataSet: masked samples count for nothing in the
- * loss, its mean and the metrics.
+ * One batch as {@link Model#trainStep} and {@link Model#testStep} get it (Keras' {@code data}): inputs
+ * {@code x [batch, ...]}, targets {@code y [batch, ...]} (null when predicting), per-sample weights
+ * {@code sampleWeight [batch]} (null for none; from {@code classWeight}) and a per-sample labels mask
+ * {@code mask [batch]} (null for none; from an ND4J DataSet): masked samples count for nothing in the loss,
+ * its mean and the metrics. The arrays are in the model's floating type.
  */
-record Batch(INDArray x, INDArray y, INDArray weights, INDArray mask) {
+public record Batch(INDArray x, INDArray y, INDArray sampleWeight, INDArray mask) {
 
-    Batch(INDArray x, INDArray y, INDArray weights) {
-        this(x, y, weights, null);
+    /** A batch without a labels mask. */
+    public Batch(INDArray x, INDArray y, INDArray sampleWeight) {
+        this(x, y, sampleWeight, null);
     }
 }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.grad4j.core.NoGrad;
 import org.grad4j.core.Shapes;
 import org.grad4j.core.Tensor;
@@ -61,6 +62,8 @@ public class Model extends Layer {
     private boolean stopTraining;
     private History history;
     private final ThreadGuard guard = new ThreadGuard();
+    /** The loop running now (fit, evaluate, trainOnBatch), which the step methods below work with; else null. */
+    private Trainer trainer;
 
     protected Model() {
     }
@@ -440,7 +443,8 @@ public class Model extends Layer {
      */
     public History fit(INDArray x, INDArray y, FitOptions options) {
         try (ThreadGuard.Use use = guard.exclusive("fit")) {
-            history = new Trainer(this, requireCompiled("fit")).fit(x, y, options);
+            Trainer t = new Trainer(this, requireCompiled("fit"));
+            history = running(t, () -> t.fit(x, y, options));
             return history;
         }
     }
@@ -464,7 +468,8 @@ public class Model extends Layer {
      */
     public History fit(DataSetIterator iterator, FitOptions options) {
         try (ThreadGuard.Use use = guard.exclusive("fit")) {
-            history = new Trainer(this, requireCompiled("fit")).fit(iterator, options);
+            Trainer t = new Trainer(this, requireCompiled("fit"));
+            history = running(t, () -> t.fit(iterator, options));
             return history;
         }
     }
@@ -482,7 +487,8 @@ public class Model extends Layer {
     /** Keras' {@code evaluate}: the loss and metrics over all samples, in batches of {@code batchSize}. */
     public Map<String, Double> evaluate(INDArray x, INDArray y, int batchSize) {
         try (ThreadGuard.Use use = guard.exclusive("evaluate")) {   // it updates the compiled metrics
-            return new Trainer(this, requireCompiled("evaluate")).evaluate(x, y, batchSize, List.of());
+            Trainer t = new Trainer(this, requireCompiled("evaluate"));
+            return running(t, () -> t.evaluate(x, y, batchSize, List.of()));
         }
     }
 
@@ -501,8 +507,96 @@ public class Model extends Layer {
     /** Keras' {@code train_on_batch}: one step on one batch; returns the loss and metrics of that batch. */
     public Map<String, Double> trainOnBatch(INDArray x, INDArray y) {
         try (ThreadGuard.Use use = guard.exclusive("trainOnBatch")) {
-            return new Trainer(this, requireCompiled("trainOnBatch")).trainOnBatch(x, y);
+            Trainer t = new Trainer(this, requireCompiled("trainOnBatch"));
+            return running(t, () -> t.trainOnBatch(x, y));
         }
+    }
+
+    /** Runs {@code body} with {@code t} as the running loop; a nested one (evaluate from a callback) restores the outer. */
+    private <R> R running(Trainer t, Supplier<R> body) {
+        Trainer outer = trainer;
+        trainer = t;
+        try {
+            return body.get();
+        } finally {
+            trainer = outer;
+        }
+    }
+
+    // ---------------------------------------------------------------- the steps fit and evaluate call
+
+    /**
+     * Keras' {@code train_step}: one training step on one batch, called by {@link #fit} and {@link #trainOnBatch}
+     * for every batch; returns the logs that callbacks, the progress bar and {@link History} receive (the last
+     * step's logs are the epoch's). The default runs the model under a {@link org.grad4j.core.GradientTape},
+     * takes {@link #computeLoss}, applies the gradients with the compiled optimizer and returns
+     * {@link #computeMetrics}. Override it for a custom step, and add keys of your own to the logs:
+     *
+     * <pre>{@code
+     * @Override protected Map<String, Double> trainStep(Batch b) {
+     *     Tensor x = Tensor.of(b.x()), y = Tensor.of(b.y());
+     *     List<Variable> vars = trainableVariables();
+     *     GradientTape tape = GradientTape.open();
+     *     Tensor yPred, penalty, loss;
+     *     try (tape) {
+     *         yPred = apply(x, true);
+     *         penalty = yPred.square().mean().mul(0.01);
+     *         loss = computeLoss(x, y, yPred, null).add(penalty);
+     *     }
+     *     optimizer().applyGradients(tape.gradient(loss, vars), vars);
+     *     Map<String, Double> logs = computeMetrics(b, loss.itemDouble(), y, yPred.detach(), null);
+     *     logs.put("penalty", penalty.itemDouble());
+     *     return logs;
+     * }
+     * }</pre>
+     * It runs inside the step's ND4J workspace, after the optimizer's slots for {@link #trainableVariables()} are
+     * built: copy out ({@code detach()}) any array kept beyond the step.
+     */
+    protected Map<String, Double> trainStep(Batch batch) {
+        return runningTrainer("trainStep").defaultTrainStep(batch);
+    }
+
+    /**
+     * Keras' {@code test_step}: one evaluation step on one batch, called by {@link #evaluate} and for
+     * {@code fit}'s validation, without recording gradients; returns the logs (the last batch's are the result).
+     * The default runs the model in inference mode and returns {@link #computeMetrics} of {@link #computeLoss}.
+     */
+    protected Map<String, Double> testStep(Batch batch) {
+        return runningTrainer("testStep").defaultTestStep(batch);
+    }
+
+    /**
+     * Keras' {@code compute_loss}: the loss a step minimises. The default is the compiled loss of {@code y} and
+     * {@code yPred} with {@code sampleWeight} (and the batch's labels mask, if any) plus the layers' penalties
+     * ({@link #losses()}); override it to change the loss of the default steps.
+     *
+     * @param x            the inputs {@code [batch, ...]}, for losses that need them
+     * @param y            the targets {@code [batch, ...]}
+     * @param yPred        the model's outputs {@code [batch, ...]}
+     * @param sampleWeight per-sample weights {@code [batch]}, or null
+     * @return a scalar tensor, recorded on the step's tape when training
+     */
+    protected Tensor computeLoss(Tensor x, Tensor y, Tensor yPred, Tensor sampleWeight) {
+        return runningTrainer("computeLoss").defaultLoss(y, yPred, sampleWeight);
+    }
+
+    /**
+     * Keras' {@code compute_metrics}: adds this batch to the running loss (weighted by its samples) and to the
+     * compiled metrics, and returns the running values: a new map of {@code loss} and each metric's name, to
+     * which a custom step may add keys.
+     *
+     * @param loss the batch's loss, e.g. {@code computeLoss(...).itemDouble()}
+     */
+    protected Map<String, Double> computeMetrics(Batch batch, double loss, Tensor y, Tensor yPred, Tensor sampleWeight) {
+        return runningTrainer("computeMetrics").computeMetrics(batch, loss, y, yPred, sampleWeight);
+    }
+
+    private Trainer runningTrainer(String what) {
+        if (trainer == null) {
+            throw new IllegalStateException(describe() + "." + what + ": is called by fit, evaluate and trainOnBatch, "
+                    + "not on its own");
+        }
+        return trainer;
     }
 
     /** Keras' {@code stop_training}: set by a callback to end {@code fit} after the current epoch. */

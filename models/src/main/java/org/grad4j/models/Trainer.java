@@ -12,10 +12,7 @@ import org.grad4j.core.Seeds;
 import org.grad4j.core.Shapes;
 import org.grad4j.core.Tensor;
 import org.grad4j.core.Variable;
-import org.grad4j.losses.BinaryCrossentropy;
-import org.grad4j.losses.CategoricalCrossentropy;
 import org.grad4j.losses.LossFunctionWrapper;
-import org.grad4j.losses.SparseCategoricalCrossentropy;
 import org.grad4j.metrics.Mean;
 import org.grad4j.metrics.Metric;
 import org.grad4j.models.callbacks.Callback;
@@ -52,6 +49,10 @@ final class Trainer {
     private Compiled compiled;
     private final Mean lossTracker = new Mean("loss");
     private boolean nanReported;
+    /** The current training step's variables, looked up once per step and shared with the default step. */
+    private List<Variable> stepVariables;
+    /** The current batch's labels mask as a tensor, or null: what the default computeLoss applies. */
+    private Tensor stepMask;
 
     Trainer(Model model, Compiled compiled) {
         this.model = model;
@@ -264,17 +265,19 @@ final class Trainer {
             resetMetrics();
             callbacks.onEpochBegin(epoch, new LinkedHashMap<>());
             int step = 0;
+            Map<String, Double> logs = null;
             for (Batch batch : source.batches(epoch, steps)) {
                 callbacks.onTrainBatchBegin(step, new LinkedHashMap<>());
-                double loss = trainStep(batch);
-                reportNaN(loss, epoch, step);
-                callbacks.onTrainBatchEnd(step, results());
+                logs = trainStep(batch);
+                reportNaN(logs.get("loss"), epoch, step);
+                callbacks.onTrainBatchEnd(step, logs);
                 step++;
                 if (model.stopTraining()) {
                     break;
                 }
             }
-            epochLogs = results();
+            // as Keras: the epoch's logs are the last step's (running means, plus any key a custom step adds)
+            epochLogs = logs == null ? results() : new LinkedHashMap<>(logs);
             boolean validate = validation != null && (epoch + 1) % options.validationFreq() == 0;
             if (validate) {
                 for (Map.Entry<String, Double> e : validation.run().entrySet()) {
@@ -291,8 +294,8 @@ final class Trainer {
         return history;
     }
 
-    private void reportNaN(double loss, int epoch, int step) {
-        if (!nanReported && !Double.isFinite(loss)) {
+    private void reportNaN(Double loss, int epoch, int step) {
+        if (!nanReported && loss != null && !Double.isFinite(loss)) {
             nanReported = true;
             LOG.log(Level.WARNING, "fit: the loss is " + loss + " at epoch " + epoch + ", batch " + step
                     + "; add TerminateOnNaN to stop training when this happens");
@@ -307,51 +310,78 @@ final class Trainer {
         INDArray yb = floating(y);
         prepare("trainOnBatch", xb, yb, (int) xb.size(0));
         resetMetrics();
-        trainStep(new Batch(xb, yb, null));
-        return results();
+        return trainStep(new Batch(xb, yb, null));
     }
 
-    /** Forward under a tape, loss plus the layers' penalties, gradients, one optimizer step; returns the loss. */
-    private double trainStep(Batch batch) {
+    /**
+     * One training step through {@link Model#trainStep}, which the user may override. The optimizer's slots are
+     * built first, outside the step's workspace; every array of the step (activations, graph, gradients,
+     * temporaries) is then allocated in a workspace whose memory the next step reuses, while weights, slots and
+     * metric totals are updated in place outside it.
+     */
+    private Map<String, Double> trainStep(Batch batch) {
         List<Variable> variables = model.trainableVariables();
         if (!variables.isEmpty()) {
-            compiled.optimizer().build(variables);   // slots must live outside the step's workspace
+            compiled.optimizer().build(variables);
         }
-        // Every array of the step (activations, graph, gradients, temporaries) is allocated in a workspace
-        // whose memory the next step reuses; weights, slots and metric totals are updated in place outside it.
+        stepVariables = variables;
         try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(STEP_WORKSPACE, STEP_WORKSPACE_ID)) {
-            Tensor x = Tensor.of(batch.x());
-            Tensor y = Tensor.of(batch.y());
-            Tensor w = batch.weights() == null ? null : Tensor.of(batch.weights());
-            Tensor mask = batch.mask() == null ? null : Tensor.of(batch.mask());
-            Tensor prediction;
-            Tensor loss;
-            GradientTape tape = GradientTape.open();
-            try (tape) {
-                prediction = model.apply(x, true);
-                loss = totalLoss(y, prediction, w, mask);
+            stepMask = batch.mask() == null ? null : Tensor.of(batch.mask());
+            Map<String, Double> logs = model.trainStep(batch);
+            if (logs == null) {
+                throw new IllegalStateException(model.describe() + ".trainStep returned null; return the logs, e.g. "
+                        + "computeMetrics(batch, loss, y, yPred, sampleWeight)");
             }
-            if (!variables.isEmpty()) {
-                compiled.optimizer().applyGradientsInPlace(tape.gradient(loss, variables), variables);
-            }
-            double value = loss.itemDouble();
-            updateMetrics(batch, value, y, prediction.detach(), w);
-            return value;
+            return logs;
+        } finally {
+            stepVariables = null;
+            stepMask = null;
         }
     }
 
-    private Tensor totalLoss(Tensor y, Tensor prediction, Tensor w) {
-        return totalLoss(y, prediction, w, null);
+    /** {@link Model#trainStep}'s default: forward under a tape, {@link Model#computeLoss}, gradients, one update. */
+    Map<String, Double> defaultTrainStep(Batch batch) {
+        List<Variable> variables = stepVariables != null ? stepVariables : model.trainableVariables();
+        Tensor x = Tensor.of(batch.x());
+        Tensor y = Tensor.of(batch.y());
+        Tensor w = batch.sampleWeight() == null ? null : Tensor.of(batch.sampleWeight());
+        Tensor prediction;
+        Tensor loss;
+        GradientTape tape = GradientTape.open();
+        try (tape) {
+            prediction = model.apply(x, true);
+            loss = model.computeLoss(x, y, prediction, w);
+        }
+        if (!variables.isEmpty()) {
+            compiled.optimizer().applyGradientsInPlace(tape.gradient(loss, variables), variables);
+        }
+        return computeMetrics(batch, loss.itemDouble(), y, prediction.detach(), w);
     }
 
-    /** The compiled loss (with a labels mask, Keras' masked mean) plus the layers' penalties. */
-    private Tensor totalLoss(Tensor y, Tensor prediction, Tensor w, Tensor mask) {
+    /** {@link Model#testStep}'s default: forward in inference mode, {@link Model#computeLoss}, the metrics. */
+    Map<String, Double> defaultTestStep(Batch batch) {
+        Tensor x = Tensor.of(batch.x());
+        Tensor y = Tensor.of(batch.y());
+        Tensor w = batch.sampleWeight() == null ? null : Tensor.of(batch.sampleWeight());
+        Tensor prediction = model.apply(x, false);
+        return computeMetrics(batch, model.computeLoss(x, y, prediction, w).itemDouble(), y, prediction, w);
+    }
+
+    /** {@link Model#computeLoss}'s default: the compiled loss (with a labels mask, Keras' masked mean) plus the layers' penalties. */
+    Tensor defaultLoss(Tensor y, Tensor prediction, Tensor w) {
+        Tensor mask = stepMask;
         Tensor loss = mask == null ? compiled.loss().call(y, prediction, w)
                 : ((LossFunctionWrapper<?>) compiled.loss()).call(y, prediction, w, mask);   // batchOf checked the type
         for (Tensor penalty : model.losses()) {
             loss = loss.add(penalty);
         }
         return loss;
+    }
+
+    /** {@link Model#computeMetrics}: updates the loss tracker and the metrics, and returns the running logs. */
+    Map<String, Double> computeMetrics(Batch batch, double loss, Tensor y, Tensor prediction, Tensor w) {
+        updateMetrics(batch, loss, y, prediction, w);
+        return results();
     }
 
     /**
@@ -400,19 +430,21 @@ final class Trainer {
         resetMetrics();
         list.onTestBegin(new LinkedHashMap<>());
         int step = 0;
+        Map<String, Double> logs = null;
         try (NoGrad scope = NoGrad.enter()) {
             for (Batch batch : new Batches(x, y, null).epoch(null, batchSize)) {
                 list.onTestBatchBegin(step, new LinkedHashMap<>());
                 try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(STEP_WORKSPACE, TEST_WORKSPACE_ID)) {
-                    Tensor yb = Tensor.of(batch.y());
-                    Tensor prediction = model.apply(Tensor.of(batch.x()), false);
-                    double loss = totalLoss(yb, prediction, null).itemDouble();
-                    updateMetrics(batch, loss, yb, prediction, null);
+                    logs = model.testStep(batch);
                 }
-                list.onTestBatchEnd(step++, results());
+                if (logs == null) {
+                    throw new IllegalStateException(model.describe() + ".testStep returned null; return the logs, e.g. "
+                            + "computeMetrics(batch, loss, y, yPred, sampleWeight)");
+                }
+                list.onTestBatchEnd(step++, logs);
             }
         }
-        Map<String, Double> logs = results();
+        logs = logs == null ? results() : new LinkedHashMap<>(logs);
         list.onTestEnd(logs);
         return logs;
     }
@@ -467,7 +499,7 @@ final class Trainer {
             long[] yShape = y.shape().clone();
             long[] pShape = prediction.shape().clone();
             pShape[0] = x.size(0);
-            checkLabelsSuitLoss(where, yShape, pShape, y);
+            compiled.loss().validateLabels(where, yShape, pShape, Tensor.of(y));   // each loss knows its labels
             try {
                 compiled.loss().call(Tensor.of(yb), prediction);
             } catch (IllegalArgumentException e) {
@@ -476,49 +508,6 @@ final class Trainer {
                         + e.getMessage(), e);
             }
             compiled = compiled.resolve(yb.shape(), prediction.shape());
-        }
-    }
-
-    private void checkLabelsSuitLoss(String where, long[] y, long[] p, INDArray labels) {
-        String loss = compiled.loss().getClass().getSimpleName();
-        long classes = p.length == 0 ? 1 : p[p.length - 1];
-        boolean sameShape = java.util.Arrays.equals(y, p);
-        if (compiled.loss() instanceof CategoricalCrossentropy && !sameShape) {
-            throw new IllegalArgumentException(where + ": " + loss + " needs one-hot labels shaped like the model's output "
-                    + Shapes.format(p) + ", got y of shape " + Shapes.format(y)
-                    + (y.length < p.length || y[y.length - 1] == 1
-                    ? "; for integer class labels use SparseCategoricalCrossentropy (or one-hot encode y)" : ""));
-        }
-        if (compiled.loss() instanceof SparseCategoricalCrossentropy sparse && p.length > 0) {
-            // the class axis may be another than the last (axis(1) on [batch, classes, steps]); labels lack it
-            int axis = sparse.axis() < 0 ? sparse.axis() + p.length : sparse.axis();
-            axis = Math.max(0, Math.min(p.length - 1, axis));   // out of range: the loss itself says so below
-            classes = p[axis];
-            boolean indices = y.length == p.length - 1 || y.length == p.length && y[axis] == 1;
-            if (!indices) {
-                long[] expected = new long[p.length - 1];
-                for (int d = 0, j = 0; d < p.length; d++) {
-                    if (d != axis) {
-                        expected[j++] = p[d];
-                    }
-                }
-                throw new IllegalArgumentException(where + ": " + loss + " needs integer class labels of shape "
-                        + Shapes.format(expected) + ", got y of shape " + Shapes.format(y)
-                        + (sameShape ? "; for one-hot labels use CategoricalCrossentropy" : ""));
-            }
-            double min = labels.minNumber().doubleValue();
-            double max = labels.maxNumber().doubleValue();
-            if (min < 0 || max >= classes) {
-                throw new IllegalArgumentException(where + ": " + loss + " got class labels from " + min + " to " + max
-                        + " but the model outputs " + classes + " classes (labels must be 0 .. " + (classes - 1) + ")");
-            }
-        }
-        if (compiled.loss() instanceof BinaryCrossentropy) {
-            boolean ok = sameShape || y.length == p.length - 1 && classes == 1;
-            if (!ok) {
-                throw new IllegalArgumentException(where + ": " + loss + " needs labels shaped like the model's output "
-                        + Shapes.format(p) + ", got y of shape " + Shapes.format(y));
-            }
         }
     }
 
