@@ -2,13 +2,14 @@ package org.grad4j.layers;
 
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.DoubleSupplier;
+import java.util.function.Function;
 import org.grad4j.core.ConfigReader;
 import org.grad4j.core.KerasNames;
 import org.grad4j.core.MemoryBudget;
 import org.grad4j.core.Shapes;
+import org.grad4j.registry.Registry;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -20,11 +21,40 @@ import org.nd4j.linalg.factory.Nd4j;
  * on each call, so {@code Seeds.set(42)} makes a whole model reproducible.
  */
 public final class Initializers {
-    private static final List<String> KNOWN = List.of("glorot_uniform", "glorot_normal", "he_normal", "he_uniform",
-            "lecun_normal", "lecun_uniform", "random_normal", "random_uniform", "truncated_normal", "zeros", "ones",
-            "constant", "orthogonal", "identity");
+    /** By Keras class name ({@code GlorotUniform}) with the Keras name ({@code glorot_uniform}) as alias, any case. */
+    private static final Registry<Initializer> REGISTRY = new Registry<>("initializer", true);
+
+    static {
+        for (String name : List.of("GlorotUniform", "GlorotNormal", "HeNormal", "HeUniform", "LecunNormal", "LecunUniform")) {
+            builtIn(name, c -> varianceScaling(KerasNames.snakeCase(name), c.optionalWhole("seed")));
+        }
+        builtIn("RandomNormal", c -> new RandomNormal(c.number("mean", 0.0), c.number("stddev", 0.05), c.optionalWhole("seed")));
+        builtIn("RandomUniform", c -> new RandomUniform(c.number("minval", -0.05), c.number("maxval", 0.05),
+                c.optionalWhole("seed")));
+        builtIn("TruncatedNormal", c -> new TruncatedNormal(c.number("mean", 0.0), c.number("stddev", 0.05),
+                c.optionalWhole("seed")));
+        builtIn("Zeros", c -> zeros());
+        builtIn("Ones", c -> ones());
+        builtIn("Constant", c -> constant(c.number("value", 0.0)));
+        builtIn("Orthogonal", c -> new Orthogonal(c.number("gain", 1.0), c.optionalWhole("seed")));
+        builtIn("Identity", c -> identity(c.number("gain", 1.0)));
+    }
 
     private Initializers() {
+    }
+
+    private static void builtIn(String className, Function<ConfigReader, Initializer> factory) {
+        REGISTRY.register(className,
+                config -> factory.apply(new ConfigReader("Initializers.deserialize(" + className + ")", config)),
+                KerasNames.snakeCase(className));
+    }
+
+    /**
+     * The initializers {@link #get} and {@link #deserialize} know, by Keras class name, with Keras names as
+     * aliases, found in any case. Register a custom one here so that layer configs naming it load.
+     */
+    public static Registry<Initializer> registry() {
+        return REGISTRY;
     }
 
     /** U[-limit, limit) with {@code limit = sqrt(6 / (fan_in + fan_out))}; Dense's default kernel initializer. */
@@ -172,22 +202,23 @@ public final class Initializers {
      * @throws IllegalArgumentException for an unknown name, listing the known ones
      */
     public static Initializer get(String name) {
-        String key = name == null ? "" : name.trim();
-        key = key.equals(key.toLowerCase(Locale.ROOT)) ? key : KerasNames.snakeCase(key);
-        return switch (key.toLowerCase(Locale.ROOT)) {
-            case "glorot_uniform", "glorot_normal", "he_normal", "he_uniform", "lecun_normal", "lecun_uniform" ->
-                    varianceScaling(key.toLowerCase(Locale.ROOT), null);
-            case "random_normal" -> randomNormal();
-            case "random_uniform" -> randomUniform();
-            case "truncated_normal" -> truncatedNormal();
-            case "zeros" -> zeros();
-            case "ones" -> ones();
-            case "constant" -> constant(0.0);
-            case "orthogonal" -> orthogonal();
-            case "identity" -> identity();
-            default -> throw new IllegalArgumentException("Initializers.get: unknown initializer \"" + name
-                    + "\" (known: " + String.join(", ", KNOWN) + ")");
-        };
+        String key = lookupName(name);
+        if (key == null) {
+            throw Registry.unknown("Initializers.get", "initializer", name, REGISTRY.displayNames());
+        }
+        return REGISTRY.create(key, Map.of(), "Initializers.get");
+    }
+
+    /** The registered name {@code name} is known by, as given or in snake case ({@code glorotUniform}); null if none. */
+    private static String lookupName(String name) {
+        if (name == null) {
+            return null;
+        }
+        if (REGISTRY.contains(name)) {
+            return name;
+        }
+        String snake = KerasNames.snakeCase(name.trim());
+        return REGISTRY.contains(snake) ? snake : null;
     }
 
     /** Keras' serialized form: {@code {class_name: "GlorotUniform", config: {seed: null}}}. */
@@ -213,27 +244,11 @@ public final class Initializers {
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> config = map.get("config") instanceof Map<?, ?> c ? (Map<String, Object>) c : Map.of();
-        ConfigReader read = new ConfigReader("Initializers.deserialize(" + className + ")", config);
-        Long seed = read.optionalWhole("seed");
-        String key = KerasNames.snakeCase(className);
-        return switch (key) {
-            case "glorot_uniform", "glorot_normal", "he_normal", "he_uniform", "lecun_normal", "lecun_uniform" ->
-                    varianceScaling(key, seed);
-            case "random_normal" -> new RandomNormal(read.number("mean", 0.0),
-                    read.number("stddev", 0.05), seed);
-            case "random_uniform" -> new RandomUniform(read.number("minval", -0.05),
-                    read.number("maxval", 0.05), seed);
-            case "truncated_normal" -> new TruncatedNormal(read.number("mean", 0.0), read.number("stddev", 0.05), seed);
-            case "zeros" -> zeros();
-            case "ones" -> ones();
-            case "constant" -> constant(read.number("value", 0.0));
-            case "orthogonal" -> new Orthogonal(read.number("gain", 1.0), seed);
-            case "identity" -> identity(read.number("gain", 1.0));
-            default -> throw new IllegalArgumentException("Initializers.deserialize: unknown initializer class \""
-                    + className + "\" (known: GlorotUniform, GlorotNormal, HeNormal, HeUniform, LecunNormal, "
-                    + "LecunUniform, RandomNormal, RandomUniform, TruncatedNormal, Zeros, Ones, Constant, Orthogonal, "
-                    + "Identity)");
-        };
+        String key = lookupName(className);
+        if (key == null) {
+            throw Registry.unknown("Initializers.deserialize", "initializer class", className, REGISTRY.names());
+        }
+        return REGISTRY.create(key, config, "Initializers.deserialize");
     }
 
     private static Initializer varianceScaling(String kerasName, Long seed) {

@@ -2,16 +2,26 @@ package org.grad4j.layers;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 import org.grad4j.core.ConfigReader;
 import org.grad4j.core.Tensor;
+import org.grad4j.registry.Registry;
 
 /**
  * Keras' L1, L2 and L1L2 weight penalties: {@code l1 * sum(|w|)} and {@code l2 * sum(w²)}.
  * Factors must be finite and non-negative.
  */
 public final class Regularizers {
+    private static final Registry<Regularizer> REGISTRY = new Registry<>("regularizer", false);
+
     /** Keras' default factor for L1 and L2. */
     public static final double DEFAULT_FACTOR = 0.01;
+
+    static {
+        builtIn("L1", c -> l1(c.number("l1", DEFAULT_FACTOR)));
+        builtIn("L2", c -> l2(c.number("l2", DEFAULT_FACTOR)));
+        builtIn("L1L2", c -> l1l2(c.number("l1", 0.0), c.number("l2", 0.0)));
+    }
 
     private Regularizers() {
     }
@@ -67,15 +77,23 @@ public final class Regularizers {
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> config = map.get("config") instanceof Map<?, ?> c ? (Map<String, Object>) c : Map.of();
-        ConfigReader read = new ConfigReader("Regularizers.deserialize(" + className + ")", config);
-        return switch (className) {
-            case "L1" -> l1(read.number("l1", DEFAULT_FACTOR));
-            case "L2" -> l2(read.number("l2", DEFAULT_FACTOR));
-            case "L1L2" -> l1l2(read.number("l1", 0.0),
-                    read.number("l2", 0.0));
-            default -> throw new IllegalArgumentException("Regularizers.deserialize: unknown regularizer class \""
-                    + className + "\" (known: L1, L2, L1L2)");
-        };
+        if (!REGISTRY.contains(className)) {
+            throw Registry.unknown("Regularizers.deserialize", "regularizer class", className, REGISTRY.names());
+        }
+        return REGISTRY.create(className, config, "Regularizers.deserialize");
+    }
+
+    /**
+     * The regularizer classes {@link #deserialize} knows, by Keras class name; register a custom one here so that
+     * layer configs naming it load. A factory gets the regularizer's {@code config()}.
+     */
+    public static Registry<Regularizer> registry() {
+        return REGISTRY;
+    }
+
+    private static void builtIn(String className, Function<ConfigReader, Regularizer> factory) {
+        REGISTRY.register(className,
+                config -> factory.apply(new ConfigReader("Regularizers.deserialize(" + className + ")", config)));
     }
 
     private static double check(String name, double factor) {

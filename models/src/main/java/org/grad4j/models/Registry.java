@@ -1,17 +1,23 @@
 package org.grad4j.models;
 
+import org.grad4j.layers.Initializer;
+import org.grad4j.layers.Initializers;
 import org.grad4j.layers.Layer;
 import org.grad4j.layers.Layers;
+import org.grad4j.layers.Regularizer;
+import org.grad4j.layers.Regularizers;
 import org.grad4j.losses.Loss;
 import org.grad4j.losses.Losses;
 import org.grad4j.metrics.Metric;
 import org.grad4j.metrics.Metrics;
+import org.grad4j.optimizers.LearningRateSchedule;
+import org.grad4j.optimizers.LearningRateSchedules;
 import org.grad4j.optimizers.Optimizer;
 import org.grad4j.optimizers.Optimizers;
 
 /**
- * Every name grad4j looks up, in one place: the registries of layers, losses, optimizers and metrics (Keras'
- * {@code get_custom_objects()}). Register a class of your own by its Keras class name and it is found by
+ * Every name grad4j looks up, in one place: the registries of layers, losses, optimizers, metrics, initializers,
+ * regularizers and learning-rate schedules (Keras' {@code get_custom_objects()}). Register a class of your own by its Keras class name and it is found by
  * {@code compile("adam", "my_loss")}-style lookups and, above all, when a saved model that uses it is loaded:
  *
  * <pre>{@code
@@ -43,6 +49,21 @@ public final class Registry {
     /** Optimizer classes by Keras class name (any case), for {@link Optimizers#get} and loading. */
     public static org.grad4j.registry.Registry<Optimizer> optimizers() {
         return Optimizers.registry();
+    }
+
+    /** Initializers by Keras class name ({@code GlorotUniform}) or name ({@code glorot_uniform}), for layer configs. */
+    public static org.grad4j.registry.Registry<Initializer> initializers() {
+        return Initializers.registry();
+    }
+
+    /** Regularizers by Keras class name ({@code L2}), for layer configs. */
+    public static org.grad4j.registry.Registry<Regularizer> regularizers() {
+        return Regularizers.registry();
+    }
+
+    /** Learning-rate schedules by Keras class name ({@code ExponentialDecay}), for optimizer configs. */
+    public static org.grad4j.registry.Registry<LearningRateSchedule> schedules() {
+        return LearningRateSchedules.registry();
     }
 
     /** Metric classes by Keras class name (and Keras names such as {@code accuracy}), for {@link Metrics#get} and loading. */

@@ -2,7 +2,6 @@ package org.grad4j.optimizers;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.grad4j.core.ConfigReader;
 
 /**
  * A learning rate that depends on the step: the optimizer asks {@link #at} with its current
@@ -24,16 +23,12 @@ public interface LearningRateSchedule {
         return out;
     }
 
-    /** Rebuilds a schedule from its Keras class name and config. */
+    /**
+     * Rebuilds a schedule from its Keras class name and config, by {@link LearningRateSchedules#registry()} (where
+     * a custom schedule is registered).
+     */
     static LearningRateSchedule fromConfig(String className, Map<String, Object> config) {
-        ConfigReader c = new ConfigReader(className, config);
-        return switch (String.valueOf(className)) {
-            case "ExponentialDecay" -> ExponentialDecay.fromConfig(c);
-            case "PiecewiseConstantDecay", "PiecewiseConstant" -> PiecewiseConstant.fromConfig(c);
-            case "CosineDecay" -> CosineDecay.fromConfig(c);
-            default -> throw new IllegalArgumentException("LearningRateSchedule.fromConfig: unknown schedule \""
-                    + className + "\" (known: ExponentialDecay, PiecewiseConstant, CosineDecay)");
-        };
+        return LearningRateSchedules.fromConfig(className, config);
     }
 
     /** Reads the nested form {@link #serialize} writes. */
