@@ -69,14 +69,24 @@ public final class Registry<T> {
             String... aliases) {
         check(name, factory, aliases);
         for (String n : all(name, aliases)) {
-            Entry<T> old = find(n);
-            if (old != null) {
-                byName.remove(key(old.name()));
-                old.aliases().forEach(a -> byAlias.remove(key(a)));
-            }
+            unregister(n);
         }
         put(name, factory, aliases);
         return this;
+    }
+
+    /**
+     * Removes {@code name} (or the entry an alias belongs to) with its aliases, as when a plugin unloads or a
+     * test cleans up after itself; returns whether it was registered.
+     */
+    public synchronized boolean unregister(String name) {
+        Entry<T> entry = name == null ? null : find(name);
+        if (entry == null) {
+            return false;
+        }
+        byName.remove(key(entry.name()));
+        entry.aliases().forEach(a -> byAlias.remove(key(a)));
+        return true;
     }
 
     /** Whether {@code name} (or an alias) is registered. */

@@ -52,6 +52,16 @@ class RegistryTest {
     }
 
     @Test
+    void unregisteringRemovesTheNameAndItsAliases() {
+        Registry<String> r = new Registry<String>("metric", false).register("Accuracy", c -> "acc", "accuracy");
+        assertTrue(r.unregister("accuracy"));
+        assertFalse(r.contains("Accuracy"));
+        assertFalse(r.unregister("Accuracy"));
+        r.register("Accuracy", c -> "again");
+        assertEquals("again", r.create("Accuracy", null, "test"));
+    }
+
+    @Test
     void blankNamesAndMissingFactoriesAreRefused() {
         Registry<String> r = new Registry<>("metric", false);
         assertThrows(IllegalArgumentException.class, () -> r.register(" ", c -> "x"));

@@ -6,11 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /** Users' initializers and regularizers, registered by name, are found where the built-ins are. */
 class CustomRegistrationsTest {
+
+    /** The registries are global: leave them as other tests expect them (their "known" lists). */
+    @AfterEach
+    void unregister() {
+        Initializers.registry().unregister("Halves");
+        Regularizers.registry().unregister("NoPenalty");
+    }
 
     @Test
     void aRegisteredInitializerIsFoundByGetAndDeserialize() {

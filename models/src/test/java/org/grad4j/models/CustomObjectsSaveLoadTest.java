@@ -19,6 +19,7 @@ import org.grad4j.layers.Layer;
 import org.grad4j.losses.Losses;
 import org.grad4j.losses.LossFunctionWrapper;
 import org.grad4j.optimizers.Adam;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -111,9 +112,15 @@ class CustomObjectsSaveLoadTest {
 
     @BeforeAll
     static void register() {
-        // replace, not register: another test class in the same JVM may have registered them already
-        Registry.layers().replace("ScaledLinear", ScaledLinear::fromConfig);
-        Registry.losses().replace("ScaledSquaredError", ScaledSquaredError::fromConfig);
+        Registry.layers().register("ScaledLinear", ScaledLinear::fromConfig);
+        Registry.losses().register("ScaledSquaredError", ScaledSquaredError::fromConfig);
+    }
+
+    /** The registries are global: leave them as other tests expect them (their "known" lists). */
+    @AfterAll
+    static void unregister() {
+        Registry.layers().unregister("ScaledLinear");
+        Registry.losses().unregister("ScaledSquaredError");
     }
 
     @BeforeEach

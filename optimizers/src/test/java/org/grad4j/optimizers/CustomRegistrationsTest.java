@@ -6,10 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** A user's optimizer and schedule, registered by name, are rebuilt from configs like the built-ins. */
 class CustomRegistrationsTest {
+
+    /** The registries are global: leave them as other tests expect them (their "known" lists). */
+    @AfterEach
+    void unregister() {
+        Optimizers.registry().unregister("Plain");
+        LearningRateSchedules.registry().unregister("Halving");
+    }
 
     /** A user's rule; here just SGD under another name. */
     static class Plain extends SGD {
