@@ -280,6 +280,21 @@ class MnistLoaderTest {
     }
 
     @Test
+    void publicOverloadsReadAGivenFolderAsKerasShapesThem() throws IOException {
+        Path folder = tmp.resolve("given");
+        writeSet(folder, 6);
+        TrainTest t = Datasets.mnist(folder);
+        assertArrayEquals(new long[] {6, 28, 28}, t.xTrain().shape());
+        assertEquals(org.nd4j.linalg.api.buffer.DataType.FLOAT, t.xTrain().dataType());
+        assertEquals(org.nd4j.linalg.api.buffer.DataType.FLOAT, t.yTrain().dataType());
+        assertEquals(255f, t.xTrain().maxNumber().floatValue(), "raw values, not scaled");
+        assertArrayEquals(new float[] {0, 1, 2, 3, 4, 5}, t.yTrain().toFloatVector());
+        assertEquals(10, Datasets.FASHION_MNIST_CLASSES.size());
+        assertEquals("Ankle boot", Datasets.FASHION_MNIST_CLASSES.get(9));
+        assertEquals(0, requests.get());
+    }
+
+    @Test
     void theRealSetWhenDebiansPackageIsInstalled() {
         Path debian = MnistFamily.FASHION_MNIST.systemFolder();
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(debian.resolve(MnistFamily.TRAIN_IMAGES)),
