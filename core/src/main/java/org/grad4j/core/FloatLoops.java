@@ -11,7 +11,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * each array once, split over the cores for large arrays. With one OpenMP thread (see {@link BlasThreads})
  * libnd4j's ops run on one core, and its fused updater ops take about 15 ns an element on this hardware (95 ms
  * for Adam over 6.3 M weights, plus a second pass to subtract the update); the same update as one Java pass
- * took 13 ms on 2 cores.
+ * took 13 ms on 2 cores. {@link Kernels} decides when they run.
  */
 public final class FloatLoops {
     /** Below this many elements one thread does the whole loop. */
@@ -27,10 +27,11 @@ public final class FloatLoops {
 
     /**
      * The array's elements as a buffer indexed from 0, or null unless it is float32 and one contiguous
-     * row-major block (then the caller uses the ND4J op instead).
+     * row-major block (then the caller uses the ND4J op instead). Always null with {@code -Dgrad4j.kernels=nd4j}:
+     * then no Java loop touches ND4J's memory.
      */
     public static FloatBuffer floats(INDArray a) {
-        if (a.dataType() != DataType.FLOAT || a.length() > Integer.MAX_VALUE
+        if (!Kernels.JAVA || a.dataType() != DataType.FLOAT || a.length() > Integer.MAX_VALUE
                 || (a.length() > 1 && (a.ordering() != 'c' || a.elementWiseStride() != 1))) {
             return null;
         }
@@ -58,7 +59,7 @@ public final class FloatLoops {
     }
 
     /** {@code f} of each element of a float32 array, into a new row-major array. */
-    static INDArray map(INDArray a, SmallArrays.Unary f) {
+    static INDArray map(INDArray a, JavaKernels.Unary f) {
         FloatBuffer contiguous = floats(a);
         // a view: one copy makes it a contiguous block
         FloatBuffer in = contiguous != null ? contiguous : floats(a.dup('c'));

@@ -208,7 +208,7 @@ class JavaKernelsMatchNd4jTest {
         boolean padA = n >= m;
         Operand upstream = cycle(7, n, m);
         Tensor[] small = {Tensor.of(a.values(), a.shape()).requiresGrad(true), Tensor.of(b.values(), b.shape()).requiresGrad(true)};
-        long extra = 2 * SmallArrays.LIMIT;
+        long extra = 2 * Kernels.SMALL;
         Tensor[] large = {
             Tensor.of(padA ? padded(a, ta ? 1 : 0, extra) : Nd4j.create(a.values(), a.shape(), 'c')).requiresGrad(true),
             Tensor.of(padA ? Nd4j.create(b.values(), b.shape(), 'c') : padded(b, tb ? 0 : 1, extra)).requiresGrad(true)};
@@ -329,7 +329,7 @@ class JavaKernelsMatchNd4jTest {
             assertTrue(outSmall.isSmallBacked(), "the small dense must take the composition of Java kernels");
             outSmall.backward(Tensor.of(upstream.values(), upstream.shape()), false, false);
 
-            long extra = 2 * SmallArrays.LIMIT;
+            long extra = 2 * Kernels.SMALL;
             Tensor xl = Tensor.of(padded(x, 0, extra)).requiresGrad(true);
             Tensor kl = Tensor.of(Nd4j.create(kernel, new long[] {2, 2}, 'c')).requiresGrad(true);
             Tensor bl = Tensor.of(Nd4j.create(bias, new long[] {2}, 'c')).requiresGrad(true);

@@ -113,7 +113,7 @@ class SmallArraysTest {
         Tensor product = row.add(column);
         assertFalse(product.isSmallBacked(), "a [200, 200] result is too large for Java loops");
         assertArrayEquals(new long[] {200, 200}, product.shape());
-        assertFalse(Tensor.of(new float[SmallArrays.LIMIT + 1]).isSmallBacked());
+        assertFalse(Tensor.of(new float[Kernels.SMALL + 1]).isSmallBacked());
         assertFalse(Tensor.of(new double[] {1, 2}, DataType.DOUBLE).add(1.0).isSmallBacked());
     }
 
