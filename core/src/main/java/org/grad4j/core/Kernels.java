@@ -118,7 +118,14 @@ final class Kernels {
         if (fits(a, b) && Shapes.size(shape) <= SMALL) {
             return new Tensor(JavaKernels.binary(values(a), a.shape(), values(b), b.shape(), shape, java), shape.clone());
         }
-        return new Tensor(nd4j.apply(a.array(), b.array()));
+        INDArray x = a.array();
+        INDArray y = b.array();
+        if (x.rank() != y.rank() && !Arrays.equals(x.shape(), shape) && !Arrays.equals(y.shape(), shape)) {
+            // both sides broadcast and the ranks differ ([n, 1] with [m]): ND4J wants equal ranks for that
+            x = Nd4jKernels.alignRank(x, shape.length);
+            y = Nd4jKernels.alignRank(y, shape.length);
+        }
+        return new Tensor(nd4j.apply(x, y));
     }
 
     /** {@code mask ? x : y} for a 0/1 {@code mask} and {@code x}, {@code y} of its shape and one type. */

@@ -25,11 +25,19 @@ final class Nd4jKernels {
         }
         // ND4J's broadcast fails when the rank grows ([2,1] or [2,3] to [4,2,3]); align the rank with leading 1s
         // first, so it only ever broadcasts between equal ranks
+        return alignRank(x, shape.length).broadcast(shape);
+    }
+
+    /** {@code x} with leading dimensions of size 1 up to {@code rank}. */
+    static INDArray alignRank(INDArray x, int rank) {
         long[] in = x.shape();
-        long[] aligned = new long[shape.length];
+        if (in.length >= rank) {
+            return x;
+        }
+        long[] aligned = new long[rank];
         Arrays.fill(aligned, 1);
-        System.arraycopy(in, 0, aligned, shape.length - in.length, in.length);
-        return x.reshape('c', aligned).broadcast(shape);
+        System.arraycopy(in, 0, aligned, rank - in.length, in.length);
+        return x.reshape('c', aligned);
     }
 
     /**

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Function;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
@@ -17,6 +18,12 @@ import org.nd4j.linalg.factory.Nd4j;
  * each op's value and its gradients, with broadcasting, must agree to float32 precision.
  */
 class SmallArraysTest {
+    @BeforeEach
+    void javaKernelsOnly() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Kernels.JAVA,
+                "-Dgrad4j.kernels=nd4j keeps no tensor in a Java array: these tests are about the Java kernels");
+    }
+
     private static final SplittableRandom RANDOM = new SplittableRandom(3);
 
     private static double[] random(long[] shape, double min, double max) {
