@@ -177,6 +177,16 @@ final class ElementwiseOps {
         return Graph.record(unary(a, x -> (float) Math.log(x), x -> Transforms.log(x, true)), "Log", a, g -> g.div(a));
     }
 
+    static Tensor sin(Tensor a) {
+        Tensor out = unary(a, x -> (float) Math.sin(x), x -> Nd4jKernels.inFloat64(x, d -> Transforms.sin(d, false)));
+        return Graph.record(out, "Sin", a, g -> g.mul(a.cos()));
+    }
+
+    static Tensor cos(Tensor a) {
+        Tensor out = unary(a, x -> (float) Math.cos(x), x -> Nd4jKernels.inFloat64(x, d -> Transforms.cos(d, false)));
+        return Graph.record(out, "Cos", a, g -> g.mul(a.sin()).neg());
+    }
+
     /** |a|; its gradient is {@code g * sign(a)}, NaN at NaN and 0 at both zeros (NumPy's sign, as PyTorch's abs). */
     static Tensor abs(Tensor a) {
         return Graph.record(unary(a, Math::abs, x -> Transforms.abs(x, true)), "Abs", a, g -> g.mul(sign(a)));

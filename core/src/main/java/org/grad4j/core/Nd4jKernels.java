@@ -41,6 +41,15 @@ final class Nd4jKernels {
     }
 
     /**
+     * {@code f} of a float32 array computed in float64 and rounded once, as the Java kernels compute it
+     * ({@code (float) Math.sin(x)}): libnd4j's float32 sin and cos are off by an ulp now and then (sin(0.54136866)
+     * gave 0.5153094, not 0.51530945). Other types go to {@code f} directly.
+     */
+    static INDArray inFloat64(INDArray x, java.util.function.UnaryOperator<INDArray> f) {
+        return x.dataType() == DataType.FLOAT ? f.apply(x.castTo(DataType.DOUBLE)).castTo(DataType.FLOAT) : f.apply(x.dup());
+    }
+
+    /**
      * tanh as NumPy gives it, for arrays that do not take the Java loop ({@link ActivationOps#tanh(float)} says
      * why libnd4j's float32 tanh will not do): float32 is computed in float64 and rounded, tiny inputs are
      * returned as they are.

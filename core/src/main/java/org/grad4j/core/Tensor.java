@@ -473,6 +473,16 @@ public class Tensor {
         return ElementwiseOps.log(this);
     }
 
+    /** The sine, in radians; its gradient is {@code cos}. */
+    public Tensor sin() {
+        return ElementwiseOps.sin(this);
+    }
+
+    /** The cosine, in radians; its gradient is {@code -sin}. */
+    public Tensor cos() {
+        return ElementwiseOps.cos(this);
+    }
+
     public Tensor abs() {
         return ElementwiseOps.abs(this);
     }

@@ -95,6 +95,8 @@ class JavaKernelsMatchNd4jTest {
         unary(tests, "exp", Tensor::exp, true);
         unary(tests, "log", Tensor::log, true);
         unary(tests, "abs", Tensor::abs, true);
+        unary(tests, "sin", Tensor::sin, true);
+        unary(tests, "cos", Tensor::cos, true);
         for (float p : new float[] {NAN, INF, -INF, 0f, -0f, 1f, -1f, 0.5f, 2f, 3f, -2f, 1.5f, 1f / 3}) {
             unary(tests, "pow(" + TwoPaths.show(p) + ")", t -> t.pow(p), true);
         }
@@ -170,6 +172,19 @@ class JavaKernelsMatchNd4jTest {
         unary(tests, "gelu tanh form", t -> t.gelu(true), false);
         unary(tests, "gelu erf form", t -> t.gelu(false), false);
         return tests.stream();
+    }
+
+    /** sin and cos round a double result to float on the Java path: the same bits as libnd4j's float kernels. */
+    @Test
+    void sinAndCosOverASweep() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+        float[] v = new float[1000];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) (i < 500 ? random.nextDouble(-10, 10) : random.nextDouble(-1e6, 1e6));
+        }
+        Operand sweep = new Operand(v, new long[] {v.length});
+        check("sin sweep", (in, p) -> in.get(0).sin(), sweep, true, sweep);
+        check("cos sweep", (in, p) -> in.get(0).cos(), sweep, true, sweep);
     }
 
     // ---------------------------------------------------------------- reductions and shapes
