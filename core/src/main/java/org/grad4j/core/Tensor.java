@@ -667,7 +667,9 @@ public class Tensor {
 
     @Override
     public String toString() {
-        String values = size() <= 64 ? array().toString() : Shapes.format(shape()) + " " + dataType();
+        // a small tensor is printed from a temporary ND4J array: printing must not move its storage into ND4J
+        String values = size() <= 64 ? (array != null ? array : smallToArray()).toString()
+                : Shapes.format(shape()) + " " + dataType();
         return "Tensor(" + values + (node != null ? ", gradFn=" + node : requiresGrad ? ", requiresGrad" : "") + ")";
     }
 }

@@ -50,6 +50,14 @@ class KernelsTest {
     }
 
     @Test
+    void printingLeavesASmallTensorInJava() {
+        assumeTrue(Kernels.JAVA, "-Dgrad4j.kernels=nd4j keeps no tensor in a Java array");
+        Tensor t = Tensor.of(new float[] {1, 2, 3, 4}, 2, 2);
+        assertEquals("Tensor(" + Nd4j.create(new float[] {1, 2, 3, 4}, new long[] {2, 2}, 'c') + ")", t.toString());
+        assertTrue(t.isSmallBacked());
+    }
+
+    @Test
     void nd4jRunsNoJavaKernel() {
         assumeTrue(!Kernels.JAVA, "-Dgrad4j.kernels=auto: this test is about nd4j mode");
         // no tensor ever lives in a Java array, so no Java kernel has values to loop over; and none reads ND4J's memory
