@@ -13,12 +13,12 @@ import org.nd4j.linalg.factory.Nd4j;
  * for Adam over 6.3 M weights, plus a second pass to subtract the update); the same update as one Java pass
  * took 13 ms on 2 cores. {@link Kernels} decides when they run.
  */
-public final class FloatLoops {
+final class FloatLoops {
     /** Below this many elements one thread does the whole loop. */
     private static final int PARALLEL_FROM = 1 << 18;
 
     /** A loop body over the index range {@code [from, to)}. */
-    public interface Body {
+    interface Body {
         void run(int from, int to);
     }
 
@@ -30,7 +30,7 @@ public final class FloatLoops {
      * row-major block (then the caller uses the ND4J op instead). Always null with {@code -Dgrad4j.kernels=nd4j}:
      * then no Java loop touches ND4J's memory.
      */
-    public static FloatBuffer floats(INDArray a) {
+    static FloatBuffer floats(INDArray a) {
         if (!Kernels.JAVA || a.dataType() != DataType.FLOAT || a.length() > Integer.MAX_VALUE
                 || (a.length() > 1 && (a.ordering() != 'c' || a.elementWiseStride() != 1))) {
             return null;
@@ -47,7 +47,7 @@ public final class FloatLoops {
      * The buffers ({@link #floats}) of arrays of one length, in order, or null if any array has none or the
      * lengths differ.
      */
-    public static FloatBuffer[] all(INDArray... arrays) {
+    static FloatBuffer[] all(INDArray... arrays) {
         FloatBuffer[] buffers = new FloatBuffer[arrays.length];
         for (int i = 0; i < arrays.length; i++) {
             buffers[i] = arrays[i].length() == arrays[0].length() ? floats(arrays[i]) : null;
@@ -74,7 +74,7 @@ public final class FloatLoops {
     }
 
     /** Runs {@code body} over {@code [0, n)}, in one chunk per core when {@code n} is large. */
-    public static void forRange(int n, Body body) {
+    static void forRange(int n, Body body) {
         int chunks = n < PARALLEL_FROM ? 1 : Runtime.getRuntime().availableProcessors();
         if (chunks == 1) {
             body.run(0, n);
