@@ -9,9 +9,9 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Java loops over the native memory of float32 ND4J arrays, for fused kernels: one pass that reads and writes
  * each array once, split over the cores for large arrays. With one OpenMP thread (see {@link BlasThreads})
- * libnd4j's ops run on one core, and its fused updater ops take about 15 ns an element on this hardware (95 ms
- * for Adam over 6.3 M weights, plus a second pass to subtract the update); the same update as one Java pass
- * took 13 ms on 2 cores. {@link Kernels} decides when they run.
+ * libnd4j's ops run on one core, and its fused Adam updater, plus a second pass to subtract the update, took
+ * about 7 times as long as the same update as one Java pass on 2 cores (6.3 M weights, the benchmarks' W5).
+ * {@link Kernels} decides when they run; {@link Updates} and {@link NeuralNetOps#dense} use them.
  */
 final class FloatLoops {
     /** Below this many elements one thread does the whole loop. */

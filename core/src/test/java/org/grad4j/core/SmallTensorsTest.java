@@ -17,7 +17,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * The Java loops for small float32 tensors against ND4J's float64 ops (which never take the small path):
  * each op's value and its gradients, with broadcasting, must agree to float32 precision.
  */
-class SmallArraysTest {
+class SmallTensorsTest {
     @BeforeEach
     void javaKernelsOnly() {
         org.junit.jupiter.api.Assumptions.assumeTrue(Kernels.JAVA,
@@ -142,7 +142,7 @@ class SmallArraysTest {
         Tensor longLived = Tensor.of(new float[] {1, 2, 3});
         var conf = org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration.builder().initialSize(1 << 20).build();
         for (int round = 0; round < 3; round++) {
-            try (var ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(conf, "SmallArraysTest")) {
+            try (var ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(conf, "SmallTensorsTest")) {
                 longLived.array();
                 Nd4j.create(DataType.FLOAT, 64).assign(9);   // would overwrite workspace memory
             }
