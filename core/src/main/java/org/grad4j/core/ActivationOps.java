@@ -24,9 +24,8 @@ final class ActivationOps {
     }
 
     static Tensor tanh(Tensor x) {
-        // float32 arrays never reach libnd4j's tanh (see tanh(float)); float64 has only this path
-        Tensor out = ElementwiseOps.unary(x, ActivationOps::tanh,
-                a -> a.dataType() == DataType.FLOAT ? FloatLoops.map(a, ActivationOps::tanh) : Transforms.tanh(a, true));
+        // float32 arrays never reach libnd4j's float tanh (see tanh(float))
+        Tensor out = Kernels.map(x, ActivationOps::tanh, Nd4jKernels::tanh);
         return Graph.record(out, "Tanh", x, g -> g.mul(out.square().rsub(1.0)));
     }
 

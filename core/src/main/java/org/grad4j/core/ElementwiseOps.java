@@ -1,5 +1,7 @@
 package org.grad4j.core;
 
+import java.util.function.BinaryOperator;
+import java.util.function.UnaryOperator;
 import org.apache.commons.lang3.Validate;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -72,35 +74,31 @@ final class ElementwiseOps {
 
     /**
      * ND4J's scalar arithmetic quietly replaces a NaN operand by a tiny epsilon; a NaN operand makes every
-     * element NaN, so that case is built directly.
+     * element NaN, so that case is built directly (the Java kernel gives NaN by itself).
      */
-    private static Tensor scalarOp(Tensor a, double c, SmallArrays.Unary small,
-            java.util.function.DoubleFunction<INDArray> op) {
-        if (SmallArrays.fits(a)) {
-            return SmallArrays.unary(a, small);   // a NaN operand gives NaN here by itself
-        }
-        return new Tensor(Double.isNaN(c) ? a.array().ulike().assign(Double.NaN) : op.apply(c));
+    private static Tensor scalarOp(Tensor a, double c, JavaKernels.Unary java, UnaryOperator<INDArray> nd4j) {
+        return Kernels.unary(a, java, x -> Double.isNaN(c) ? x.ulike().assign(Double.NaN) : nd4j.apply(x));
     }
 
     static Tensor add(Tensor a, double c) {
         float f = (float) c;
-        return Graph.record(scalarOp(a, c, x -> x + f, v -> a.array().add(v)), "AddScalar", a, g -> g);
+        return Graph.record(scalarOp(a, c, x -> x + f, x -> x.add(c)), "AddScalar", a, g -> g);
     }
 
     static Tensor mul(Tensor a, double c) {
         float f = (float) c;
-        return Graph.record(scalarOp(a, c, x -> x * f, v -> a.array().mul(v)), c == -1.0 ? "Neg" : "MulScalar", a,
+        return Graph.record(scalarOp(a, c, x -> x * f, x -> x.mul(c)), c == -1.0 ? "Neg" : "MulScalar", a,
                 g -> g.mul(c));
     }
 
     static Tensor rsub(Tensor a, double c) {
         float f = (float) c;
-        return Graph.record(scalarOp(a, c, x -> f - x, v -> a.array().rsub(v)), "RsubScalar", a, g -> g.neg());
+        return Graph.record(scalarOp(a, c, x -> f - x, x -> x.rsub(c)), "RsubScalar", a, g -> g.neg());
     }
 
     static Tensor rdiv(Tensor a, double c) {
         float f = (float) c;
-        Tensor out = scalarOp(a, c, x -> f / x, v -> a.array().rdiv(v));
+        Tensor out = scalarOp(a, c, x -> f / x, x -> x.rdiv(c));
         return Graph.record(out, "RdivScalar", a, g -> g.mul(out).div(a).neg());
     }
 
@@ -118,11 +116,9 @@ final class ElementwiseOps {
      */
     static Tensor pow(Tensor a, Tensor b) {
         long[] shape = check("pow", a, b);
-        Tensor out = SmallArrays.fits(a, b) ? SmallArrays.binary(a, b, shape, ElementwiseOps::pow) : null;
-        if (out == null) {
-            // libnd4j's pairwise pow wants equal shapes
-            out = new Tensor(Transforms.pow(a.broadcastTo(shape).array(), b.broadcastTo(shape).array(), true));
-        }
+        // libnd4j's pairwise pow wants equal shapes
+        Tensor out = Kernels.binary(a, b, shape, ElementwiseOps::pow,
+                (x, y) -> Transforms.pow(Nd4jKernels.broadcast(x, shape), Nd4jKernels.broadcast(y, shape), true));
         Tensor zero = Tensor.scalar(0.0, a.dataType());
         Tensor result = out;
         Vjp da = g -> g.mul(where(is(b, v -> v == 0, x -> x.eq(0.0)).broadcastTo(shape), zero,
@@ -147,21 +143,7 @@ final class ElementwiseOps {
         Tensor xs = x.broadcastTo(shape);
         Tensor ys = y.broadcastTo(shape);
         checkSameType("where", xs, ys);
-        Tensor out;
-        if (SmallArrays.fits(mask) && SmallArrays.fits(xs, ys)) {
-            float[] m = SmallArrays.values(mask);
-            float[] xv = SmallArrays.values(xs);
-            float[] yv = SmallArrays.values(ys);
-            float[] o = new float[m.length];
-            for (int i = 0; i < o.length; i++) {
-                o[i] = m[i] != 0 ? xv[i] : yv[i];
-            }
-            out = new Tensor(o, shape.clone());
-        } else {
-            INDArray condition = mask.array().castTo(DataType.BOOL);
-            out = new Tensor(Nd4j.exec(new Where(new INDArray[] {condition, xs.array(), ys.array()},
-                    new INDArray[] {xs.array().ulike()}))[0]);
-        }
+        Tensor out = Kernels.where(mask, xs, ys);
         Tensor zero = Tensor.scalar(0.0, xs.dataType());
         return Graph.record(out, "Where", xs, ys, g -> where(mask, g, zero), g -> where(mask, zero, g));
     }
@@ -195,6 +177,16 @@ final class ElementwiseOps {
         return Graph.record(unary(a, x -> (float) Math.log(x), x -> Transforms.log(x, true)), "Log", a, g -> g.div(a));
     }
 
+    static Tensor sin(Tensor a) {
+        Tensor out = unary(a, x -> (float) Math.sin(x), x -> Nd4jKernels.inFloat64(x, d -> Transforms.sin(d, false)));
+        return Graph.record(out, "Sin", a, g -> g.mul(a.cos()));
+    }
+
+    static Tensor cos(Tensor a) {
+        Tensor out = unary(a, x -> (float) Math.cos(x), x -> Nd4jKernels.inFloat64(x, d -> Transforms.cos(d, false)));
+        return Graph.record(out, "Cos", a, g -> g.mul(a.sin()).neg());
+    }
+
     /** |a|; its gradient is {@code g * sign(a)}, NaN at NaN and 0 at both zeros (NumPy's sign, as PyTorch's abs). */
     static Tensor abs(Tensor a) {
         return Graph.record(unary(a, Math::abs, x -> Transforms.abs(x, true)), "Abs", a, g -> g.mul(sign(a)));
@@ -205,9 +197,9 @@ final class ElementwiseOps {
         return unary(a, x -> x > 0 ? 1f : x < 0 ? -1f : x == 0 ? 0f : x, Nans::sign);
     }
 
-    /** An element-wise map: a Java loop for a small tensor, the ND4J op otherwise. */
-    static Tensor unary(Tensor a, SmallArrays.Unary small, java.util.function.UnaryOperator<INDArray> nd4j) {
-        return SmallArrays.fits(a) ? SmallArrays.unary(a, small) : new Tensor(nd4j.apply(a.array()));
+    /** An element-wise map (see {@link Kernels#unary}). */
+    static Tensor unary(Tensor a, JavaKernels.Unary java, UnaryOperator<INDArray> nd4j) {
+        return Kernels.unary(a, java, nd4j);
     }
 
     static Tensor erf(Tensor a) {
@@ -224,14 +216,9 @@ final class ElementwiseOps {
         Validate.isTrue(min <= max, "clip: min %s is greater than max %s", min, max);
         float lo = (float) min;
         float hi = (float) max;
-        SmallArrays.Unary clamp = v -> v > hi ? hi : v < lo ? lo : v;
-        Tensor out = unary(a, clamp, x -> {
-            if (min < max) {
-                return Nd4j.exec(new ClipByValue(x, min, max))[0];   // one pass, NaN kept (min/max drop it)
-            }
-            // ClipByValue refuses min == max: the same clamp in Java for float32, min with NaN put back for others
-            return x.dataType() == DataType.FLOAT ? FloatLoops.map(x, clamp) : Nans.keep(x.ulike().assign(min), x);
-        });
+        // ClipByValue: one pass, NaN kept (min/max drop it); it refuses min == max
+        Tensor out = unary(a, v -> v > hi ? hi : v < lo ? lo : v,
+                x -> min < max ? Nd4j.exec(new ClipByValue(x, min, max))[0] : Nd4jKernels.clipToPoint(x, min, max));
         return Graph.record(out, "Clip", a, g -> g.mul(unary(a, v -> v >= lo && v <= hi ? 1f : 0f,
                 x -> x.gte(min).castTo(x.dataType()).muli(x.lte(max).castTo(x.dataType())))));
     }
@@ -253,12 +240,9 @@ final class ElementwiseOps {
         }
     }
 
-    /** A checked binary op: Java loops when both operands and the result are small, ND4J otherwise. */
-    private static Tensor binary(String op, Tensor a, Tensor b, SmallArrays.Binary small,
-            java.util.function.BinaryOperator<INDArray> nd4j) {
-        long[] shape = check(op, a, b);
-        Tensor out = SmallArrays.fits(a, b) ? SmallArrays.binary(a, b, shape, small) : null;
-        return out != null ? out : new Tensor(nd4j.apply(a.array(), b.array()));
+    /** A checked binary op. */
+    private static Tensor binary(String op, Tensor a, Tensor b, JavaKernels.Binary java, BinaryOperator<INDArray> nd4j) {
+        return Kernels.binary(a, b, check(op, a, b), java, nd4j);
     }
 
     /** A 0/1 constant of the like tensor's data type. */

@@ -9,16 +9,16 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Java loops over the native memory of float32 ND4J arrays, for fused kernels: one pass that reads and writes
  * each array once, split over the cores for large arrays. With one OpenMP thread (see {@link BlasThreads})
- * libnd4j's ops run on one core, and its fused updater ops take about 15 ns an element on this hardware (95 ms
- * for Adam over 6.3 M weights, plus a second pass to subtract the update); the same update as one Java pass
- * took 13 ms on 2 cores.
+ * libnd4j's ops run on one core, and its fused Adam updater, plus a second pass to subtract the update, took
+ * about 7 times as long as the same update as one Java pass on 2 cores (6.3 M weights, the benchmarks' W5).
+ * {@link Kernels} decides when they run; {@link Updates} and {@link NeuralNetOps#dense} use them.
  */
-public final class FloatLoops {
+final class FloatLoops {
     /** Below this many elements one thread does the whole loop. */
     private static final int PARALLEL_FROM = 1 << 18;
 
     /** A loop body over the index range {@code [from, to)}. */
-    public interface Body {
+    interface Body {
         void run(int from, int to);
     }
 
@@ -27,10 +27,11 @@ public final class FloatLoops {
 
     /**
      * The array's elements as a buffer indexed from 0, or null unless it is float32 and one contiguous
-     * row-major block (then the caller uses the ND4J op instead).
+     * row-major block (then the caller uses the ND4J op instead). Always null with {@code -Dgrad4j.kernels=nd4j}:
+     * then no Java loop touches ND4J's memory.
      */
-    public static FloatBuffer floats(INDArray a) {
-        if (a.dataType() != DataType.FLOAT || a.length() > Integer.MAX_VALUE
+    static FloatBuffer floats(INDArray a) {
+        if (!Kernels.JAVA || a.dataType() != DataType.FLOAT || a.length() > Integer.MAX_VALUE
                 || (a.length() > 1 && (a.ordering() != 'c' || a.elementWiseStride() != 1))) {
             return null;
         }
@@ -46,7 +47,7 @@ public final class FloatLoops {
      * The buffers ({@link #floats}) of arrays of one length, in order, or null if any array has none or the
      * lengths differ.
      */
-    public static FloatBuffer[] all(INDArray... arrays) {
+    static FloatBuffer[] all(INDArray... arrays) {
         FloatBuffer[] buffers = new FloatBuffer[arrays.length];
         for (int i = 0; i < arrays.length; i++) {
             buffers[i] = arrays[i].length() == arrays[0].length() ? floats(arrays[i]) : null;
@@ -58,7 +59,7 @@ public final class FloatLoops {
     }
 
     /** {@code f} of each element of a float32 array, into a new row-major array. */
-    static INDArray map(INDArray a, SmallArrays.Unary f) {
+    static INDArray map(INDArray a, JavaKernels.Unary f) {
         FloatBuffer contiguous = floats(a);
         // a view: one copy makes it a contiguous block
         FloatBuffer in = contiguous != null ? contiguous : floats(a.dup('c'));
@@ -73,7 +74,7 @@ public final class FloatLoops {
     }
 
     /** Runs {@code body} over {@code [0, n)}, in one chunk per core when {@code n} is large. */
-    public static void forRange(int n, Body body) {
+    static void forRange(int n, Body body) {
         int chunks = n < PARALLEL_FROM ? 1 : Runtime.getRuntime().availableProcessors();
         if (chunks == 1) {
             body.run(0, n);

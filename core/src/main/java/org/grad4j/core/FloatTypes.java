@@ -47,7 +47,7 @@ final class FloatTypes {
             for (int i = 0; i < f.length; i++) {
                 f[i] = (float) values[i];
             }
-            return f.length <= SmallArrays.LIMIT ? new Tensor(f, shape.clone()) : Tensor.of(Nd4j.create(f, shape, 'c'));
+            return Kernels.keepsSmall(f.length) ? new Tensor(f, shape.clone()) : Tensor.of(Nd4j.create(f, shape, 'c'));
         }
         INDArray a = shape.length == 0 ? Nd4j.scalar(values[0]) : Nd4j.create(values, shape, 'c');
         return Tensor.of(type == DataType.DOUBLE ? a : a.castTo(type));

@@ -31,7 +31,7 @@ public final class Graph {
     }
 
     /** Records a one-input op. */
-    public static Tensor record(Tensor out, String op, Tensor a, Vjp da) {
+    static Tensor record(Tensor out, String op, Tensor a, Vjp da) {
         if (!isRecording() || !isTracked(a)) {
             return out;
         }
@@ -39,7 +39,7 @@ public final class Graph {
     }
 
     /** Records a two-input op; a gradient is computed only for the inputs that are tracked. */
-    public static Tensor record(Tensor out, String op, Tensor a, Tensor b, Vjp da, Vjp db) {
+    static Tensor record(Tensor out, String op, Tensor a, Tensor b, Vjp da, Vjp db) {
         if (!isRecording()) {
             return out;
         }
@@ -52,7 +52,7 @@ public final class Graph {
     }
 
     /** Records an op with any number of inputs. */
-    public static Tensor record(Tensor out, String op, Tensor[] inputs, Vjp[] vjps) {
+    static Tensor record(Tensor out, String op, Tensor[] inputs, Vjp[] vjps) {
         if (inputs.length != vjps.length) {
             throw new IllegalArgumentException(op + ": " + inputs.length + " inputs but " + vjps.length + " gradient rules");
         }

@@ -1,10 +1,6 @@
 package org.grad4j.core;
 
 import java.util.Arrays;
-import org.nd4j.linalg.api.blas.params.MMulTranspose;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Matrix products as single GEMM calls with transpose flags: DESIGN.md measured products of transposed
@@ -108,12 +104,7 @@ final class MatrixOps {
         long n = ta ? as[2] : as[1];
         long k = ta ? as[1] : as[2];
         long m = tb ? bs[1] : bs[2];
-        Tensor out = SmallArrays.fits(a, b) ? SmallArrays.matmul(a, b, ta, tb, count, n, k, m, new long[] {count, n, m}) : null;
-        if (out == null) {
-            INDArray c = Nd4j.createUninitialized(a.dataType(), count, n, m);
-            Nd4j.exec(new Mmul(a.array(), b.array(), c, MMulTranspose.builder().transposeA(ta).transposeB(tb).build()));
-            out = new Tensor(c);
-        }
+        Tensor out = Kernels.batchMatmul(a, b, ta, tb, count, n, k, m);
         // the 2-D rules, matrix by matrix
         Vjp da = ta ? g -> batchMatmul(b, g, tb, true) : g -> batchMatmul(g, b, false, !tb);
         Vjp db = tb ? g -> batchMatmul(g, a, true, ta) : g -> batchMatmul(a, g, !ta, false);
@@ -127,12 +118,7 @@ final class MatrixOps {
         long n = ta ? as[1] : as[0];
         long k = ta ? as[0] : as[1];
         long m = tb ? bs[0] : bs[1];
-        Tensor out = SmallArrays.fits(a, b) ? SmallArrays.matmul(a, b, ta, tb, 1, n, k, m, new long[] {n, m}) : null;
-        if (out == null) {
-            INDArray c = Nd4j.createUninitialized(a.dataType(), n, m);
-            Nd4j.gemm(a.array(), b.array(), c, ta, tb, 1.0, 0.0);
-            out = new Tensor(c);
-        }
+        Tensor out = Kernels.matmul(a, b, ta, tb, n, k, m);
         // With C = op(A)·op(B): dA and dB are again single products with transpose flags.
         Vjp da = ta ? g -> b.matmul(g, tb, true) : g -> g.matmul(b, false, !tb);
         Vjp db = tb ? g -> g.matmul(a, true, ta) : g -> a.matmul(g, !ta, false);

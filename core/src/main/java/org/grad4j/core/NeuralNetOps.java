@@ -4,9 +4,11 @@ import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * Fused layer ops with a hand-written backward, for the hot path of training. Each computes exactly what its
+ * Fused ops with a hand-written backward, for the hot path of training: dense (+ ReLU), and the sigmoid and
+ * softmax cross-entropies on logits (stable for any logit, one node each instead of a chain). Each computes exactly what its
  * composition of primitive ops computes; {@code NeuralNetOpsTest} checks values and gradients against that
  * composition in float64.
  */
@@ -111,7 +113,55 @@ public final class NeuralNetOps {
         for (int j = 0; j < units; j++) {
             out[j] = (float) sums[j];
         }
-        return units <= SmallArrays.LIMIT ? new Tensor(out, new long[] {units}) : Tensor.of(Nd4j.createFromArray(out));
+        return Kernels.keepsSmall(units) ? new Tensor(out, new long[] {units}) : Tensor.of(Nd4j.createFromArray(out));
+    }
+
+    /**
+     * Element-wise {@code -(y log sigmoid(x) + (1-y) log(1 - sigmoid(x)))}, computed as TensorFlow's
+     * {@code sigmoid_cross_entropy_with_logits}: {@code max(x, 0) - x*y + log1p(exp(-|x|))}, where exp never
+     * overflows. The gradient is {@code sigmoid(x) - y} for x and {@code -x} for y; it is smooth at x = 0
+     * (composing relu and abs would give their sub-gradient 0 there and a wrong result).
+     *
+     * @param labels targets in [0, 1], the shape and type of {@code logits}
+     * @param logits any shape
+     * @return the shape of {@code logits}
+     */
+    public static Tensor sigmoidCrossEntropyWithLogits(Tensor labels, Tensor logits) {
+        requireSameShape("sigmoidWithLogits", labels, logits);
+        Tensor out = Kernels.sigmoidCrossEntropy(labels, logits);
+        return Graph.record(out, "SigmoidCrossEntropyWithLogits", labels, logits,
+                g -> g.mul(logits.neg()),
+                g -> g.mul(logits.sigmoid().sub(labels)));
+    }
+
+    /**
+     * {@code -sum(y * log_softmax(x), axis)}, with log-softmax shifted by the maximum. The gradient is
+     * {@code softmax(x) * sum(y) - y} for the logits (labels need not sum to 1, e.g. after smoothing or for an
+     * ignored sample whose row is all zeros) and {@code -log_softmax(x)} for the labels.
+     *
+     * @param labels class probabilities, the shape and type of {@code logits}, e.g. {@code [batch, classes]}
+     * @param logits e.g. {@code [batch, classes]}
+     * @return {@code logits}' shape without {@code axis}, e.g. {@code [batch]}
+     */
+    public static Tensor softmaxCrossEntropyWithLogits(Tensor labels, Tensor logits, int axis) {
+        requireSameShape("softmaxWithLogits", labels, logits);
+        int a = Shapes.normalizeAxis("softmaxWithLogits", axis, logits.rank());
+        INDArray x = logits.array();
+        INDArray shifted = x.sub(x.max(true, a));
+        INDArray logSum = Transforms.log(Transforms.exp(shifted, true).sum(true, a), false);
+        INDArray logProbs = shifted.subi(logSum);
+        INDArray out = logProbs.muli(labels.array()).sum(false, a).negi();
+        Vjp forLabels = g -> g.expandDims(a).mul(logits.logSoftmax(a)).neg();
+        Vjp forLogits = g -> g.expandDims(a).mul(logits.softmax(a).mul(labels.sum(true, a)).sub(labels));
+        return Graph.record(Tensor.of(out), "SoftmaxCrossEntropyWithLogits", labels, logits, forLabels, forLogits);
+    }
+
+    private static void requireSameShape(String op, Tensor labels, Tensor logits) {
+        if (!java.util.Arrays.equals(labels.shape(), logits.shape()) || labels.dataType() != logits.dataType()) {
+            throw new IllegalArgumentException(op + ": labels " + labels.dataType() + " " + Shapes.format(labels.shape())
+                    + " and logits " + logits.dataType() + " " + Shapes.format(logits.shape())
+                    + " must have the same shape and data type");
+        }
     }
 
     private static boolean fusable(Tensor x, Tensor kernel, Tensor bias) {
@@ -123,7 +173,6 @@ public final class NeuralNetOps {
                 || FloatLoops.floats(bias.array()) == null)) {
             return false;
         }
-        // small products stay in Java loops (SmallArrays), which is cheaper than any fused ND4J pass
-        return x.shape()[0] * kernel.shape()[1] > SmallArrays.LIMIT;
+        return Kernels.fusedDense(x.shape()[0], kernel.shape()[1]);
     }
 }

@@ -14,16 +14,7 @@ final class ReductionOps {
         long[] inShape = x.shape();
         long[] kept = Shapes.keepDims(inShape, ax);
         long[] outShape = keepDims ? kept : reducedShape(inShape, ax);
-        Tensor out;
-        if (SmallArrays.fits(x)) {
-            out = SmallArrays.sum(x, ax, outShape);
-        } else if (Shapes.size(kept) == x.size()) {
-            // every output sums one element: NumPy's 0 + x, which turns -0.0 into 0.0 as the Java loop does
-            // (ND4J's sum keeps -0.0 for some ranks and not for others)
-            out = new Tensor(x.array().reshape('c', outShape).add(0.0));
-        } else {
-            out = new Tensor(x.array().sum(keepDims, ax));
-        }
+        Tensor out = Kernels.sum(x, ax, outShape, keepDims);
         return Graph.record(out, "Sum", x, g -> g.reshape(kept).broadcastTo(inShape));
     }
 

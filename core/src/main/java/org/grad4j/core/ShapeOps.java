@@ -15,7 +15,7 @@ final class ShapeOps {
         if (Arrays.equals(target, inShape)) {
             return x;
         }
-        Tensor out = x.isSmallBacked() ? SmallArrays.reshape(x, target) : new Tensor(x.array().reshape('c', target));
+        Tensor out = Kernels.reshape(x, target);
         return Graph.record(out, "Reshape", x, g -> g.reshape(inShape));
     }
 
@@ -111,15 +111,7 @@ final class ShapeOps {
         }
         Validate.isTrue(Shapes.broadcastsTo(in, shape), "broadcastTo: shape %s does not broadcast to %s",
                 Shapes.format(in), Shapes.format(shape));
-        // ND4J's broadcast fails when the rank grows ([2,1] or [2,3] to [4,2,3]); align the rank with
-        // leading 1s first, so it only ever broadcasts between equal ranks
-        long[] aligned = new long[shape.length];
-        Arrays.fill(aligned, 1);
-        System.arraycopy(in, 0, aligned, shape.length - in.length, in.length);
-        Tensor out = SmallArrays.fits(x) ? SmallArrays.broadcastTo(x, shape) : null;
-        if (out == null) {
-            out = new Tensor(x.array().reshape('c', aligned).broadcast(shape));
-        }
+        Tensor out = Kernels.broadcastTo(x, shape);
         return Graph.record(out, "BroadcastTo", x, g -> g.sumToShape(in));
     }
 
@@ -138,16 +130,7 @@ final class ShapeOps {
                 axes[n++] = i;
             }
         }
-        Tensor out;
-        if (SmallArrays.fits(x)) {
-            out = SmallArrays.sum(x, Arrays.copyOf(axes, n), shape);
-        } else if (Shapes.size(shape) == x.size()) {
-            // only axes of size 1 go: NumPy's 0 + x, which turns -0.0 into 0.0 as the Java loop does (ND4J's sum
-            // keeps -0.0 for some ranks and not for others)
-            out = new Tensor(x.array().reshape('c', shape).add(0.0));
-        } else {
-            out = new Tensor(x.array().sum(true, Arrays.copyOf(axes, n)).reshape('c', shape));
-        }
+        Tensor out = Kernels.sum(x, Arrays.copyOf(axes, n), shape, true);
         return Graph.record(out, "SumToShape", x, g -> g.broadcastTo(in));
     }
 }

@@ -28,7 +28,7 @@ public class Tensor {
     /** The values, once they live in ND4J; null while a small tensor keeps them in {@link #small}. */
     private INDArray array;
     /**
-     * The values of a small float32 tensor (at most {@link SmallArrays#LIMIT} elements) in row-major order,
+     * The values of a small float32 tensor (at most {@link Kernels#SMALL} elements) in row-major order,
      * until someone asks for {@link #array()}. An ND4J array costs microseconds to create and each ND4J op
      * a dispatch, which is the whole cost of a seed-sized model; Java loops over these are nanoseconds.
      * Never written in place, so reshapes and detached copies may share it.
@@ -116,7 +116,7 @@ public class Tensor {
     public static Tensor of(float[] values, long... shape) {
         long[] s = shape.length == 0 ? new long[] {values.length} : shape;
         checkFill(values.length, s);
-        return values.length <= SmallArrays.LIMIT ? new Tensor(values.clone(), s.clone()) : new Tensor(Nd4j.create(values, s, 'c'));
+        return Kernels.keepsSmall(values.length) ? new Tensor(values.clone(), s.clone()) : new Tensor(Nd4j.create(values, s, 'c'));
     }
 
     /**
@@ -145,7 +145,7 @@ public class Tensor {
 
     /** A rank-0 float32 tensor. */
     public static Tensor scalar(float value) {
-        return new Tensor(new float[] {value}, new long[0]);
+        return Kernels.keepsSmall(1) ? new Tensor(new float[] {value}, new long[0]) : new Tensor(Nd4j.scalar(value));
     }
 
     /** A rank-0 tensor of the {@link #defaultFloatType()} (float32 unless changed). */
@@ -178,7 +178,7 @@ public class Tensor {
 
     private static Tensor filled(DataType type, long[] shape, float value) {
         long n = Shapes.size(shape);
-        if (type == DataType.FLOAT && n <= SmallArrays.LIMIT) {
+        if (type == DataType.FLOAT && Kernels.keepsSmall(n)) {
             float[] values = new float[(int) n];
             java.util.Arrays.fill(values, value);
             return new Tensor(values, shape.clone());
@@ -225,7 +225,7 @@ public class Tensor {
         return array == null ? smallToArray() : array.dup();
     }
 
-    /** True while the values live in a Java array rather than in ND4J (see {@link SmallArrays}). */
+    /** True while the values live in a Java array rather than in ND4J (see {@link Kernels}). */
     boolean isSmallBacked() {
         return array == null;
     }
@@ -473,6 +473,16 @@ public class Tensor {
         return ElementwiseOps.log(this);
     }
 
+    /** The sine, in radians; its gradient is {@code cos}. */
+    public Tensor sin() {
+        return ElementwiseOps.sin(this);
+    }
+
+    /** The cosine, in radians; its gradient is {@code -sin}. */
+    public Tensor cos() {
+        return ElementwiseOps.cos(this);
+    }
+
     public Tensor abs() {
         return ElementwiseOps.abs(this);
     }
@@ -657,7 +667,9 @@ public class Tensor {
 
     @Override
     public String toString() {
-        String values = size() <= 64 ? array().toString() : Shapes.format(shape()) + " " + dataType();
+        // a small tensor is printed from a temporary ND4J array: printing must not move its storage into ND4J
+        String values = size() <= 64 ? (array != null ? array : smallToArray()).toString()
+                : Shapes.format(shape()) + " " + dataType();
         return "Tensor(" + values + (node != null ? ", gradFn=" + node : requiresGrad ? ", requiresGrad" : "") + ")";
     }
 }

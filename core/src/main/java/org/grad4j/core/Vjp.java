@@ -6,6 +6,6 @@ package org.grad4j.core;
  * result may have the output's (broadcast) shape; the reverse walk sums it back to the input's shape.
  */
 @FunctionalInterface
-public interface Vjp {
+interface Vjp {
     Tensor apply(Tensor grad);
 }

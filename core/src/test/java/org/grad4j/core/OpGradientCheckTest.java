@@ -166,6 +166,13 @@ class OpGradientCheckTest {
     }
 
     @Test
+    void sinCos() {
+        Tensor x = normal(33, 2, 3);
+        assertUnaryGradOk("sin", Tensor::sin, x);
+        assertUnaryGradOk("cos", Tensor::cos, x);
+    }
+
+    @Test
     void absErfClip() {
         assertUnaryGradOk("abs", Tensor::abs, nonZero(41, 2, 3));
         assertUnaryGradOk("erf", Tensor::erf, normal(42, 2, 3));

@@ -13,12 +13,12 @@ import org.nd4j.linalg.factory.Nd4j;
  * Where ND4J departs from NumPy on special values (it drops NaN in maximum, minimum, clip, max/min reductions and
  * sign; its float32 tanh rounds small inputs to 0; its sums keep -0.0 for some ranks), grad4j gives NumPy's values
  * on both paths. Expected values are NumPy 2's (float32); each case runs on a small tensor (Java loops) and on a
- * large one (ND4J, more than {@link SmallArrays#READ_LIMIT} elements: the values, then filler).
+ * large one (ND4J, more than {@link Kernels#READ_LIMIT} elements: the values, then filler).
  */
 class SpecialValuesLikeNumpyTest {
     private static final float NAN = Float.NaN;
     private static final float INF = Float.POSITIVE_INFINITY;
-    private static final int LARGE = 2 * SmallArrays.LIMIT;
+    private static final int LARGE = 2 * Kernels.SMALL;
 
     /** The values alone (small-backed), or followed by ones up to a large ND4J-backed vector. */
     private static Tensor vector(boolean large, float... values) {
@@ -29,7 +29,7 @@ class SpecialValuesLikeNumpyTest {
         java.util.Arrays.fill(all, 1f);
         System.arraycopy(values, 0, all, 0, values.length);
         Tensor t = Tensor.of(Nd4j.create(all, new long[] {LARGE}, 'c'));
-        assertFalse(SmallArrays.fits(t));
+        assertFalse(Kernels.fits(t));
         return t;
     }
 

@@ -1,7 +1,7 @@
 package org.grad4j.layers;
 
 import java.util.Map;
-import org.grad4j.core.ConfigReader;
+import org.grad4j.core.internal.ConfigReader;
 import org.grad4j.core.Shapes;
 import org.grad4j.core.Tensor;
 import org.grad4j.core.Variable;

@@ -2,7 +2,7 @@ package org.grad4j.layers;
 
 import java.util.Map;
 import java.util.Objects;
-import org.grad4j.core.ConfigReader;
+import org.grad4j.core.internal.ConfigReader;
 import org.grad4j.core.NeuralNetOps;
 import org.grad4j.core.Shapes;
 import org.grad4j.core.Tensor;

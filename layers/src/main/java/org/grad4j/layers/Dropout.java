@@ -2,7 +2,7 @@ package org.grad4j.layers;
 
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.grad4j.core.ConfigReader;
+import org.grad4j.core.internal.ConfigReader;
 import org.grad4j.core.Seeds;
 import org.grad4j.core.Shapes;
 import org.grad4j.core.Tensor;

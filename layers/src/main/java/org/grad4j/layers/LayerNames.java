@@ -3,7 +3,7 @@ package org.grad4j.layers;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.grad4j.core.KerasNames;
+import org.grad4j.core.internal.KerasNames;
 
 /**
  * Keras' automatic layer names: the snake_case of the class name with a global counter per base name,

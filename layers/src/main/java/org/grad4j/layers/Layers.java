@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.function.Function;
-import org.grad4j.core.ConfigReader;
+import org.grad4j.core.internal.ConfigReader;
 import org.grad4j.registry.Registry;
 import org.nd4j.linalg.api.buffer.DataType;
 

@@ -3,7 +3,7 @@ package org.grad4j.layers;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
-import org.grad4j.core.ConfigReader;
+import org.grad4j.core.internal.ConfigReader;
 import org.grad4j.core.Tensor;
 import org.grad4j.registry.Registry;
 

@@ -2,7 +2,7 @@ package org.grad4j.losses;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.grad4j.core.KerasNames;
+import org.grad4j.core.internal.KerasNames;
 import org.grad4j.core.Tensor;
 
 /**

@@ -1,5 +1,6 @@
 package org.grad4j.losses;
 
+import org.grad4j.losses.internal.RankAlignment;
 import java.util.Arrays;
 import org.grad4j.core.Shapes;
 import org.grad4j.core.Tensor;

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
-import org.grad4j.core.ConfigReader;
+import org.grad4j.core.internal.ConfigReader;
 import org.grad4j.registry.Registry;
 
 /**

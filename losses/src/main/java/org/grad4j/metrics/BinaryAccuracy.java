@@ -3,7 +3,7 @@ package org.grad4j.metrics;
 import java.util.Arrays;
 import java.util.Map;
 import org.grad4j.core.Shapes;
-import org.grad4j.losses.RankAlignment;
+import org.grad4j.losses.internal.RankAlignment;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**

@@ -4,7 +4,7 @@ import java.util.Arrays;
 import org.grad4j.core.NoGrad;
 import org.grad4j.core.Shapes;
 import org.grad4j.core.Tensor;
-import org.grad4j.losses.RankAlignment;
+import org.grad4j.losses.internal.RankAlignment;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 

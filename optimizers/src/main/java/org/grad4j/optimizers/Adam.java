@@ -1,10 +1,9 @@
 package org.grad4j.optimizers;
 
 import java.util.Map;
-import org.grad4j.core.FloatLoops;
+import org.grad4j.core.Updates;
 import org.grad4j.core.Variable;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.updaters.AdamUpdater;
 import org.nd4j.linalg.api.ops.impl.updaters.AmsGradUpdater;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -13,8 +12,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code w -= lr sqrt(1 - beta2^t) / (1 - beta1^t) * m / (sqrt(v) + epsilon)}: bias correction folded into
  * the rate, epsilon uncorrected. With {@code amsgrad}, {@code vhat = max(vhat, v)} replaces v. Defaults:
  * lr 0.001, beta1 0.9, beta2 0.999, epsilon 1e-7. libnd4j's fused {@code adam_updater} and
- * {@code ams_grad_updater} compute exactly this (t = iteration + 1); for contiguous float32 arrays the same
- * arithmetic runs as one Java pass that also updates the weights (see {@link FloatLoops}).
+ * {@code ams_grad_updater} compute exactly this (t = iteration + 1); core's {@link Updates#adam} runs it (for
+ * contiguous float32 arrays as one Java pass that also updates the weights).
  */
 public class Adam extends FluentOptimizer<Adam> {
     private double beta1 = 0.9;
@@ -67,39 +66,10 @@ public class Adam extends FluentOptimizer<Adam> {
         if (amsgrad) {
             INDArray vHat = addSlot(variable, "velocity_hat", 0);
             Nd4j.exec(new AmsGradUpdater(g, v, m, vHat, lr, beta1, beta2, epsilon, iteration));
+            variable.array().subi(g);   // g now holds the update
         } else {
-            java.nio.FloatBuffer[] buffers = FloatLoops.all(g, m, v, variable.array());
-            if (buffers != null) {
-                updateInOnePass(buffers, lr, iteration);
-                return;
-            }
-            Nd4j.exec(new AdamUpdater(g, v, m, lr, beta1, beta2, epsilon, iteration));
+            Updates.adam(g, m, v, variable.array(), lr, beta1, beta2, epsilon, iteration);
         }
-        variable.array().subi(g);   // g now holds the update
-    }
-
-    /** The same float32 arithmetic as libnd4j's adam_updater, with the weights updated in the same pass. */
-    private void updateInOnePass(java.nio.FloatBuffer[] gmvw, double lr, int iteration) {
-        float b1 = (float) beta1;
-        float b2 = (float) beta2;
-        float eps = (float) epsilon;
-        float b1Power = (float) Math.pow(b1, iteration + 1.0);
-        float b2Power = (float) Math.pow(b2, iteration + 1.0);
-        float rate = (float) lr * (float) Math.sqrt(1f - b2Power) / (1f - b1Power);
-        java.nio.FloatBuffer g = gmvw[0];
-        java.nio.FloatBuffer m = gmvw[1];
-        java.nio.FloatBuffer v = gmvw[2];
-        java.nio.FloatBuffer w = gmvw[3];
-        FloatLoops.forRange(w.limit(), (from, to) -> {
-            for (int i = from; i < to; i++) {
-                float gi = g.get(i);
-                float mi = b1 * m.get(i) + gi * (1f - b1);
-                float vi = b2 * v.get(i) + gi * gi * (1f - b2);
-                m.put(i, mi);
-                v.put(i, vi);
-                w.put(i, w.get(i) - mi * rate / ((float) Math.sqrt(vi) + eps));
-            }
-        });
     }
 
     @Override

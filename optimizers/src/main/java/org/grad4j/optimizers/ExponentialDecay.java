@@ -3,7 +3,7 @@ package org.grad4j.optimizers;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import org.grad4j.core.ConfigReader;
+import org.grad4j.core.internal.ConfigReader;
 
 /**
  * Keras' {@code ExponentialDecay}: {@code initialLearningRate * decayRate^(step / decaySteps)}, with

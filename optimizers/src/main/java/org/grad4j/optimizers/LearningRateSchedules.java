@@ -2,7 +2,7 @@ package org.grad4j.optimizers;
 
 import java.util.Map;
 import java.util.function.Function;
-import org.grad4j.core.ConfigReader;
+import org.grad4j.core.internal.ConfigReader;
 import org.grad4j.registry.Registry;
 
 /**

@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import org.grad4j.core.ConfigReader;
+import org.grad4j.core.internal.ConfigReader;
 
 /**
  * Keras' {@code PiecewiseConstantDecay}: {@code values[0]} up to and including step

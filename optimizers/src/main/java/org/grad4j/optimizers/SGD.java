@@ -1,11 +1,10 @@
 package org.grad4j.optimizers;
 
 import java.util.Map;
-import org.grad4j.core.FloatLoops;
+import org.grad4j.core.Updates;
 import org.grad4j.core.Variable;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.updaters.NesterovsUpdater;
-import org.nd4j.linalg.api.ops.impl.updaters.SgdUpdater;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -53,21 +52,7 @@ public class SGD extends FluentOptimizer<SGD> {
     protected void updateStep(INDArray g, Variable variable, double lr, long step) {
         INDArray w = variable.array();
         if (momentum == 0) {
-            java.nio.FloatBuffer[] buffers = FloatLoops.all(g, w);
-            if (buffers != null) {
-                // one pass over the weights, no dispatch (a seed-sized step is otherwise all dispatch)
-                float rate = (float) lr;
-                java.nio.FloatBuffer gb = buffers[0];
-                java.nio.FloatBuffer wb = buffers[1];
-                FloatLoops.forRange((int) w.length(), (from, to) -> {
-                    for (int i = from; i < to; i++) {
-                        wb.put(i, wb.get(i) - rate * gb.get(i));
-                    }
-                });
-                return;
-            }
-            Nd4j.exec(new SgdUpdater(g, lr));   // g <- lr * g
-            w.subi(g);
+            Updates.sgd(g, w, lr);
             return;
         }
         INDArray v = addSlot(variable, "momentum", 0);   // momentum may have been switched on after build

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Function;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
@@ -16,7 +17,13 @@ import org.nd4j.linalg.factory.Nd4j;
  * The Java loops for small float32 tensors against ND4J's float64 ops (which never take the small path):
  * each op's value and its gradients, with broadcasting, must agree to float32 precision.
  */
-class SmallArraysTest {
+class SmallTensorsTest {
+    @BeforeEach
+    void javaKernelsOnly() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Kernels.JAVA,
+                "-Dgrad4j.kernels=nd4j keeps no tensor in a Java array: these tests are about the Java kernels");
+    }
+
     private static final SplittableRandom RANDOM = new SplittableRandom(3);
 
     private static double[] random(long[] shape, double min, double max) {
@@ -113,7 +120,7 @@ class SmallArraysTest {
         Tensor product = row.add(column);
         assertFalse(product.isSmallBacked(), "a [200, 200] result is too large for Java loops");
         assertArrayEquals(new long[] {200, 200}, product.shape());
-        assertFalse(Tensor.of(new float[SmallArrays.LIMIT + 1]).isSmallBacked());
+        assertFalse(Tensor.of(new float[Kernels.SMALL + 1]).isSmallBacked());
         assertFalse(Tensor.of(new double[] {1, 2}, DataType.DOUBLE).add(1.0).isSmallBacked());
     }
 
@@ -135,7 +142,7 @@ class SmallArraysTest {
         Tensor longLived = Tensor.of(new float[] {1, 2, 3});
         var conf = org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration.builder().initialSize(1 << 20).build();
         for (int round = 0; round < 3; round++) {
-            try (var ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(conf, "SmallArraysTest")) {
+            try (var ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(conf, "SmallTensorsTest")) {
                 longLived.array();
                 Nd4j.create(DataType.FLOAT, 64).assign(9);   // would overwrite workspace memory
             }

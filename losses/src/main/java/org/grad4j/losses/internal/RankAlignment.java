@@ -1,4 +1,4 @@
-package org.grad4j.losses;
+package org.grad4j.losses.internal;
 
 import org.grad4j.core.Tensor;
 import org.nd4j.linalg.api.ndarray.INDArray;

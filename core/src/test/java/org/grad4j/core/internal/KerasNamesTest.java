@@ -1,4 +1,4 @@
-package org.grad4j.core;
+package org.grad4j.core.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

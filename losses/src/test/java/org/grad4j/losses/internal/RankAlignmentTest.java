@@ -1,4 +1,4 @@
-package org.grad4j.losses;
+package org.grad4j.losses.internal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 

@@ -1,0 +1,215 @@
+package org.grad4j.core;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.function.BinaryOperator;
+import java.util.function.UnaryOperator;
+import org.nd4j.linalg.api.blas.params.MMulTranspose;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.controlflow.Where;
+import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The one place that decides where an op's arithmetic runs: as Java loops ({@link JavaKernels}) or as ND4J
+ * ({@link Nd4jKernels} and ND4J's own ops, passed in by the op). An ND4J op costs microseconds of dispatch
+ * whatever its size, so a seed-sized model spends its whole step there; the same arithmetic as Java loops
+ * takes nanoseconds. Past {@link #SMALL} elements ND4J is the faster.
+ *
+ * <p>{@code -Dgrad4j.kernels=auto} (the default) chooses by size; {@code -Dgrad4j.kernels=nd4j} runs every op in
+ * ND4J and keeps no tensor in a Java array, as a non-CPU ND4J backend needs. Read once, when this class loads.
+ *
+ * <p>Both paths give the same bits (core's {@code JavaKernelsMatchNd4jTest}).
+ */
+final class Kernels {
+    /** The kernel modes of {@code -Dgrad4j.kernels}. */
+    enum Mode {
+        AUTO, ND4J
+    }
+
+    static final Mode MODE = mode(System.getProperty("grad4j.kernels"));
+    /** False with {@code -Dgrad4j.kernels=nd4j}: no Java kernel runs. */
+    static final boolean JAVA = MODE == Mode.AUTO;
+
+    /** The one small size: the largest float32 tensor (in elements) kept in a Java array and computed by Java loops. */
+    static final int SMALL = 4096;
+    /** The largest ND4J-backed input read into Java: reading costs about 10 ns an element, so past this ND4J is cheaper. */
+    static final int READ_LIMIT = SMALL / 4;
+    /** The most multiply-adds a Java matrix product may take (about 20 µs); BLAS does more faster. */
+    static final int MATMUL_WORK = SMALL * 8;
+    /**
+     * The largest fused sigmoid cross-entropy computed by the Java loop: it works in double and rounds once, so it
+     * is not bitwise ND4J's float formula, and the bound stays where it was measured.
+     */
+    static final int CROSS_ENTROPY_SMALL = SMALL / 16;
+
+    private Kernels() {
+    }
+
+    static Mode mode(String value) {
+        if (value == null || value.isBlank()) {
+            return Mode.AUTO;
+        }
+        try {
+            return Mode.valueOf(value.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("-Dgrad4j.kernels: unknown value \"" + value + "\" (known: auto, nd4j)", e);
+        }
+    }
+
+    /** True if a new float32 tensor of {@code size} elements keeps its values in a Java array. */
+    static boolean keepsSmall(long size) {
+        return JAVA && size <= SMALL;
+    }
+
+    /** True if {@code t} is float32 and small enough for Java loops. */
+    static boolean fits(Tensor t) {
+        return JAVA && (t.isSmallBacked() || (t.size() <= READ_LIMIT && t.dataType() == DataType.FLOAT));
+    }
+
+    static boolean fits(Tensor a, Tensor b) {
+        return fits(a) && fits(b);
+    }
+
+    /** The values in row-major order. Not a copy for a small-backed tensor: never write to it. */
+    static float[] values(Tensor t) {
+        if (t.isSmallBacked()) {
+            return t.small;
+        }
+        INDArray a = t.array();
+        int n = (int) a.length();
+        float[] out = new float[n];
+        if (n == 0) {
+            return out;
+        }
+        if (a.isScalar() || a.rank() == 0) {
+            out[0] = a.getFloat(0);
+        } else {
+            for (int i = 0; i < n; i++) {
+                out[i] = a.getFloat((long) i);
+            }
+        }
+        return out;
+    }
+
+    /** An element-wise map. */
+    static Tensor unary(Tensor a, JavaKernels.Unary java, UnaryOperator<INDArray> nd4j) {
+        return fits(a) ? new Tensor(JavaKernels.unary(values(a), java), a.shape().clone()) : new Tensor(nd4j.apply(a.array()));
+    }
+
+    /**
+     * An element-wise map whose Java kernel also serves large contiguous float32 arrays (one pass over ND4J's
+     * memory, split over the cores): for ops whose libnd4j float32 kernel is inaccurate.
+     */
+    static Tensor map(Tensor a, JavaKernels.Unary java, UnaryOperator<INDArray> nd4j) {
+        if (fits(a)) {
+            return unary(a, java, nd4j);
+        }
+        INDArray x = a.array();
+        if (JAVA && x.dataType() == DataType.FLOAT) {
+            return new Tensor(FloatLoops.map(x, java));
+        }
+        return new Tensor(nd4j.apply(x));
+    }
+
+    /** A broadcasting binary op; {@code shape} is the broadcast shape, already checked. */
+    static Tensor binary(Tensor a, Tensor b, long[] shape, JavaKernels.Binary java, BinaryOperator<INDArray> nd4j) {
+        if (fits(a, b) && Shapes.size(shape) <= SMALL) {
+            return new Tensor(JavaKernels.binary(values(a), a.shape(), values(b), b.shape(), shape, java), shape.clone());
+        }
+        INDArray x = a.array();
+        INDArray y = b.array();
+        if (x.rank() != y.rank() && !Arrays.equals(x.shape(), shape) && !Arrays.equals(y.shape(), shape)) {
+            // both sides broadcast and the ranks differ ([n, 1] with [m]): ND4J wants equal ranks for that
+            x = Nd4jKernels.alignRank(x, shape.length);
+            y = Nd4jKernels.alignRank(y, shape.length);
+        }
+        return new Tensor(nd4j.apply(x, y));
+    }
+
+    /** {@code mask ? x : y} for a 0/1 {@code mask} and {@code x}, {@code y} of its shape and one type. */
+    static Tensor where(Tensor mask, Tensor x, Tensor y) {
+        if (fits(mask) && fits(x, y)) {
+            return new Tensor(JavaKernels.where(values(mask), values(x), values(y)), mask.shape().clone());
+        }
+        INDArray condition = mask.array().castTo(DataType.BOOL);
+        return new Tensor(Nd4j.exec(new Where(new INDArray[] {condition, x.array(), y.array()},
+                new INDArray[] {x.array().ulike()}))[0]);
+    }
+
+    /**
+     * The sum over {@code axes} (sorted, distinct) with the result in {@code outShape} (with or without the
+     * summed axes, as {@code keepDims}).
+     */
+    static Tensor sum(Tensor x, int[] axes, long[] outShape, boolean keepDims) {
+        if (fits(x)) {
+            return new Tensor(JavaKernels.sum(values(x), x.shape(), axes), outShape.clone());
+        }
+        if (Shapes.size(outShape) == x.size()) {
+            // every output sums one element: NumPy's 0 + x, which turns -0.0 into 0.0 as the Java loop does
+            // (ND4J's sum keeps -0.0 for some ranks and not for others)
+            return new Tensor(x.array().reshape('c', outShape).add(0.0));
+        }
+        INDArray s = x.array().sum(keepDims, axes);
+        return new Tensor(Arrays.equals(s.shape(), outShape) ? s : s.reshape('c', outShape));
+    }
+
+    /** {@code x} repeated along broadcast axes to {@code shape} (checked). */
+    static Tensor broadcastTo(Tensor x, long[] shape) {
+        if (fits(x) && Shapes.size(shape) <= SMALL) {
+            float[] out = JavaKernels.binary(values(x), x.shape(), new float[] {0f}, new long[0], shape, (v, zero) -> v);
+            return new Tensor(out, shape.clone());
+        }
+        return new Tensor(Nd4jKernels.broadcast(x.array(), shape));
+    }
+
+    /** The same values under a new shape of the same size. */
+    static Tensor reshape(Tensor x, long[] shape) {
+        return x.isSmallBacked() ? new Tensor(x.small, shape.clone()) : new Tensor(x.array().reshape('c', shape));
+    }
+
+    /** {@code op(a) · op(b)} for matrices {@code a}, {@code b}: {@code [n, k] · [k, m]} after the transposes. */
+    static Tensor matmul(Tensor a, Tensor b, boolean ta, boolean tb, long n, long k, long m) {
+        if (javaMatmul(a, b, 1, n, k, m)) {
+            return new Tensor(JavaKernels.matmul(values(a), values(b), ta, tb, 1, (int) n, (int) k, (int) m), new long[] {n, m});
+        }
+        INDArray c = Nd4j.createUninitialized(a.dataType(), n, m);
+        Nd4j.gemm(a.array(), b.array(), c, ta, tb, 1.0, 0.0);
+        return new Tensor(c);
+    }
+
+    /** {@code op(a[i]) · op(b[i])} for each of {@code count} pairs of matrices ({@code a: [count, ., .]}). */
+    static Tensor batchMatmul(Tensor a, Tensor b, boolean ta, boolean tb, long count, long n, long k, long m) {
+        if (javaMatmul(a, b, count, n, k, m)) {
+            float[] out = JavaKernels.matmul(values(a), values(b), ta, tb, (int) count, (int) n, (int) k, (int) m);
+            return new Tensor(out, new long[] {count, n, m});
+        }
+        INDArray c = Nd4j.createUninitialized(a.dataType(), count, n, m);
+        Nd4j.exec(new Mmul(a.array(), b.array(), c, MMulTranspose.builder().transposeA(ta).transposeB(tb).build()));
+        return new Tensor(c);
+    }
+
+    private static boolean javaMatmul(Tensor a, Tensor b, long count, long n, long k, long m) {
+        return fits(a, b) && count * n * m <= SMALL && count * n * m * k <= MATMUL_WORK;
+    }
+
+    /**
+     * Whether a float32 dense layer of {@code rows × units} outputs takes the fused pass over ND4J's memory
+     * ({@link NeuralNetOps#dense}); smaller ones stay in Java loops, which is cheaper than any ND4J pass.
+     */
+    static boolean fusedDense(long rows, long units) {
+        return JAVA && rows * units > SMALL;
+    }
+
+    /** Element-wise sigmoid cross-entropy on logits (see {@link NeuralNetOps#sigmoidCrossEntropyWithLogits}). */
+    static Tensor sigmoidCrossEntropy(Tensor labels, Tensor logits) {
+        if (JAVA && logits.size() <= CROSS_ENTROPY_SMALL && logits.dataType() == DataType.FLOAT) {
+            // seed-sized batches: a Java loop instead of six ND4J dispatches, the same formula
+            float[] out = JavaKernels.sigmoidCrossEntropy(values(labels), values(logits));
+            long[] shape = logits.shape().clone();
+            return keepsSmall(out.length) ? new Tensor(out, shape) : new Tensor(Nd4j.create(out, shape, 'c'));
+        }
+        return new Tensor(Nd4jKernels.sigmoidCrossEntropy(labels.array(), logits.array()));
+    }
+}
