@@ -75,7 +75,7 @@ final class Kernels {
     /** The values in row-major order. Not a copy for a small-backed tensor: never write to it. */
     static float[] values(Tensor t) {
         if (t.isSmallBacked()) {
-            return t.small;
+            return t.smallValues();
         }
         INDArray a = t.array();
         int n = (int) a.length();
@@ -95,7 +95,7 @@ final class Kernels {
 
     /** An element-wise map. */
     static Tensor unary(Tensor a, JavaKernels.Unary java, UnaryOperator<INDArray> nd4j) {
-        return fits(a) ? new Tensor(JavaKernels.unary(values(a), java), a.shape().clone()) : new Tensor(nd4j.apply(a.array()));
+        return fits(a) ? new Tensor(JavaKernels.unary(values(a), java), a.shape()) : new Tensor(nd4j.apply(a.array()));
     }
 
     /**
@@ -116,7 +116,7 @@ final class Kernels {
     /** A broadcasting binary op; {@code shape} is the broadcast shape, already checked. */
     static Tensor binary(Tensor a, Tensor b, long[] shape, JavaKernels.Binary java, BinaryOperator<INDArray> nd4j) {
         if (fits(a, b) && Shapes.size(shape) <= SMALL) {
-            return new Tensor(JavaKernels.binary(values(a), a.shape(), values(b), b.shape(), shape, java), shape.clone());
+            return new Tensor(JavaKernels.binary(values(a), a.shape(), values(b), b.shape(), shape, java), shape);
         }
         INDArray x = a.array();
         INDArray y = b.array();
@@ -131,7 +131,7 @@ final class Kernels {
     /** {@code mask ? x : y} for a 0/1 {@code mask} and {@code x}, {@code y} of its shape and one type. */
     static Tensor where(Tensor mask, Tensor x, Tensor y) {
         if (fits(mask) && fits(x, y)) {
-            return new Tensor(JavaKernels.where(values(mask), values(x), values(y)), mask.shape().clone());
+            return new Tensor(JavaKernels.where(values(mask), values(x), values(y)), mask.shape());
         }
         INDArray condition = mask.array().castTo(DataType.BOOL);
         return new Tensor(Nd4j.exec(new Where(new INDArray[] {condition, x.array(), y.array()},
@@ -144,7 +144,7 @@ final class Kernels {
      */
     static Tensor sum(Tensor x, int[] axes, long[] outShape, boolean keepDims) {
         if (fits(x)) {
-            return new Tensor(JavaKernels.sum(values(x), x.shape(), axes), outShape.clone());
+            return new Tensor(JavaKernels.sum(values(x), x.shape(), axes), outShape);
         }
         if (Shapes.size(outShape) == x.size()) {
             // every output sums one element: NumPy's 0 + x, which turns -0.0 into 0.0 as the Java loop does
@@ -166,7 +166,7 @@ final class Kernels {
 
     /** The same values under a new shape of the same size. */
     static Tensor reshape(Tensor x, long[] shape) {
-        return x.isSmallBacked() ? new Tensor(x.small, shape.clone()) : new Tensor(x.array().reshape('c', shape));
+        return x.isSmallBacked() ? new Tensor(x.smallValues(), shape.clone()) : new Tensor(x.array().reshape('c', shape));
     }
 
     /** {@code op(a) · op(b)} for matrices {@code a}, {@code b}: {@code [n, k] · [k, m]} after the transposes. */

@@ -130,7 +130,7 @@ final class ShapeOps {
                 axes[n++] = i;
             }
         }
-        Tensor out = Kernels.sum(x, Arrays.copyOf(axes, n), shape, true);
+        Tensor out = Kernels.sum(x, Arrays.copyOf(axes, n), shape.clone(), true);   // shape may be the caller's
         return Graph.record(out, "SumToShape", x, g -> g.broadcastTo(in));
     }
 }

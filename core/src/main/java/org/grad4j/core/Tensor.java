@@ -2,11 +2,8 @@ package org.grad4j.core;
 
 import java.util.Arrays;
 import java.util.Map;
-import org.apache.commons.lang3.Validate;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * An ND4J array plus, when it was computed from tracked inputs, the graph {@link Node} that produced
@@ -25,19 +22,8 @@ public class Tensor {
         BlasThreads.configure();
     }
 
-    /** The values, once they live in ND4J; null while a small tensor keeps them in {@link #small}. */
-    private INDArray array;
-    /**
-     * The values of a small float32 tensor (at most {@link Kernels#SMALL} elements) in row-major order,
-     * until someone asks for {@link #array()}. An ND4J array costs microseconds to create and each ND4J op
-     * a dispatch, which is the whole cost of a seed-sized model; Java loops over these are nanoseconds.
-     * Never written in place, so reshapes and detached copies may share it.
-     */
-    float[] small;
-    private long[] smallShape;
-    /** The workspace cycle a small tensor was made in, if any: its ND4J array may live there too. */
-    private MemoryWorkspace bornIn;
-    private long bornInGeneration;
+    /** Where the values live (a Java array or an ND4J array); replaced only when a small tensor moves to ND4J. */
+    private Storage storage;
     Node node;
     boolean requiresGrad;
     private Tensor grad;
@@ -46,41 +32,16 @@ public class Tensor {
         if (array == null) {
             throw new IllegalArgumentException("Tensor: the array is null");
         }
-        this.array = array;
+        this.storage = new Storage.Nd4jArray(array);
     }
 
-    /** A small float32 tensor over {@code values} (not copied: the caller hands them over). */
+    /** A small float32 tensor over {@code values} and {@code shape}, not copied (shapes are never modified). */
     Tensor(float[] values, long[] shape) {
-        this.small = values;
-        this.smallShape = shape;
-        this.bornIn = Nd4j.getMemoryManager().getCurrentWorkspace();
-        if (bornIn != null) {
-            bornInGeneration = bornIn.getGenerationId();
-        }
+        this.storage = Storage.Small.now(values, shape);
     }
 
-    /** Another tensor over the same (never modified) small values, born where this one was. */
-    private Tensor smallCopy() {
-        Tensor t = new Tensor(small, smallShape);
-        t.bornIn = bornIn;
-        t.bornInGeneration = bornInGeneration;
-        return t;
-    }
-
-    /**
-     * A new ND4J array with the small values. Made in a workspace only if this tensor was made in the same
-     * cycle of the same workspace (a training step's temporaries are freed with the step); otherwise outside
-     * any workspace, so that a long-lived tensor first read inside a step does not end up in memory the
-     * next step reuses.
-     */
-    private INDArray smallToArray() {
-        MemoryWorkspace now = Nd4j.getMemoryManager().getCurrentWorkspace();
-        if (now != null && now == bornIn && now.getGenerationId() == bornInGeneration) {
-            return smallShape.length == 0 ? Nd4j.scalar(small[0]) : Nd4j.create(small, smallShape, 'c');
-        }
-        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            return smallShape.length == 0 ? Nd4j.scalar(small[0]) : Nd4j.create(small, smallShape, 'c');
-        }
+    private Tensor(Storage storage) {
+        this.storage = storage;
     }
 
     // ---------------------------------------------------------------- default float type
@@ -92,40 +53,28 @@ public class Tensor {
      * make that type. While {@link GradientCheck} evaluates a function it is {@code DataType.DOUBLE} on that
      * thread, so constants made inside the function match its float64 inputs.
      */
-    public static DataType defaultFloatType() {
-        return FloatTypes.current();
-    }
+    public static DataType defaultFloatType() { return FloatTypes.current(); }
 
     /**
      * Sets {@link #defaultFloatType()} for the whole JVM, like PyTorch's {@code torch.set_default_dtype}:
      * {@code DataType.FLOAT} or {@code DataType.DOUBLE} (float64, for exact work such as gradient checks).
      * Tensors already made keep their type. Returns the previous default, so a caller can restore it.
      */
-    public static DataType setDefaultFloatType(DataType type) {
-        return FloatTypes.setGlobal(type);
-    }
+    public static DataType setDefaultFloatType(DataType type) { return FloatTypes.setGlobal(type); }
 
     // ---------------------------------------------------------------- factories
 
     /** Wraps an ND4J array without copying it. */
-    public static Tensor of(INDArray array) {
-        return new Tensor(array);
-    }
+    public static Tensor of(INDArray array) { return new Tensor(array); }
 
     /** A float32 tensor of the given values in row-major order; no shape means a vector. */
-    public static Tensor of(float[] values, long... shape) {
-        long[] s = shape.length == 0 ? new long[] {values.length} : shape;
-        checkFill(values.length, s);
-        return Kernels.keepsSmall(values.length) ? new Tensor(values.clone(), s.clone()) : new Tensor(Nd4j.create(values, s, 'c'));
-    }
+    public static Tensor of(float[] values, long... shape) { return FloatTypes.tensor(values, shape); }
 
     /**
      * A tensor of the {@link #defaultFloatType()} (float32 unless changed) with the given values in row-major
      * order; no shape means a vector. {@code Tensor.of(new double[] {1, 2, 3, 4}, 2, 2)} has shape {@code [2, 2]}.
      */
-    public static Tensor of(double[] values, long... shape) {
-        return of(values, defaultFloatType(), shape);
-    }
+    public static Tensor of(double[] values, long... shape) { return of(values, defaultFloatType(), shape); }
 
     /**
      * A tensor of {@code type} with the given values in row-major order (cast as ND4J casts); no shape means a
@@ -133,25 +82,14 @@ public class Tensor {
      * default.
      */
     public static Tensor of(double[] values, DataType type, long... shape) {
-        long[] s = shape.length == 0 ? new long[] {values.length} : shape;
-        checkFill(values.length, s);
-        return FloatTypes.tensor("Tensor.of", values, type, s);
-    }
-
-    private static void checkFill(int count, long[] shape) {
-        Validate.isTrue(Shapes.size(shape) == count, "Tensor.of: %d values cannot fill shape %s (%d elements)",
-                count, Shapes.format(shape), Shapes.size(shape));
+        return FloatTypes.tensor(values, type, shape);
     }
 
     /** A rank-0 float32 tensor. */
-    public static Tensor scalar(float value) {
-        return Kernels.keepsSmall(1) ? new Tensor(new float[] {value}, new long[0]) : new Tensor(Nd4j.scalar(value));
-    }
+    public static Tensor scalar(float value) { return FloatTypes.scalar(value); }
 
     /** A rank-0 tensor of the {@link #defaultFloatType()} (float32 unless changed). */
-    public static Tensor scalar(double value) {
-        return scalar(value, defaultFloatType());
-    }
+    public static Tensor scalar(double value) { return scalar(value, defaultFloatType()); }
 
     /** A rank-0 tensor of {@code type}: {@code Tensor.scalar(2.0, DataType.DOUBLE)} is float64. */
     public static Tensor scalar(double value, DataType type) {
@@ -159,32 +97,14 @@ public class Tensor {
     }
 
     /** Zeros of the {@link #defaultFloatType()}. */
-    public static Tensor zeros(long... shape) {
-        return filled(defaultFloatType(), shape, 0f);
-    }
+    public static Tensor zeros(long... shape) { return FloatTypes.filled(defaultFloatType(), shape, 0f); }
 
     /** Ones of the {@link #defaultFloatType()}. */
-    public static Tensor ones(long... shape) {
-        return filled(defaultFloatType(), shape, 1f);
-    }
+    public static Tensor ones(long... shape) { return FloatTypes.filled(defaultFloatType(), shape, 1f); }
 
-    public static Tensor zerosLike(Tensor t) {
-        return filled(t.dataType(), t.shape(), 0f);
-    }
+    public static Tensor zerosLike(Tensor t) { return FloatTypes.filled(t.dataType(), t.shape(), 0f); }
 
-    public static Tensor onesLike(Tensor t) {
-        return filled(t.dataType(), t.shape(), 1f);
-    }
-
-    private static Tensor filled(DataType type, long[] shape, float value) {
-        long n = Shapes.size(shape);
-        if (type == DataType.FLOAT && Kernels.keepsSmall(n)) {
-            float[] values = new float[(int) n];
-            java.util.Arrays.fill(values, value);
-            return new Tensor(values, shape.clone());
-        }
-        return new Tensor(value == 0f ? Nd4j.zeros(type, shape) : Nd4j.ones(type, shape));
-    }
+    public static Tensor onesLike(Tensor t) { return FloatTypes.filled(t.dataType(), t.shape(), 1f); }
 
     /**
      * Samples of N(mean, stddev²) from a generator seeded with {@code seed}, drawn in float32 and given the
@@ -211,47 +131,33 @@ public class Tensor {
      * call; from then on that array is the tensor's storage, so in-place changes to it are seen by every op.
      */
     public INDArray array() {
-        if (array == null) {
-            array = smallToArray();
-            small = null;
-            smallShape = null;
-            bornIn = null;
+        if (storage instanceof Storage.Small small) {
+            storage = new Storage.Nd4jArray(small.toArray());
         }
-        return array;
+        return ((Storage.Nd4jArray) storage).array();
     }
 
     /** A new ND4J array with this tensor's values, owned by the caller (free to change it in place). */
-    public INDArray copyArray() {
-        return array == null ? smallToArray() : array.dup();
-    }
+    public INDArray copyArray() { return storage.copyArray(); }
 
     /** True while the values live in a Java array rather than in ND4J (see {@link Kernels}). */
-    boolean isSmallBacked() {
-        return array == null;
-    }
+    boolean isSmallBacked() { return storage instanceof Storage.Small; }
+
+    /** The values of a small-backed tensor (see {@link #isSmallBacked()}); never write to them. */
+    float[] smallValues() { return ((Storage.Small) storage).values(); }
 
     /** The shape; not a copy, do not modify. */
-    public long[] shape() {
-        return array == null ? smallShape : array.shape();
-    }
+    public long[] shape() { return storage.shape(); }
 
-    public int rank() {
-        return array == null ? smallShape.length : array.rank();
-    }
+    public int rank() { return storage.shape().length; }
 
     /** Number of elements. */
-    public long size() {
-        return array == null ? small.length : array.length();
-    }
+    public long size() { return storage.size(); }
 
-    public DataType dataType() {
-        return array == null ? DataType.FLOAT : array.dataType();
-    }
+    public DataType dataType() { return storage.dataType(); }
 
     /** The single value of a one-element tensor. */
-    public float item() {
-        return (float) itemDouble();
-    }
+    public float item() { return (float) itemDouble(); }
 
     /** The single value of a one-element tensor, in double precision. */
     public double itemDouble() {
@@ -259,35 +165,18 @@ public class Tensor {
             throw new IllegalStateException("item(): the tensor has shape " + Shapes.format(shape()) + " ("
                     + size() + " elements); item() needs exactly one element");
         }
-        return array == null ? small[0] : array.getDouble(0);
+        return storage.item();
     }
 
     /** The values in row-major order, as floats. */
-    public float[] toFloatArray() {
-        if (array == null) {
-            return small.clone();
-        }
-        return array.reshape(array.length()).toFloatVector();
-    }
+    public float[] toFloatArray() { return storage.toFloatArray(); }
 
     /** The values in row-major order, as doubles. */
-    public double[] toDoubleArray() {
-        if (array == null) {
-            double[] out = new double[small.length];
-            for (int i = 0; i < out.length; i++) {
-                out[i] = small[i];
-            }
-            return out;
-        }
-        return array.reshape(array.length()).toDoubleVector();
-    }
+    public double[] toDoubleArray() { return storage.toDoubleArray(); }
 
     /** A float32 (or other) copy of this tensor's value, untracked. */
     public Tensor castTo(DataType type) {
-        if (array == null && type == DataType.FLOAT) {
-            return smallCopy();
-        }
-        return new Tensor(array().castTo(type));
+        return isSmallBacked() && type == DataType.FLOAT ? new Tensor(storage) : new Tensor(array().castTo(type));
     }
 
     // ---------------------------------------------------------------- autodiff
@@ -302,24 +191,16 @@ public class Tensor {
         return this;
     }
 
-    public boolean requiresGrad() {
-        return requiresGrad || node != null;
-    }
+    public boolean requiresGrad() { return requiresGrad || node != null; }
 
     /** True for tensors not produced by a recorded op. */
-    public boolean isLeaf() {
-        return node == null;
-    }
+    public boolean isLeaf() { return node == null; }
 
     /** The node that produced this tensor ({@code MulBackward}, ...), or null for a leaf. */
-    public Node gradFn() {
-        return node;
-    }
+    public Node gradFn() { return node; }
 
     /** The gradient accumulated by {@link #backward()}, or null if none yet. */
-    public Tensor grad() {
-        return grad;
-    }
+    public Tensor grad() { return grad; }
 
     /** Sets the accumulated gradient to zero (PyTorch's {@code x.grad.zero_()}). */
     public void zeroGrad() {
@@ -334,9 +215,7 @@ public class Tensor {
     }
 
     /** The same values, cut off from the graph. Shares the array. */
-    public Tensor detach() {
-        return array == null ? smallCopy() : new Tensor(array);
-    }
+    public Tensor detach() { return new Tensor(storage); }
 
     /** Back-propagates from this scalar into every leaf that requires grad, then frees the graph. */
     public void backward() {
@@ -379,8 +258,8 @@ public class Tensor {
             grad = grad == null ? g : grad.add(g);
         } else if (grad == null) {
             // a copy: g may share its array with the seed or another tensor's gradient
-            grad = g.array == null ? g.smallCopy() : new Tensor(g.array.dup());
-            grad.bornIn = null;   // a gradient outlives the step it was computed in
+            grad = g.storage instanceof Storage.Small small ? new Tensor(small.outsideWorkspaces())
+                    : new Tensor(g.array().dup());
         } else {
             grad.array().addi(g.array());
         }
@@ -388,63 +267,25 @@ public class Tensor {
 
     // ---------------------------------------------------------------- element-wise
 
-    public Tensor add(Tensor other) {
-        return ElementwiseOps.add(this, other);
-    }
-
-    public Tensor sub(Tensor other) {
-        return ElementwiseOps.sub(this, other);
-    }
-
-    public Tensor mul(Tensor other) {
-        return ElementwiseOps.mul(this, other);
-    }
-
-    public Tensor div(Tensor other) {
-        return ElementwiseOps.div(this, other);
-    }
-
-    public Tensor maximum(Tensor other) {
-        return ElementwiseOps.maximum(this, other);
-    }
-
-    public Tensor minimum(Tensor other) {
-        return ElementwiseOps.minimum(this, other);
-    }
-
-    public Tensor add(double c) {
-        return ElementwiseOps.add(this, c);
-    }
-
-    public Tensor sub(double c) {
-        return ElementwiseOps.add(this, -c);
-    }
-
-    public Tensor mul(double c) {
-        return ElementwiseOps.mul(this, c);
-    }
-
-    public Tensor div(double c) {
-        return ElementwiseOps.mul(this, 1.0 / c);
-    }
+    public Tensor add(Tensor other) { return ElementwiseOps.add(this, other); }
+    public Tensor sub(Tensor other) { return ElementwiseOps.sub(this, other); }
+    public Tensor mul(Tensor other) { return ElementwiseOps.mul(this, other); }
+    public Tensor div(Tensor other) { return ElementwiseOps.div(this, other); }
+    public Tensor maximum(Tensor other) { return ElementwiseOps.maximum(this, other); }
+    public Tensor minimum(Tensor other) { return ElementwiseOps.minimum(this, other); }
+    public Tensor add(double c) { return ElementwiseOps.add(this, c); }
+    public Tensor sub(double c) { return ElementwiseOps.add(this, -c); }
+    public Tensor mul(double c) { return ElementwiseOps.mul(this, c); }
+    public Tensor div(double c) { return ElementwiseOps.mul(this, 1.0 / c); }
 
     /** {@code c - this}. */
-    public Tensor rsub(double c) {
-        return ElementwiseOps.rsub(this, c);
-    }
+    public Tensor rsub(double c) { return ElementwiseOps.rsub(this, c); }
 
     /** {@code c / this}. */
-    public Tensor rdiv(double c) {
-        return ElementwiseOps.rdiv(this, c);
-    }
+    public Tensor rdiv(double c) { return ElementwiseOps.rdiv(this, c); }
 
-    public Tensor neg() {
-        return ElementwiseOps.mul(this, -1.0);
-    }
-
-    public Tensor pow(double exponent) {
-        return ElementwiseOps.pow(this, exponent);
-    }
+    public Tensor neg() { return ElementwiseOps.mul(this, -1.0); }
+    public Tensor pow(double exponent) { return ElementwiseOps.pow(this, exponent); }
 
     /**
      * {@code this ^ exponent} element by element, with NumPy broadcasting (Keras' {@code ops.power}): shapes
@@ -453,195 +294,112 @@ public class Tensor {
      * PyTorch's: for this tensor {@code y x^(y-1)}, 0 where y is 0; for the exponent {@code x^y log(x)}, 0 where x
      * is 0 and y >= 0, NaN where x < 0 (there is no real logarithm; TensorFlow returns 0 there).
      */
-    public Tensor pow(Tensor exponent) {
-        return ElementwiseOps.pow(this, exponent);
-    }
+    public Tensor pow(Tensor exponent) { return ElementwiseOps.pow(this, exponent); }
 
-    public Tensor square() {
-        return ElementwiseOps.square(this);
-    }
-
-    public Tensor sqrt() {
-        return ElementwiseOps.sqrt(this);
-    }
-
-    public Tensor exp() {
-        return ElementwiseOps.exp(this);
-    }
-
-    public Tensor log() {
-        return ElementwiseOps.log(this);
-    }
+    public Tensor square() { return ElementwiseOps.square(this); }
+    public Tensor sqrt() { return ElementwiseOps.sqrt(this); }
+    public Tensor exp() { return ElementwiseOps.exp(this); }
+    public Tensor log() { return ElementwiseOps.log(this); }
 
     /** The sine, in radians; its gradient is {@code cos}. */
-    public Tensor sin() {
-        return ElementwiseOps.sin(this);
-    }
+    public Tensor sin() { return ElementwiseOps.sin(this); }
 
     /** The cosine, in radians; its gradient is {@code -sin}. */
-    public Tensor cos() {
-        return ElementwiseOps.cos(this);
-    }
+    public Tensor cos() { return ElementwiseOps.cos(this); }
 
-    public Tensor abs() {
-        return ElementwiseOps.abs(this);
-    }
+    public Tensor abs() { return ElementwiseOps.abs(this); }
 
     /** The error function (used by exact GELU). */
-    public Tensor erf() {
-        return ElementwiseOps.erf(this);
-    }
+    public Tensor erf() { return ElementwiseOps.erf(this); }
 
     /** Values limited to {@code [min, max]}; the gradient passes only where the value was inside. */
-    public Tensor clip(double min, double max) {
-        return ElementwiseOps.clip(this, min, max);
-    }
+    public Tensor clip(double min, double max) { return ElementwiseOps.clip(this, min, max); }
 
     // ---------------------------------------------------------------- activations
 
-    public Tensor sigmoid() {
-        return ActivationOps.sigmoid(this);
-    }
-
-    public Tensor tanh() {
-        return ActivationOps.tanh(this);
-    }
-
-    public Tensor relu() {
-        return ActivationOps.relu(this);
-    }
+    public Tensor sigmoid() { return ActivationOps.sigmoid(this); }
+    public Tensor tanh() { return ActivationOps.tanh(this); }
+    public Tensor relu() { return ActivationOps.relu(this); }
 
     /** {@code x if x > 0 else negativeSlope * x}. */
-    public Tensor leakyRelu(double negativeSlope) {
-        return ActivationOps.leakyRelu(this, negativeSlope);
-    }
+    public Tensor leakyRelu(double negativeSlope) { return ActivationOps.leakyRelu(this, negativeSlope); }
 
     /** {@code x if x > 0 else alpha * (exp(x) - 1)}. */
-    public Tensor elu(double alpha) {
-        return ActivationOps.elu(this, alpha);
-    }
+    public Tensor elu(double alpha) { return ActivationOps.elu(this, alpha); }
 
     /** Scaled ELU with Keras' constants. */
-    public Tensor selu() {
-        return ActivationOps.selu(this);
-    }
+    public Tensor selu() { return ActivationOps.selu(this); }
 
     /** {@code log(1 + exp(x))}, computed without overflow for large inputs. */
-    public Tensor softplus() {
-        return ActivationOps.softplus(this);
-    }
+    public Tensor softplus() { return ActivationOps.softplus(this); }
 
     /** {@code x / (1 + |x|)}. */
-    public Tensor softsign() {
-        return ActivationOps.softsign(this);
-    }
+    public Tensor softsign() { return ActivationOps.softsign(this); }
 
     /** {@code x * sigmoid(x)} (also called SiLU). */
-    public Tensor swish() {
-        return ActivationOps.swish(this);
-    }
+    public Tensor swish() { return ActivationOps.swish(this); }
 
     /** Keras 3's {@code relu6(x + 3) / 6}. */
-    public Tensor hardSigmoid() {
-        return ActivationOps.hardSigmoid(this);
-    }
+    public Tensor hardSigmoid() { return ActivationOps.hardSigmoid(this); }
 
     /** GELU: exact (erf) form, or the tanh approximation when {@code approximate}. */
-    public Tensor gelu(boolean approximate) {
-        return ActivationOps.gelu(this, approximate);
-    }
+    public Tensor gelu(boolean approximate) { return ActivationOps.gelu(this, approximate); }
 
-    public Tensor softmax(int axis) {
-        return ActivationOps.softmax(this, axis);
-    }
-
-    public Tensor logSoftmax(int axis) {
-        return ActivationOps.logSoftmax(this, axis);
-    }
+    public Tensor softmax(int axis) { return ActivationOps.softmax(this, axis); }
+    public Tensor logSoftmax(int axis) { return ActivationOps.logSoftmax(this, axis); }
 
     // ---------------------------------------------------------------- reductions
 
     /** Sum of all elements (a scalar). */
-    public Tensor sum() {
-        return ReductionOps.sum(this, false);
-    }
+    public Tensor sum() { return ReductionOps.sum(this, false); }
 
     /** Sum over {@code axes} (all when none are given). */
-    public Tensor sum(boolean keepDims, int... axes) {
-        return ReductionOps.sum(this, keepDims, axes);
-    }
+    public Tensor sum(boolean keepDims, int... axes) { return ReductionOps.sum(this, keepDims, axes); }
 
-    public Tensor mean() {
-        return ReductionOps.mean(this, false);
-    }
-
-    public Tensor mean(boolean keepDims, int... axes) {
-        return ReductionOps.mean(this, keepDims, axes);
-    }
+    public Tensor mean() { return ReductionOps.mean(this, false); }
+    public Tensor mean(boolean keepDims, int... axes) { return ReductionOps.mean(this, keepDims, axes); }
 
     /**
      * The largest element, as a rank-0 tensor; NaN if any element is NaN (NumPy's and Keras' {@code max}).
      * Elements that tie for the maximum share the gradient equally.
      */
-    public Tensor max() {
-        return ReductionOps.max(this, false);
-    }
+    public Tensor max() { return ReductionOps.max(this, false); }
 
     /**
      * Maximum over {@code axes} (all when none are given): shape {@code [2, 3, 4]} over axis 1 gives
      * {@code [2, 4]}, or {@code [2, 1, 4]} with {@code keepDims}. A part holding a NaN gives NaN. Ties share the
      * gradient equally; where the result is NaN, the NaN elements share it.
      */
-    public Tensor max(boolean keepDims, int... axes) {
-        return ReductionOps.max(this, keepDims, axes);
-    }
+    public Tensor max(boolean keepDims, int... axes) { return ReductionOps.max(this, keepDims, axes); }
 
     /** The smallest element, as a rank-0 tensor; NaN and ties as in {@link #max()}. */
-    public Tensor min() {
-        return ReductionOps.min(this, false);
-    }
+    public Tensor min() { return ReductionOps.min(this, false); }
 
     /** Minimum over {@code axes} (all when none are given); shapes, NaN and ties as in {@link #max(boolean, int...)}. */
-    public Tensor min(boolean keepDims, int... axes) {
-        return ReductionOps.min(this, keepDims, axes);
-    }
+    public Tensor min(boolean keepDims, int... axes) { return ReductionOps.min(this, keepDims, axes); }
 
     // ---------------------------------------------------------------- shape
 
     /** The same values in a new shape; one dimension may be -1. */
-    public Tensor reshape(long... shape) {
-        return ShapeOps.reshape(this, shape);
-    }
+    public Tensor reshape(long... shape) { return ShapeOps.reshape(this, shape); }
 
     /** Reverses the axes (a matrix transpose for rank 2). */
-    public Tensor transpose() {
-        return ShapeOps.permute(this, null);
-    }
+    public Tensor transpose() { return ShapeOps.permute(this, null); }
 
     /** Permutes the axes. */
-    public Tensor transpose(int... axes) {
-        return ShapeOps.permute(this, axes);
-    }
+    public Tensor transpose(int... axes) { return ShapeOps.permute(this, axes); }
 
     /** Inserts a dimension of size 1 at {@code axis}. */
-    public Tensor expandDims(int axis) {
-        return ShapeOps.expandDims(this, axis);
-    }
+    public Tensor expandDims(int axis) { return ShapeOps.expandDims(this, axis); }
 
     /** Removes a dimension of size 1 at {@code axis}. */
-    public Tensor squeeze(int axis) {
-        return ShapeOps.squeeze(this, axis);
-    }
+    public Tensor squeeze(int axis) { return ShapeOps.squeeze(this, axis); }
 
     /** Repeats this tensor to a shape it broadcasts to. */
-    public Tensor broadcastTo(long... shape) {
-        return ShapeOps.broadcastTo(this, shape);
-    }
+    public Tensor broadcastTo(long... shape) { return ShapeOps.broadcastTo(this, shape); }
 
     /** Sums a broadcast tensor back down to {@code shape} (the inverse of {@link #broadcastTo}). */
-    public Tensor sumToShape(long... shape) {
-        return ShapeOps.sumToShape(this, shape);
-    }
+    public Tensor sumToShape(long... shape) { return ShapeOps.sumToShape(this, shape); }
 
     // ---------------------------------------------------------------- matrix
 
@@ -652,9 +410,7 @@ public class Tensor {
      * on the left ({@code [k] · [.., k, m]} gives {@code [.., m]}) or a column vector on the right. Two matrices,
      * or a batch of matrices times one matrix, are a single GEMM. A mismatch names both shapes.
      */
-    public Tensor matmul(Tensor other) {
-        return MatrixOps.matmul(this, other, false, false);
-    }
+    public Tensor matmul(Tensor other) { return MatrixOps.matmul(this, other, false, false); }
 
     /**
      * {@code op(this) · op(other)} where op transposes the last two axes when asked ({@code [k, n]ᵀ · [k, m]} gives
@@ -668,7 +424,7 @@ public class Tensor {
     @Override
     public String toString() {
         // a small tensor is printed from a temporary ND4J array: printing must not move its storage into ND4J
-        String values = size() <= 64 ? (array != null ? array : smallToArray()).toString()
+        String values = size() <= 64 ? storage.printable().toString()
                 : Shapes.format(shape()) + " " + dataType();
         return "Tensor(" + values + (node != null ? ", gradFn=" + node : requiresGrad ? ", requiresGrad" : "") + ")";
     }
