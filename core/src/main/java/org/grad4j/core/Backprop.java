@@ -1,6 +1,7 @@
 package org.grad4j.core;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,27 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 final class Backprop {
     private Backprop() {
+    }
+
+    /** {@link Tensor#backward(Tensor, boolean, boolean)}: checks, walks, and accumulates into the leaves. */
+    static void backward(Tensor target, Tensor gradient, boolean retainGraph, boolean createGraph) {
+        if (target.node == null && !target.requiresGrad) {
+            throw new IllegalStateException("backward(): this tensor (shape " + Shapes.format(target.shape())
+                    + ") does not require grad and has no gradFn; mark a leaf with requiresGrad(true) first");
+        }
+        if (gradient == null && target.size() != 1) {
+            throw new IllegalStateException("backward(): the output has shape " + Shapes.format(target.shape())
+                    + "; backward() needs a scalar (reduce it first, e.g. with sum() or mean(), or pass a gradient)");
+        }
+        if (gradient != null && !Arrays.equals(gradient.shape(), target.shape())) {
+            throw new IllegalArgumentException("backward(gradient): gradient shape " + Shapes.format(gradient.shape())
+                    + " differs from the output shape " + Shapes.format(target.shape()));
+        }
+        Tensor seed = gradient != null ? gradient : Tensor.onesLike(target);
+        Map<Tensor, Tensor> grads = run(target, seed, t -> t.node == null && t.requiresGrad, createGraph, !retainGraph);
+        for (Map.Entry<Tensor, Tensor> e : grads.entrySet()) {
+            e.getKey().accumulateGrad(e.getValue(), createGraph);
+        }
     }
 
     /**

@@ -44,7 +44,8 @@ final class FloatTypes {
     static Tensor tensor(float[] values, long[] shape) {
         long[] s = shape.length == 0 ? new long[] {values.length} : shape;
         checkFill(values.length, s);
-        return Kernels.keepsSmall(values.length) ? new Tensor(values.clone(), s.clone()) : Tensor.of(Nd4j.create(values, s, 'c'));
+        return Kernels.keepsSmall(values.length) ? new Tensor(values.clone(), s.clone())
+                : Tensor.of(Nd4j.create(values, s, 'c'));
     }
 
     /** {@link Tensor#of(double[], DataType, long...)}: {@code values} as {@code type}; no shape means a vector. */

@@ -1,14 +1,12 @@
 package org.grad4j.core;
 
-import java.util.Arrays;
-import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * An ND4J array plus, when it was computed from tracked inputs, the graph {@link Node} that produced
- * it. Ops compute eagerly and broadcast with NumPy's rules; their gradients are summed back to each
- * input's shape.
+ * Values (in a Java array while small, else in an ND4J array: see {@link #array()}) plus, when they were computed
+ * from tracked inputs, the graph {@link Node} that produced them. Ops compute eagerly and broadcast with NumPy's
+ * rules; their gradients are summed back to each input's shape.
  *
  * <p>Two doors lead to gradients: PyTorch's ({@link #requiresGrad(boolean)}, {@link #backward()},
  * {@link #grad()}) and TensorFlow's ({@link GradientTape}). Both walk the same graph.
@@ -210,22 +208,16 @@ public class Tensor {
     }
 
     /** Forgets the accumulated gradient ({@code x.grad = None}). */
-    public void clearGrad() {
-        grad = null;
-    }
+    public void clearGrad() { grad = null; }
 
     /** The same values, cut off from the graph. Shares the array. */
     public Tensor detach() { return new Tensor(storage); }
 
     /** Back-propagates from this scalar into every leaf that requires grad, then frees the graph. */
-    public void backward() {
-        backward(null, false, false);
-    }
+    public void backward() { backward(null, false, false); }
 
     /** As {@link #backward()}; with {@code retainGraph} the graph may be walked again. */
-    public void backward(boolean retainGraph) {
-        backward(null, retainGraph, false);
-    }
+    public void backward(boolean retainGraph) { backward(null, retainGraph, false); }
 
     /**
      * Back-propagates {@code gradient} (ones for a scalar when null) into the leaves that require grad,
@@ -233,33 +225,16 @@ public class Tensor {
      * so the gradients can be differentiated again.
      */
     public void backward(Tensor gradient, boolean retainGraph, boolean createGraph) {
-        if (node == null && !requiresGrad) {
-            throw new IllegalStateException("backward(): this tensor (shape " + Shapes.format(shape())
-                    + ") does not require grad and has no gradFn; mark a leaf with requiresGrad(true) first");
-        }
-        if (gradient == null && size() != 1) {
-            throw new IllegalStateException("backward(): the output has shape " + Shapes.format(shape())
-                    + "; backward() needs a scalar (reduce it first, e.g. with sum() or mean(), or pass a gradient)");
-        }
-        if (gradient != null && !Arrays.equals(gradient.shape(), shape())) {
-            throw new IllegalArgumentException("backward(gradient): gradient shape " + Shapes.format(gradient.shape())
-                    + " differs from the output shape " + Shapes.format(shape()));
-        }
-        Tensor seed = gradient != null ? gradient : onesLike(this);
-        Map<Tensor, Tensor> grads = Backprop.run(this, seed, t -> t.node == null && t.requiresGrad, createGraph,
-                !retainGraph);
-        for (Map.Entry<Tensor, Tensor> e : grads.entrySet()) {
-            e.getKey().accumulateGrad(e.getValue(), createGraph);
-        }
+        Backprop.backward(this, gradient, retainGraph, createGraph);
     }
 
-    private void accumulateGrad(Tensor g, boolean createGraph) {
+    /** Adds {@code g} to {@link #grad()}: recorded with {@code createGraph}, else in place (a copy the first time). */
+    void accumulateGrad(Tensor g, boolean createGraph) {
         if (createGraph) {
             grad = grad == null ? g : grad.add(g);
         } else if (grad == null) {
-            // a copy: g may share its array with the seed or another tensor's gradient
-            grad = g.storage instanceof Storage.Small small ? new Tensor(small.outsideWorkspaces())
-                    : new Tensor(g.array().dup());
+            // a copy: g may share its array with the seed or another gradient; a gradient outlives its step
+            grad = g.storage instanceof Storage.Small s ? new Tensor(s.outsideWorkspaces()) : new Tensor(g.array().dup());
         } else {
             grad.array().addi(g.array());
         }
@@ -375,7 +350,7 @@ public class Tensor {
     /** The smallest element, as a rank-0 tensor; NaN and ties as in {@link #max()}. */
     public Tensor min() { return ReductionOps.min(this, false); }
 
-    /** Minimum over {@code axes} (all when none are given); shapes, NaN and ties as in {@link #max(boolean, int...)}. */
+    /** Minimum over {@code axes} (all when none are given); shapes, NaN, ties as {@link #max(boolean, int...)}. */
     public Tensor min(boolean keepDims, int... axes) { return ReductionOps.min(this, keepDims, axes); }
 
     // ---------------------------------------------------------------- shape
