@@ -282,6 +282,14 @@ public class Tensor {
         return array.reshape(array.length()).toDoubleVector();
     }
 
+    /**
+     * The sum of all values accumulated in double precision, untracked (as NumPy's {@code sum(dtype=float64)}):
+     * for totals such as a metric's, where float32 accumulation would drift.
+     */
+    public double sumDouble() {
+        return Kernels.sumDouble(this);
+    }
+
     /** A float32 (or other) copy of this tensor's value, untracked. */
     public Tensor castTo(DataType type) {
         if (array == null && type == DataType.FLOAT) {
