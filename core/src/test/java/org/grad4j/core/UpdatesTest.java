@@ -75,6 +75,7 @@ class UpdatesTest {
             assertArrayEquals(b[i].toFloatVector(), a[i].toFloatVector(), "array " + i);
         }
         assertTrue(a[slots].sumNumber().doubleValue() != random(3).sumNumber().doubleValue(), "the weights moved");
+        assertTrue(!Nans.any(a[slots]), "no NaN in the weights: the comparison is of numbers");
     }
 
     @Test
