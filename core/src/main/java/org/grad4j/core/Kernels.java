@@ -155,6 +155,21 @@ final class Kernels {
         return new Tensor(Arrays.equals(s.shape(), outShape) ? s : s.reshape('c', outShape));
     }
 
+    /**
+     * The sum of all of {@code x}'s values accumulated in double precision (0 for none): a Java loop in
+     * row-major order for a small float32 tensor, else ND4J's sum of a float64 copy.
+     */
+    static double sumDouble(Tensor x) {
+        if (fits(x)) {
+            double sum = 0;
+            for (float v : values(x)) {
+                sum += v;
+            }
+            return sum;
+        }
+        return x.size() == 0 ? 0.0 : x.array().castTo(DataType.DOUBLE).sumNumber().doubleValue();
+    }
+
     /** {@code x} repeated along broadcast axes to {@code shape} (checked). */
     static Tensor broadcastTo(Tensor x, long[] shape) {
         if (fits(x) && Shapes.size(shape) <= SMALL) {

@@ -172,6 +172,14 @@ public class Tensor {
     /** The values in row-major order, as doubles. */
     public double[] toDoubleArray() { return storage.toDoubleArray(); }
 
+    /**
+     * The sum of all values accumulated in double precision, untracked (as NumPy's {@code sum(dtype=float64)}):
+     * for totals such as a metric's, where float32 accumulation would drift.
+     */
+    public double sumDouble() {
+        return Kernels.sumDouble(this);
+    }
+
     /** A float32 (or other) copy of this tensor's value, untracked. */
     public Tensor castTo(DataType type) {
         return isSmallBacked() && type == DataType.FLOAT ? new Tensor(storage) : new Tensor(array().castTo(type));

@@ -76,4 +76,194 @@ public final class Updates {
             }
         });
     }
+
+    /**
+     * Adagrad, in place: {@code a += g²}, {@code w -= lr g / sqrt(a + epsilon)}. {@code g} may be overwritten.
+     *
+     * @param accumulator the running sum of squared gradients {@code a}
+     */
+    public static void adagrad(INDArray g, INDArray accumulator, INDArray w, double lr, double epsilon) {
+        FloatBuffer[] buffers = FloatLoops.all(g, accumulator, w);
+        if (buffers == null) {
+            Nd4jUpdates.adagrad(g, accumulator, w, lr, epsilon);
+            return;
+        }
+        float rate = (float) lr;
+        float eps = (float) epsilon;
+        FloatBuffer gb = buffers[0];
+        FloatBuffer ab = buffers[1];
+        FloatBuffer wb = buffers[2];
+        FloatLoops.forRange(wb.limit(), (from, to) -> {
+            for (int i = from; i < to; i++) {
+                float gi = gb.get(i);
+                float ai = ab.get(i) + gi * gi;
+                ab.put(i, ai);
+                wb.put(i, wb.get(i) - gi * rate / (float) Math.sqrt(ai + eps));
+            }
+        });
+    }
+
+    /**
+     * RMSprop, in place: {@code v = rho v + (1 - rho) g²}; centered, also {@code a = rho a + (1 - rho) g} and the
+     * denominator {@code sqrt(v - a² + epsilon)}, else {@code sqrt(v + epsilon)}; the increment
+     * {@code lr g / denominator} is subtracted, or with momentum {@code b = momentum b + increment} is.
+     * {@code g} may be overwritten.
+     *
+     * @param averageGradient {@code a}, or null when not centered
+     * @param momentumSlot    {@code b}, or null without momentum
+     */
+    public static void rmsprop(INDArray g, INDArray velocity, INDArray averageGradient, INDArray momentumSlot,
+            INDArray w, double lr, double rho, double momentum, double epsilon) {
+        FloatBuffer[] buffers = FloatLoops.all(g, velocity, w);
+        FloatBuffer[] extra = FloatLoops.all(averageGradient == null ? w : averageGradient,
+                momentumSlot == null ? w : momentumSlot, w);
+        if (buffers == null || extra == null) {
+            Nd4jUpdates.rmsprop(g, velocity, averageGradient, momentumSlot, w, lr, rho, momentum, epsilon);
+            return;
+        }
+        float r = (float) rho;
+        float oneMinusR = (float) (1 - rho);
+        float rate = (float) lr;
+        float mom = (float) momentum;
+        float eps = (float) epsilon;
+        boolean centered = averageGradient != null;
+        boolean withMomentum = momentumSlot != null;
+        FloatBuffer gb = buffers[0];
+        FloatBuffer vb = buffers[1];
+        FloatBuffer wb = buffers[2];
+        FloatBuffer ab = extra[0];
+        FloatBuffer bb = extra[1];
+        FloatLoops.forRange(wb.limit(), (from, to) -> {
+            for (int i = from; i < to; i++) {
+                float gi = gb.get(i);
+                float vi = vb.get(i) * r + gi * gi * oneMinusR;
+                vb.put(i, vi);
+                float denominator;
+                if (centered) {
+                    float ai = ab.get(i) * r + gi * oneMinusR;
+                    ab.put(i, ai);
+                    denominator = vi - ai * ai + eps;
+                } else {
+                    denominator = vi + eps;
+                }
+                float increment = gi * rate / (float) Math.sqrt(denominator);
+                if (withMomentum) {
+                    increment = bb.get(i) * mom + increment;
+                    bb.put(i, increment);
+                }
+                wb.put(i, wb.get(i) - increment);
+            }
+        });
+    }
+
+    /**
+     * Adamax, in place: {@code m += (g - m)(1 - beta1)}, {@code u = max(beta2 u, |g|)} (a NaN in either gives NaN,
+     * as NumPy's maximum), {@code w -= rate * m / (u + epsilon)}. {@code g} may be overwritten.
+     *
+     * @param rate the learning rate with the bias correction folded in, {@code lr / (1 - beta1^t)}
+     */
+    public static void adamax(INDArray g, INDArray m, INDArray u, INDArray w, double beta1, double beta2,
+            double epsilon, double rate) {
+        FloatBuffer[] buffers = FloatLoops.all(g, m, u, w);
+        if (buffers == null) {
+            Nd4jUpdates.adamax(g, m, u, w, beta1, beta2, epsilon, rate);
+            return;
+        }
+        float oneMinusB1 = (float) (1 - beta1);
+        float b2 = (float) beta2;
+        float eps = (float) epsilon;
+        float r = (float) rate;
+        FloatBuffer gb = buffers[0];
+        FloatBuffer mb = buffers[1];
+        FloatBuffer ub = buffers[2];
+        FloatBuffer wb = buffers[3];
+        FloatLoops.forRange(wb.limit(), (from, to) -> {
+            for (int i = from; i < to; i++) {
+                float gi = gb.get(i);
+                float mi = mb.get(i);
+                mi = mi + (gi - mi) * oneMinusB1;
+                float ui = Math.max(ub.get(i) * b2, Math.abs(gi));   // Math.max keeps a NaN from either side
+                mb.put(i, mi);
+                ub.put(i, ui);
+                wb.put(i, wb.get(i) - mi / (ui + eps) * r);
+            }
+        });
+    }
+
+    /**
+     * Nadam, in place: {@code m += (g - m)(1 - beta1)}, {@code v += (g² - v)(1 - beta2)},
+     * {@code w -= lr (gradientScale g + momentumScale m) / (sqrt(v / velocityScale) + epsilon)}. The scales carry
+     * the step's momentum schedule (see the optimizers module's {@code Nadam}). {@code g} may be overwritten.
+     */
+    public static void nadam(INDArray g, INDArray m, INDArray v, INDArray w, double lr, double beta1, double beta2,
+            double epsilon, double gradientScale, double momentumScale, double velocityScale) {
+        FloatBuffer[] buffers = FloatLoops.all(g, m, v, w);
+        if (buffers == null) {
+            Nd4jUpdates.nadam(g, m, v, w, lr, beta1, beta2, epsilon, gradientScale, momentumScale, velocityScale);
+            return;
+        }
+        float oneMinusB1 = (float) (1 - beta1);
+        float oneMinusB2 = (float) (1 - beta2);
+        float eps = (float) epsilon;
+        float rate = (float) lr;
+        float gs = (float) gradientScale;
+        float ms = (float) momentumScale;
+        float vs = (float) velocityScale;
+        FloatBuffer gb = buffers[0];
+        FloatBuffer mb = buffers[1];
+        FloatBuffer vb = buffers[2];
+        FloatBuffer wb = buffers[3];
+        FloatLoops.forRange(wb.limit(), (from, to) -> {
+            for (int i = from; i < to; i++) {
+                float gi = gb.get(i);
+                float mi = mb.get(i);
+                float vi = vb.get(i);
+                mi = mi + (gi - mi) * oneMinusB1;
+                vi = vi + (gi * gi - vi) * oneMinusB2;
+                mb.put(i, mi);
+                vb.put(i, vi);
+                float mHat = gi * gs + mi * ms;
+                wb.put(i, wb.get(i) - mHat * rate / ((float) Math.sqrt(vi / vs) + eps));
+            }
+        });
+    }
+
+    /**
+     * Adam with AMSGrad, in place: as {@link #adam}, with {@code vHat = max(vHat, v)} in place of {@code v} in the
+     * denominator, as libnd4j's {@code ams_grad_updater} computes it in float32. {@code g} may be overwritten.
+     *
+     * @param iteration the 0-based step count
+     */
+    public static void amsgrad(INDArray g, INDArray m, INDArray v, INDArray vHat, INDArray w, double lr, double beta1,
+            double beta2, double epsilon, int iteration) {
+        FloatBuffer[] buffers = FloatLoops.all(g, m, v, vHat, w);
+        if (buffers == null) {
+            Nd4jUpdates.amsgrad(g, m, v, vHat, w, lr, beta1, beta2, epsilon, iteration);
+            return;
+        }
+        float b1 = (float) beta1;
+        float b2 = (float) beta2;
+        float eps = (float) epsilon;
+        float b1Power = (float) Math.pow(b1, iteration + 1.0);
+        float b2Power = (float) Math.pow(b2, iteration + 1.0);
+        float rate = (float) lr * (float) Math.sqrt(1f - b2Power) / (1f - b1Power);
+        FloatBuffer gb = buffers[0];
+        FloatBuffer mb = buffers[1];
+        FloatBuffer vb = buffers[2];
+        FloatBuffer hb = buffers[3];
+        FloatBuffer wb = buffers[4];
+        FloatLoops.forRange(wb.limit(), (from, to) -> {
+            for (int i = from; i < to; i++) {
+                float gi = gb.get(i);
+                float mi = b1 * mb.get(i) + gi * (1f - b1);
+                float vi = b2 * vb.get(i) + gi * gi * (1f - b2);
+                float hi = hb.get(i);
+                hi = hi > vi ? hi : vi;   // libnd4j's max, operand for operand
+                mb.put(i, mi);
+                vb.put(i, vi);
+                hb.put(i, hi);
+                wb.put(i, wb.get(i) - mi * rate / ((float) Math.sqrt(hi) + eps));
+            }
+        });
+    }
 }

@@ -68,4 +68,17 @@ class KernelsTest {
         assertNull(FloatLoops.floats(Nd4j.ones(4)));
         assertFalse(Kernels.fusedDense(1000, 1000));
     }
+
+    @Test
+    void sumDoubleAccumulatesInDoubleOnEitherPath() {
+        // 1 + 4096 * 2^-24: a float32 running sum drops every small term, a double one keeps them
+        float[] values = new float[4097];
+        java.util.Arrays.fill(values, 0x1p-24f);
+        values[0] = 1f;
+        double expected = 1.0 + 4096 * 0x1p-24;
+        assertEquals(expected, Tensor.of(values, 4097).sumDouble());   // past SMALL: ND4J in both modes
+        float[] few = java.util.Arrays.copyOf(values, 257);
+        assertEquals(1.0 + 256 * 0x1p-24, Tensor.of(few, 257).sumDouble());   // Java in auto mode
+        assertEquals(0.0, Tensor.of(new float[0], 0).sumDouble());
+    }
 }

@@ -1,14 +1,13 @@
 package org.grad4j.layers;
 
-import java.util.Arrays;
-import java.util.Locale;
+import java.util.Map;
 import java.util.function.UnaryOperator;
-import java.util.stream.Collectors;
 import org.grad4j.core.Tensor;
+import org.grad4j.registry.Registry;
 
 /**
  * The activations of {@code keras.activations}, with Keras 3's definitions and defaults. Each is a
- * composition of grad4j's gradient-checked {@link Tensor} ops.
+ * composition of grad4j's gradient-checked {@link Tensor} ops. Users add their own by name in {@link #registry()}.
  */
 public enum Activations implements ActivationFunction {
     /** The identity. */
@@ -52,25 +51,39 @@ public enum Activations implements ActivationFunction {
         return kerasName;
     }
 
+    private static final Registry<ActivationFunction> REGISTRY = new Registry<>("activation", true);
+
+    static {
+        for (Activations a : values()) {
+            REGISTRY.register(a.kerasName, config -> a);
+        }
+        REGISTRY.register("silu", config -> SWISH);
+    }
+
     /**
-     * The activation of a Keras name, case-insensitive; null means linear.
+     * The activation of a name, case-insensitive: a Keras name ({@code "relu"}) or one registered in
+     * {@link #registry()}; null means linear.
      *
      * @throws IllegalArgumentException for an unknown name, listing the known ones
      */
-    public static Activations get(String name) {
+    public static ActivationFunction get(String name) {
         if (name == null) {
             return LINEAR;
         }
-        String key = name.trim().toLowerCase(Locale.ROOT);
-        if (key.equals("silu")) {
-            return SWISH;
-        }
-        for (Activations a : values()) {
-            if (a.kerasName.equals(key)) {
-                return a;
-            }
-        }
-        throw new IllegalArgumentException("Activations.get: unknown activation \"" + name + "\" (known: "
-                + Arrays.stream(values()).map(Activations::kerasName).collect(Collectors.joining(", ")) + ", silu)");
+        return REGISTRY.create(name, Map.of(), "Activations.get");
+    }
+
+    /**
+     * The activations {@link #get} knows, by name (any case); register one of your own here and
+     * {@code new Dense(8, "my_act")} finds it, and so does loading a model saved with it. The factory gets an
+     * empty config; the function's {@link ActivationFunction#kerasName()} must be the registered name, which is
+     * what a layer saves:
+     *
+     * <pre>{@code
+     * Activations.registry().register("my_act", config -> ActivationFunction.of("my_act", x -> x.relu().mul(2)));
+     * }</pre>
+     */
+    public static Registry<ActivationFunction> registry() {
+        return REGISTRY;
     }
 }

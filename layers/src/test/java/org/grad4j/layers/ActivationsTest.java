@@ -90,6 +90,27 @@ class ActivationsTest {
                 + "log_softmax, leaky_relu, elu, selu, gelu, softplus, softsign, swish, hard_sigmoid, silu)", e.getMessage());
     }
 
+    @Test
+    void aRegisteredActivationIsFoundByNameInAnyCase() {
+        ActivationFunction doubled = ActivationFunction.of("doubled", x -> x.mul(2));
+        Activations.registry().register("doubled", config -> doubled);
+        try {
+            assertSame(doubled, Activations.get("DOUBLED"));
+            Dense dense = new Dense(3, "doubled");
+            assertSame(doubled, dense.activation());
+            assertEquals("doubled", dense.config().get("activation"));
+            assertSame(doubled, Dense.fromConfig(dense.config()).activation());
+            assertEquals(6f, dense.activation().apply(Tensor.of(new float[] {3f}, 1)).toFloatArray()[0]);
+            var e = assertThrows(IllegalArgumentException.class,
+                    () -> Activations.registry().register("RELU", config -> doubled));
+            assertTrue(e.getMessage().contains("already registered"), e.getMessage());
+        } finally {
+            Activations.registry().unregister("doubled");
+        }
+        assertThrows(IllegalArgumentException.class, () -> Activations.get("doubled"));
+        assertSame(Activations.RELU, new Dense(64, Activations.RELU).activation());
+    }
+
     private static void assertValues(Activations a, double[] xs, DoubleUnaryOperator expected) {
         double[] got = a.apply(Tensor.of(xs.clone(), DataType.DOUBLE)).toDoubleArray();
         for (int i = 0; i < xs.length; i++) {

@@ -1,5 +1,7 @@
 package org.grad4j.models;
 
+import org.grad4j.layers.ActivationFunction;
+import org.grad4j.layers.Activations;
 import org.grad4j.layers.Initializer;
 import org.grad4j.layers.Initializers;
 import org.grad4j.layers.Layer;
@@ -17,7 +19,7 @@ import org.grad4j.optimizers.Optimizers;
 
 /**
  * Every name grad4j looks up, in one place: the registries of layers, losses, optimizers, metrics, initializers,
- * regularizers and learning-rate schedules (Keras' {@code get_custom_objects()}). Register a class of your own by its Keras class name and it is found by
+ * regularizers, activations and learning-rate schedules (Keras' {@code get_custom_objects()}). Register a class of your own by its Keras class name and it is found by
  * {@code compile("adam", "my_loss")}-style lookups and, above all, when a saved model that uses it is loaded:
  *
  * <pre>{@code
@@ -59,6 +61,14 @@ public final class Registry {
     /** Regularizers by Keras class name ({@code L2}), for layer configs. */
     public static org.grad4j.registry.Registry<Regularizer> regularizers() {
         return Regularizers.registry();
+    }
+
+    /**
+     * Activations by name (any case: {@code relu}), for {@code new Dense(8, "my_act")} and layer configs; a factory
+     * gets an empty config and returns a function whose {@code kerasName()} is the registered name.
+     */
+    public static org.grad4j.registry.Registry<ActivationFunction> activations() {
+        return Activations.registry();
     }
 
     /** Learning-rate schedules by Keras class name ({@code ExponentialDecay}), for optimizer configs. */

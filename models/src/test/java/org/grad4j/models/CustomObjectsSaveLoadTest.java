@@ -12,6 +12,8 @@ import java.util.Map;
 import org.grad4j.core.Seeds;
 import org.grad4j.core.Tensor;
 import org.grad4j.core.Variable;
+import org.grad4j.layers.Activation;
+import org.grad4j.layers.ActivationFunction;
 import org.grad4j.layers.Dense;
 import org.grad4j.layers.Initializers;
 import org.grad4j.layers.InputLayer;
@@ -114,13 +116,18 @@ class CustomObjectsSaveLoadTest {
     static void register() {
         Registry.layers().register("ScaledLinear", ScaledLinear::fromConfig);
         Registry.losses().register("ScaledSquaredError", ScaledSquaredError::fromConfig);
+        Registry.activations().register("shifted_relu", config -> SHIFTED_RELU);
     }
+
+    /** A user's activation: {@code relu(x) - 0.5}, registered by name. */
+    static final ActivationFunction SHIFTED_RELU = ActivationFunction.of("shifted_relu", t -> t.relu().sub(0.5));
 
     /** The registries are global: leave them as other tests expect them (their "known" lists). */
     @AfterAll
     static void unregister() {
         Registry.layers().unregister("ScaledLinear");
         Registry.losses().unregister("ScaledSquaredError");
+        Registry.activations().unregister("shifted_relu");
     }
 
     @BeforeEach
@@ -154,6 +161,25 @@ class CustomObjectsSaveLoadTest {
         assertEquals(model.trainOnBatch(xb, yb), loaded.trainOnBatch(xb, yb), "the next step's loss and metrics");
         assertSameVariables(model.variables(), loaded.variables());
         assertSameVariables(model.optimizer().variables(), loaded.optimizer().variables());
+    }
+
+    @Test
+    void aCustomActivationByNameRoundTripsInDenseAndActivation() {
+        Sequential model = new Sequential(new InputLayer(4), new Dense(8, "shifted_relu"), new Activation("Shifted_ReLU"),
+                new Dense(1));
+        model.compile(new Adam(0.01), "mse");
+        model.fit(x, y, FitOptions.epochs(1).batchSize(8).shuffle(false).verbose(0));
+        Path file = dir.resolve("custom-activation.g4j");
+
+        model.save(file);
+        Model loaded = Model.load(file);
+
+        assertEquals(SHIFTED_RELU, assertInstanceOf(Dense.class, loaded.getLayer(0)).activation());
+        assertEquals(SHIFTED_RELU, assertInstanceOf(Activation.class, loaded.getLayer(1)).activation());
+        assertBitIdentical(model.predict(x), loaded.predict(x), "predictions");
+        float[] hidden = new Dense(8, "shifted_relu").activation().apply(Tensor.of(new float[] {-1f, 2f}, 2)).toFloatArray();
+        assertEquals(-0.5f, hidden[0]);
+        assertEquals(1.5f, hidden[1]);
     }
 
     @Test

@@ -1,15 +1,16 @@
 package org.grad4j.optimizers;
 
 import java.util.Map;
+import org.grad4j.core.Updates;
 import org.grad4j.core.Variable;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Adagrad as Keras 3 (adagrad.py): {@code acc += g²}, {@code w -= lr * g / sqrt(acc + epsilon)}.
  * Defaults: lr 0.001, initial accumulator 0.1, epsilon 1e-7.
  *
- * <p>Written with in-place array ops: libnd4j's {@code ada_grad_updater} puts epsilon outside the
+ * <p>Core's {@link Updates#adagrad} runs the formula (one Java pass for contiguous float32 arrays, otherwise ND4J ops,
+ * the same bits). Not libnd4j's fused updater: libnd4j's {@code ada_grad_updater} puts epsilon outside the
  * square root ({@code sqrt(acc) + epsilon}), which the golden cases tell apart.
  */
 public class Adagrad extends FluentOptimizer<Adagrad> {
@@ -41,10 +42,7 @@ public class Adagrad extends FluentOptimizer<Adagrad> {
 
     @Override
     protected void updateStep(INDArray g, Variable variable, double lr, long step) {
-        INDArray acc = slot(variable, "accumulator");
-        acc.addi(g.mul(g));
-        INDArray denominator = Transforms.sqrt(acc.add(epsilon), false);
-        variable.array().subi(g.muli(lr).divi(denominator));
+        Updates.adagrad(g, slot(variable, "accumulator"), variable.array(), lr, epsilon);
     }
 
     @Override

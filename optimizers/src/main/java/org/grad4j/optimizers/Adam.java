@@ -4,15 +4,13 @@ import java.util.Map;
 import org.grad4j.core.Updates;
 import org.grad4j.core.Variable;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.updaters.AmsGradUpdater;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Adam as Keras 3 (adam.py): {@code m += (g - m)(1 - beta1)}, {@code v += (g² - v)(1 - beta2)},
  * {@code w -= lr sqrt(1 - beta2^t) / (1 - beta1^t) * m / (sqrt(v) + epsilon)}: bias correction folded into
  * the rate, epsilon uncorrected. With {@code amsgrad}, {@code vhat = max(vhat, v)} replaces v. Defaults:
  * lr 0.001, beta1 0.9, beta2 0.999, epsilon 1e-7. libnd4j's fused {@code adam_updater} and
- * {@code ams_grad_updater} compute exactly this (t = iteration + 1); core's {@link Updates#adam} runs it (for
+ * {@code ams_grad_updater} compute exactly this (t = iteration + 1); core's {@link Updates#adam} and {@link Updates#amsgrad} run it (for
  * contiguous float32 arrays as one Java pass that also updates the weights).
  */
 public class Adam extends FluentOptimizer<Adam> {
@@ -64,9 +62,8 @@ public class Adam extends FluentOptimizer<Adam> {
         INDArray v = slot(variable, "velocity");
         int iteration = (int) Math.min(step - 1, Integer.MAX_VALUE);   // libnd4j raises the betas to iteration + 1
         if (amsgrad) {
-            INDArray vHat = addSlot(variable, "velocity_hat", 0);
-            Nd4j.exec(new AmsGradUpdater(g, v, m, vHat, lr, beta1, beta2, epsilon, iteration));
-            variable.array().subi(g);   // g now holds the update
+            Updates.amsgrad(g, m, v, addSlot(variable, "velocity_hat", 0), variable.array(), lr, beta1, beta2, epsilon,
+                    iteration);
         } else {
             Updates.adam(g, m, v, variable.array(), lr, beta1, beta2, epsilon, iteration);
         }

@@ -1,15 +1,17 @@
 package org.grad4j.optimizers;
 
 import java.util.Map;
+import org.grad4j.core.Updates;
 import org.grad4j.core.Variable;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * Adamax as Keras 3 (adamax.py): {@code m += (g - m)(1 - beta1)}, {@code u = max(beta2 u, |g|)},
+ * Adamax as Keras 3 (adamax.py): {@code m += (g - m)(1 - beta1)}, {@code u = max(beta2 u, |g|)}
+ * (a NaN in either stays NaN, as NumPy's maximum),
  * {@code w -= lr m / ((1 - beta1^t)(u + epsilon))}. Defaults: lr 0.001, beta1 0.9, beta2 0.999, epsilon 1e-7.
  *
- * <p>Written with in-place array ops: libnd4j's {@code ada_max_updater} adds a fixed 1e-32 to u
+ * <p>Core's {@link Updates#adamax} runs the formula (one Java pass for contiguous float32 arrays, otherwise ND4J ops,
+ * the same bits). Not libnd4j's fused updater: libnd4j's {@code ada_max_updater} adds a fixed 1e-32 to u
  * instead of epsilon, so a large epsilon (a golden case) would be ignored.
  */
 public class Adamax extends FluentOptimizer<Adamax> {
@@ -48,13 +50,8 @@ public class Adamax extends FluentOptimizer<Adamax> {
 
     @Override
     protected void updateStep(INDArray g, Variable variable, double lr, long step) {
-        INDArray m = slot(variable, "momentum");
-        INDArray u = slot(variable, "norm");
-        m.addi(g.sub(m).muli(1 - beta1));
-        Transforms.max(u.muli(beta2), Transforms.abs(g, false), false);
-        INDArray denominator = u.add(epsilon);
-        g.assign(m).divi(denominator).muli(lr / (1 - Math.pow(beta1, step)));
-        variable.array().subi(g);
+        Updates.adamax(g, slot(variable, "momentum"), slot(variable, "norm"), variable.array(), beta1, beta2, epsilon,
+                lr / (1 - Math.pow(beta1, step)));
     }
 
     @Override

@@ -1,9 +1,9 @@
 package org.grad4j.optimizers;
 
 import java.util.Map;
+import org.grad4j.core.Updates;
 import org.grad4j.core.Variable;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Nadam as Keras 3 (nadam.py): Adam's m and v with a momentum schedule
@@ -12,7 +12,8 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * {@code v_hat = v / (1 - beta2^t)}, {@code w -= lr m_hat / (sqrt(v_hat) + epsilon)}.
  * Defaults: lr 0.001, beta1 0.9, beta2 0.999, epsilon 1e-7.
  *
- * <p>Written with in-place array ops: libnd4j's {@code nadam_updater} has no momentum schedule and no
+ * <p>Core's {@link Updates#nadam} runs the formula (one Java pass for contiguous float32 arrays, otherwise ND4J ops,
+ * the same bits). Not libnd4j's fused updater: libnd4j's {@code nadam_updater} has no momentum schedule and no
  * bias correction of v.
  */
 public class Nadam extends FluentOptimizer<Nadam> {
@@ -62,15 +63,11 @@ public class Nadam extends FluentOptimizer<Nadam> {
 
     @Override
     protected void updateStep(INDArray g, Variable variable, double lr, long step) {
-        INDArray m = slot(variable, "momentum");
-        INDArray v = slot(variable, "velocity");
         double uProduct = addOptimizerVariable("u_product", 1.0).getDouble(0);   // already includes u_t
         double uNext = u(step + 1);
-        m.addi(g.sub(m).muli(1 - beta1));
-        v.addi(g.mul(g).subi(v).muli(1 - beta2));
-        INDArray mHat = g.muli((1 - u(step)) / (1 - uProduct)).addi(m.mul(uNext / (1 - uProduct * uNext)));
-        INDArray denominator = Transforms.sqrt(v.div(1 - Math.pow(beta2, step)), false).addi(epsilon);
-        variable.array().subi(mHat.muli(lr).divi(denominator));
+        // mHat = (1 - u_t) / (1 - prod u) g + u_{t+1} / (1 - prod u * u_{t+1}) m; vHat = v / (1 - beta2^t)
+        Updates.nadam(g, slot(variable, "momentum"), slot(variable, "velocity"), variable.array(), lr, beta1, beta2,
+                epsilon, (1 - u(step)) / (1 - uProduct), uNext / (1 - uProduct * uNext), 1 - Math.pow(beta2, step));
     }
 
     @Override

@@ -1,9 +1,9 @@
 package org.grad4j.optimizers;
 
 import java.util.Map;
+import org.grad4j.core.Updates;
 import org.grad4j.core.Variable;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * RMSprop as Keras 3 (rmsprop.py): {@code v = rho v + (1 - rho) g²}; centered, also
@@ -11,7 +11,8 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * {@code inc = lr g / denominator}; with momentum {@code b = momentum b + inc, w -= b}, else {@code w -= inc}.
  * Defaults: lr 0.001, rho 0.9, momentum 0, epsilon 1e-7, not centered.
  *
- * <p>Written with in-place array ops: libnd4j's {@code rms_prop_updater} puts epsilon outside the
+ * <p>Core's {@link Updates#rmsprop} runs the formula (one Java pass for contiguous float32 arrays, otherwise ND4J ops,
+ * the same bits). Not libnd4j's fused updater: libnd4j's {@code rms_prop_updater} puts epsilon outside the
  * square root and has neither momentum nor centering.
  */
 public class RMSprop extends FluentOptimizer<RMSprop> {
@@ -61,23 +62,10 @@ public class RMSprop extends FluentOptimizer<RMSprop> {
 
     @Override
     protected void updateStep(INDArray g, Variable variable, double lr, long step) {
-        INDArray v = slot(variable, "velocity");
-        v.muli(rho).addi(g.mul(g).muli(1 - rho));
-        INDArray denominator;
-        if (centered) {
-            INDArray a = addSlot(variable, "average_gradient", 0);
-            a.muli(rho).addi(g.mul(1 - rho));
-            denominator = v.sub(a.mul(a)).addi(epsilon);
-        } else {
-            denominator = v.add(epsilon);
-        }
-        INDArray increment = g.muli(lr).divi(Transforms.sqrt(denominator, false));
-        if (momentum > 0) {
-            INDArray b = addSlot(variable, "momentum", 0);
-            variable.array().subi(b.muli(momentum).addi(increment));
-        } else {
-            variable.array().subi(increment);
-        }
+        INDArray averageGradient = centered ? addSlot(variable, "average_gradient", 0) : null;
+        INDArray momentumSlot = momentum > 0 ? addSlot(variable, "momentum", 0) : null;
+        Updates.rmsprop(g, slot(variable, "velocity"), averageGradient, momentumSlot, variable.array(), lr, rho, momentum,
+                epsilon);
     }
 
     @Override
