@@ -10,7 +10,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * The one place that sets the threads both sides run with, and prints them. libnd4j's element-wise
  * threads come from {@code OMP_NUM_THREADS} (the run script sets 1: its OpenMP pool and OpenBLAS's
  * threads would oversubscribe 2 cores); OpenBLAS gets {@link #BLAS_THREADS} of its own, because ND4J
- * otherwise ties it to the same variable and the wide GEMMs of W5 would run on one core (DESIGN.md).
+ * otherwise ties it to the same variable and the wide GEMMs of W5 would run on one core.
  * grad4j and DL4J share the JVM, so they share this configuration. {@code -Dbenchmarks.blasThreads=N}
  * overrides the BLAS threads, to compare.
  */

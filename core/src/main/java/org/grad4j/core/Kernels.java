@@ -36,7 +36,7 @@ final class Kernels {
     static final int SMALL = 4096;
     /** The largest ND4J-backed input read into Java: reading costs about 10 ns an element, so past this ND4J is cheaper. */
     static final int READ_LIMIT = SMALL / 4;
-    /** The most multiply-adds a Java matrix product may take (about 20 µs); BLAS does more faster. */
+    /** The most multiply-adds a Java matrix product may take: past it, BLAS's call overhead pays for itself. */
     static final int MATMUL_WORK = SMALL * 8;
     /**
      * The largest fused sigmoid cross-entropy computed by the Java loop: it works in double and rounds once, so it

@@ -3,8 +3,9 @@ package org.grad4j.core;
 import java.util.Arrays;
 
 /**
- * Matrix products as single GEMM calls with transpose flags: DESIGN.md measured products of transposed
- * views 3-10x slower than {@code Nd4j.gemm} with flags. Shapes follow NumPy's matmul.
+ * Matrix products as single GEMM calls with transpose flags: a product of transposed views makes ND4J copy or
+ * take a slow strided path, while {@code Nd4j.gemm} with flags hands the layout to BLAS. Shapes follow NumPy's
+ * matmul.
  */
 final class MatrixOps {
     private MatrixOps() {

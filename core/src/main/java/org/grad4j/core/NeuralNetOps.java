@@ -92,8 +92,9 @@ public final class NeuralNetOps {
     }
 
     /**
-     * The sum over the batch axis. libnd4j reduces a row-major matrix along axis 0 with strided reads (5 ms for
-     * [256, 2048] here); adding the rows in order reads the memory once (about 0.5 ms).
+     * The sum over the batch axis. libnd4j reduces a row-major matrix along axis 0 with strided reads, one
+     * column at a time; adding the rows in order reads the memory once, front to back (about 10x faster for
+     * [256, 2048]).
      */
     private static Tensor columnSums(Tensor g) {
         FloatBuffer in = Graph.isRecording() ? null : FloatLoops.floats(g.array());

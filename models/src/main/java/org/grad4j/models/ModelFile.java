@@ -28,7 +28,7 @@ import org.grad4j.layers.Layer;
 import org.grad4j.optimizers.Optimizer;
 
 /**
- * Reads and writes {@code .g4j} model files and {@code .npz} weight files (DESIGN.md, "Files users see").
+ * Reads and writes {@code .g4j} model files and {@code .npz} weight files (the layout the README describes under save).
  * A {@code .g4j} file is a zip of
  * <ul>
  * <li>{@code metadata.json}: format version, grad4j version, date, the weights' names, shapes and types;
