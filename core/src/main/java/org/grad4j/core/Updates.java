@@ -58,9 +58,7 @@ public final class Updates {
         float b1 = (float) beta1;
         float b2 = (float) beta2;
         float eps = (float) epsilon;
-        float b1Power = (float) Math.pow(b1, iteration + 1.0);
-        float b2Power = (float) Math.pow(b2, iteration + 1.0);
-        float rate = (float) lr * (float) Math.sqrt(1f - b2Power) / (1f - b1Power);
+        float rate = biasCorrectedRate(lr, b1, b2, iteration);
         FloatBuffer gb = buffers[0];
         FloatBuffer mb = buffers[1];
         FloatBuffer vb = buffers[2];
@@ -244,9 +242,7 @@ public final class Updates {
         float b1 = (float) beta1;
         float b2 = (float) beta2;
         float eps = (float) epsilon;
-        float b1Power = (float) Math.pow(b1, iteration + 1.0);
-        float b2Power = (float) Math.pow(b2, iteration + 1.0);
-        float rate = (float) lr * (float) Math.sqrt(1f - b2Power) / (1f - b1Power);
+        float rate = biasCorrectedRate(lr, b1, b2, iteration);
         FloatBuffer gb = buffers[0];
         FloatBuffer mb = buffers[1];
         FloatBuffer vb = buffers[2];
@@ -265,5 +261,12 @@ public final class Updates {
                 wb.put(i, wb.get(i) - mi * rate / ((float) Math.sqrt(hi) + eps));
             }
         });
+    }
+
+    /** Adam's step size with both bias corrections, {@code lr sqrt(1 - beta2^t) / (1 - beta1^t)}, in libnd4j's float order. */
+    private static float biasCorrectedRate(double lr, float b1, float b2, int iteration) {
+        float b1Power = (float) Math.pow(b1, iteration + 1.0);
+        float b2Power = (float) Math.pow(b2, iteration + 1.0);
+        return (float) lr * (float) Math.sqrt(1f - b2Power) / (1f - b1Power);
     }
 }
