@@ -27,6 +27,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * <pre>{@code
  * Table t = Csv.read(Path.of("iris.csv")).label("species").load();          // every other column is a feature
  * Table u = Csv.read(path).columns("age", "income").label("bought").load(); // or the ones named
+ * Dataset d = Csv.read(Path.of("iris.csv")).label("species").oneHot().toDataset(); // x [4], y one-hot [3]
  * }</pre>
  *
  * <p>The label column holds class names or numbers. Class names become ids 0..k-1 in sorted order (as
@@ -41,6 +42,7 @@ public final class Csv {
     private final Path file;
     private List<String> columns;
     private String label;
+    private LabelMode labelMode = LabelMode.INT;
 
     private Csv(Path file) {
         this.file = file;
@@ -64,6 +66,35 @@ public final class Csv {
     public Csv label(String name) {
         this.label = name;
         return this;
+    }
+
+    /** How {@link #toDataset()} gives the labels: class ids (default) or one-hot. */
+    public Csv labelMode(LabelMode mode) {
+        if (mode == null) {
+            throw new IllegalArgumentException("Csv " + file + ": labelMode must not be null");
+        }
+        this.labelMode = mode;
+        return this;
+    }
+
+    /** One-hot labels {@code [k]} from {@link #toDataset()}: {@code labelMode(LabelMode.CATEGORICAL)}. */
+    public Csv oneHot() {
+        return labelMode(LabelMode.CATEGORICAL);
+    }
+
+    /**
+     * Reads the whole file, then gives its rows as a {@link Dataset}: x {@code [d]} float32, y the class id (a
+     * scalar) or, after {@link #oneHot()}, one-hot {@code [k]}. A file with any bad cell gives no dataset.
+     *
+     * @throws DatasetException naming the file, and the line and column where there is one
+     */
+    public Dataset toDataset() {
+        Table table = load();
+        try {
+            return table.toDataset(labelMode);
+        } catch (DatasetException e) {
+            throw new DatasetException("CSV file " + file + ", label column '" + label + "': " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -101,8 +132,7 @@ public final class Csv {
             for (CSVRecord record : parser) {
                 long line = record.getRecordNumber() + 1;
                 if (record.size() != header.size()) {
-                    throw new DatasetException("CSV file " + file + " line " + line + ": " + record.size()
-                            + " fields, the header has " + header.size() + " " + header);
+                    throw raggedRow(line, record.size(), header);
                 }
                 float[] row = new float[d];
                 for (int c = 0; c < d; c++) {
@@ -185,6 +215,14 @@ public final class Csv {
         }
     }
 
+    private DatasetException raggedRow(long line, int fields, List<String> header) {
+        String where = fields < header.size()
+                ? "column '" + header.get(fields) + "' (" + (fields + 1) + ") and later are missing"
+                : "column " + (header.size() + 1) + " and later have no name in the header";
+        return new DatasetException("CSV file " + file + " line " + line + ": " + fields + " fields, the header has "
+                + header.size() + " " + header + "; " + where);
+    }
+
     private DatasetException missingColumn(String what, String name, List<String> header) {
         return new DatasetException("CSV file " + file + " has no " + what + " '" + name + "'; its columns are "
                 + header);
@@ -193,6 +231,6 @@ public final class Csv {
     @Override
     public String toString() {
         return "Csv[" + file + ", columns " + (columns == null ? "all" : Arrays.toString(columns.toArray()))
-                + ", label " + label + "]";
+                + ", label " + label + ", " + labelMode + "]";
     }
 }

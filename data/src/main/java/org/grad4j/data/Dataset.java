@@ -1,12 +1,11 @@
 package org.grad4j.data;
 
-import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.function.UnaryOperator;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 
 /**
  * An input pipeline in the spirit of {@code tf.data}: a source of {@link Element}s and the steps that shape them
@@ -16,10 +15,19 @@ import org.nd4j.linalg.factory.Nd4j;
  * <pre>{@code
  * Dataset train = Dataset.fromArrays(x, y).shuffle(42).batch(32).prefetch(2);
  * model.fit(train, FitOptions.epochs(10).validationData(testDs));
+ *
+ * Dataset iris = Csv.read(Path.of("iris.csv")).label("species").oneHot().toDataset().cache().shuffle(1).batch(16);
+ * ImageFolder flowers = ImageFolder.read(dir).imageSize(180, 180).shuffle(123).validationSplit(0.2);
+ * Dataset flowersTrain = flowers.training().prefetch(2);   // decoded on a background thread
  * }</pre>
  *
- * <p>Each {@link #iterator()} is a new pass over the data (one epoch for {@code fit}). A pass that is left before
- * its end must be closed ({@link Cursor#close()}, or try-with-resources) so that a prefetching thread stops.
+ * <p>Each {@link #iterator()} is a new pass over the data (one epoch for {@code fit}); a shuffle draws a new
+ * order for each pass, the same sequence of orders for the same seed. A pass that is left before its end must be
+ * closed ({@link Cursor#close()}, or try-with-resources) so that a prefetching thread stops.
+ *
+ * <p>{@code fromArrays(x, y).batch(n)} and {@code fromArrays(x, y).shuffle(seed).batch(n)} gather each batch's
+ * rows in one operation instead of slicing and stacking row by row; they yield the same elements as the
+ * row-by-row path would.
  */
 public abstract class Dataset implements Iterable<Element> {
     /** {@link #cardinality()} of a dataset that never ends ({@code repeat()} without a count). */
@@ -48,6 +56,31 @@ public abstract class Dataset implements Iterable<Element> {
         return false;
     }
 
+    /**
+     * The features {@code x} of each element, one pass per {@code iterator()}; for statistics such as
+     * {@code Normalization.adapt(Iterable<INDArray>)}. Iterate it to its end (a prefetching thread stops there).
+     */
+    public Iterable<INDArray> features() {
+        if (cardinality() == INFINITE) {
+            throw new IllegalStateException("Dataset.features: " + this + " is infinite (repeat() without a count); "
+                    + "take(n) a finite part first");
+        }
+        return () -> {
+            Cursor cursor = iterator();
+            return new Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    return cursor.hasNext();
+                }
+
+                @Override
+                public INDArray next() {
+                    return cursor.next().x();
+                }
+            };
+        };
+    }
+
     // ------------------------------------------------------------------------------------------ sources
 
     /** The rows of {@code x} as elements, without labels ({@code tf.data.Dataset.from_tensor_slices(x)}). */
@@ -68,6 +101,15 @@ public abstract class Dataset implements Iterable<Element> {
         return new ArraySource(x, y, sampleWeight);
     }
 
+    /**
+     * The batches of a DL4J/ND4J iterator as elements ({@link #isBatched()} is true); the iterator is reset at the
+     * start of every pass after the first. A per-sample labels mask ({@code [b]} or {@code [b, 1]}) becomes the
+     * sample weights; a features mask that is not all ones is refused, since elements carry no masks.
+     */
+    public static Dataset fromIterator(DataSetIterator iterator) {
+        return new IteratorSource(iterator);
+    }
+
     // ------------------------------------------------------------------------------------------ steps
 
     /** Stacks consecutive elements into batches of {@code size}; the last batch may be smaller. */
@@ -83,158 +125,127 @@ public abstract class Dataset implements Iterable<Element> {
         if (isBatched()) {
             throw new IllegalStateException("Dataset.batch: this dataset is already batched; unbatch it first or batch once");
         }
-        return new Batched(this, size, dropRemainder);
+        return new BatchStep(this, size, dropRemainder);
     }
 
-    // ------------------------------------------------------------------------------------------ implementations
-
-    /** The rows of in-memory arrays. */
-    static final class ArraySource extends Dataset {
-        final INDArray x;
-        final INDArray y;
-        final INDArray w;
-
-        ArraySource(INDArray x, INDArray y, INDArray w) {
-            if (x == null || x.rank() < 1) {
-                throw new IllegalArgumentException("Dataset.fromArrays: x must be an array with a first (sample) axis, got "
-                        + (x == null ? "null" : "a scalar"));
-            }
-            check("y", y, x);
-            check("sampleWeight", w, x);
-            if (w != null && w.rank() != 1) {
-                throw new IllegalArgumentException("Dataset.fromArrays: sampleWeight must be [N] = [" + x.size(0) + "], got "
-                        + java.util.Arrays.toString(w.shape()));
-            }
-            this.x = x;
-            this.y = y;
-            this.w = w;
-        }
-
-        private static void check(String name, INDArray a, INDArray x) {
-            if (a != null && (a.rank() < 1 || a.size(0) != x.size(0))) {
-                throw new IllegalArgumentException("Dataset.fromArrays: " + name + " must have as many rows as x ("
-                        + x.size(0) + "), got shape " + java.util.Arrays.toString(a.shape()) + " for x "
-                        + java.util.Arrays.toString(x.shape()));
-            }
-        }
-
-        @Override
-        public long cardinality() {
-            return x.size(0);
-        }
-
-        @Override
-        public Cursor iterator() {
-            return new Cursor() {
-                long i;
-
-                @Override
-                public boolean hasNext() {
-                    return i < x.size(0);
-                }
-
-                @Override
-                public Element next() {
-                    if (!hasNext()) {
-                        throw new NoSuchElementException();
-                    }
-                    long r = i++;
-                    return new Element(row(x, r), y == null ? null : row(y, r), w == null ? null : row(w, r));
-                }
-
-                @Override
-                public void close() {
-                    i = x.size(0);
-                }
-            };
-        }
-
-        private static INDArray row(INDArray a, long r) {
-            return a.rank() == 1 ? a.getScalar(r) : a.slice(r);
-        }
+    /** Splits each batch back into its samples (the inverse of {@link #batch(int)}). */
+    public Dataset unbatch() {
+        return new UnbatchStep(this);
     }
 
-    /** Consecutive elements stacked along a new first axis. */
-    static final class Batched extends Dataset {
-        private final Dataset source;
-        private final int size;
-        private final boolean dropRemainder;
+    /**
+     * Shuffles over the whole dataset (a buffer as large as the dataset: every order equally likely), a new
+     * order on every pass; the same seed gives the same sequence of orders.
+     */
+    public Dataset shuffle(long seed) {
+        return new ShuffleStep(this, seed, ShuffleStep.WHOLE);
+    }
 
-        Batched(Dataset source, int size, boolean dropRemainder) {
-            this.source = source;
-            this.size = size;
-            this.dropRemainder = dropRemainder;
+    /**
+     * Shuffles as {@code tf.data}'s {@code shuffle(bufferSize, seed)} does: the first {@code bufferSize} elements
+     * fill a buffer, each output is a random element of the buffer, whose place the next input element takes.
+     * A new order on every pass; the same seed gives the same sequence of orders.
+     */
+    public Dataset shuffle(long seed, int bufferSize) {
+        if (bufferSize < 1) {
+            throw new IllegalArgumentException("Dataset.shuffle: the buffer size must be at least 1, got " + bufferSize);
         }
+        return new ShuffleStep(this, seed, bufferSize);
+    }
 
-        @Override
-        public boolean isBatched() {
-            return true;
+    /** Applies {@code function} to every element (to each batch after {@link #batch(int)}); keeps the cardinality. */
+    public Dataset map(UnaryOperator<Element> function) {
+        if (function == null) {
+            throw new IllegalArgumentException("Dataset.map: the function must not be null");
         }
+        return new MapStep(this, function);
+    }
 
-        @Override
-        public long cardinality() {
-            long n = source.cardinality();
-            if (n < 0) {
-                return n;
+    /** Applies {@code function} to the features {@code x} of every element, leaving labels and weights. */
+    public Dataset mapX(UnaryOperator<INDArray> function) {
+        if (function == null) {
+            throw new IllegalArgumentException("Dataset.mapX: the function must not be null");
+        }
+        return map(e -> e.withX(function.apply(e.x())));
+    }
+
+    /** The first {@code n} elements. */
+    public Dataset take(long n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("Dataset.take: n must be at least 0, got " + n);
+        }
+        return new TakeStep(this, n);
+    }
+
+    /**
+     * Keeps the first complete pass in memory and replays it on later passes. A pass left before its end keeps
+     * nothing; the next pass reads the source again. Put it before {@code shuffle} to reshuffle cached elements.
+     */
+    public Dataset cache() {
+        if (cardinality() == INFINITE) {
+            throw new IllegalStateException("Dataset.cache: " + this + " is infinite, a pass would never complete; "
+                    + "cache() before repeat()");
+        }
+        return new CacheStep(this);
+    }
+
+    /** Repeats the passes without end ({@link #cardinality()} becomes {@link #INFINITE}). */
+    public Dataset repeat() {
+        return new RepeatStep(this, -1);
+    }
+
+    /** Repeats the passes {@code count} times (0 gives an empty dataset). */
+    public Dataset repeat(int count) {
+        if (count < 0) {
+            throw new IllegalArgumentException("Dataset.repeat: count must be at least 0, got " + count
+                    + "; repeat() repeats without end");
+        }
+        return new RepeatStep(this, count);
+    }
+
+    /**
+     * Prepares up to {@code n} elements ahead on a background (daemon) thread while the consumer works. An error
+     * on that thread is rethrown by the consumer's next {@code hasNext()}/{@code next()}, with the original as
+     * its cause; {@link Cursor#close()} stops the thread.
+     */
+    public Dataset prefetch(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("Dataset.prefetch: n must be at least 1, got " + n);
+        }
+        return new PrefetchStep(this, n);
+    }
+
+    // ------------------------------------------------------------------------------------------ gather fast path
+
+    /**
+     * The in-memory arrays whose rows this dataset's elements are, in the order {@link #nextRowOrder()} gives,
+     * or null; lets {@code batch} gather a batch's rows in one operation.
+     */
+    ArraySource rowSource() {
+        return null;
+    }
+
+    /** The row order of the next pass (null: the arrays' own order); called only when {@link #rowSource()} is not null. */
+    int[] nextRowOrder() {
+        throw new UnsupportedOperationException(this + " is not a row order of arrays");
+    }
+
+    /** A finished pass, for sources and steps with nothing to give. */
+    static Cursor empty() {
+        return new Cursor() {
+            @Override
+            public boolean hasNext() {
+                return false;
             }
-            return dropRemainder ? n / size : (n + size - 1) / size;
-        }
 
-        @Override
-        public Cursor iterator() {
-            Cursor in = source.iterator();
-            return new Cursor() {
-                Element next = advance();
-
-                private Element advance() {
-                    List<Element> group = new ArrayList<>(size);
-                    while (group.size() < size && in.hasNext()) {
-                        group.add(in.next());
-                    }
-                    if (group.isEmpty() || (dropRemainder && group.size() < size)) {
-                        return null;
-                    }
-                    return stack(group);
-                }
-
-                @Override
-                public boolean hasNext() {
-                    return next != null;
-                }
-
-                @Override
-                public Element next() {
-                    if (next == null) {
-                        throw new NoSuchElementException();
-                    }
-                    Element e = next;
-                    next = advance();
-                    return e;
-                }
-
-                @Override
-                public void close() {
-                    next = null;
-                    in.close();
-                }
-            };
-        }
-
-        static Element stack(List<Element> group) {
-            INDArray[] xs = new INDArray[group.size()];
-            INDArray[] ys = group.get(0).y() == null ? null : new INDArray[group.size()];
-            INDArray[] ws = group.get(0).sampleWeight() == null ? null : new INDArray[group.size()];
-            for (int i = 0; i < xs.length; i++) {
-                Element e = group.get(i);
-                xs[i] = e.x();
-                if (ys != null) {
-                    ys[i] = e.y();
-                }
-                if (ws != null) {
-                    ws[i] = e.sampleWeight();
-                }
+            @Override
+            public Element next() {
+                throw new NoSuchElementException();
             }
-            return new Element(Nd4j.stack(0, xs), ys == null ? null : Nd4j.stack(0, ys), ws == null ? null : Nd4j.stack(0, ws));
-        }
+
+            @Override
+            public void close() {
+            }
+        };
     }
 }
