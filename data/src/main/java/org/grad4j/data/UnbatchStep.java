@@ -45,7 +45,7 @@ final class UnbatchStep extends Dataset {
         if (a == null) {
             return null;
         }
-        return a.rank() == 1 ? a.getScalar(r) : a.slice(r);
+        return ArraySource.row(a, r);
     }
 
     @Override

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /** The one-operation gather of batches over arrays against the row-by-row path it replaces. */
 class BatchGatherTest {
@@ -82,6 +83,17 @@ class BatchGatherTest {
         assertSamePasses(Dataset.fromArrays(fortran, v).batch(4), Dataset.fromArrays(fortran, v).map(HIDE).batch(4), 1);
         INDArray view = Nd4j.rand(DataType.FLOAT, 3, 10).transpose();
         assertSamePasses(Dataset.fromArrays(view).shuffle(9).batch(4), Dataset.fromArrays(view).map(HIDE).shuffle(9).batch(4), 2);
+        INDArray rowsOfABiggerArray = X.get(NDArrayIndex.interval(5, 15), NDArrayIndex.all(), NDArrayIndex.all());
+        INDArray partOfY = Y.get(NDArrayIndex.interval(5, 15));
+        List<Element> rowByRow = pass(Dataset.fromArrays(rowsOfABiggerArray, partOfY));
+        for (int r = 0; r < 10; r++) {
+            assertEquals(X.slice(5 + r), rowByRow.get(r).x(), "row " + r + " of a view into a bigger array");
+            assertEquals(Y.getInt(5 + r), rowByRow.get(r).y().getInt(0));
+        }
+        assertSamePasses(Dataset.fromArrays(rowsOfABiggerArray, partOfY).shuffle(1).batch(3),
+                Dataset.fromArrays(rowsOfABiggerArray, partOfY).map(HIDE).shuffle(1).batch(3), 2);
+        assertSamePasses(Dataset.fromArrays(rowsOfABiggerArray, partOfY).batch(4),
+                Dataset.fromArrays(rowsOfABiggerArray, partOfY).map(HIDE).batch(4), 1);
     }
 
     @Test
