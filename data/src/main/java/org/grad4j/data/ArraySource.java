@@ -101,7 +101,7 @@ final class ArraySource extends Dataset {
             if (m[k] != null) {
                 long[] shape = originals[k].shape().clone();
                 shape[0] = to - from;
-                out[k] = copyRows(m[k], order, from, to).reshape('c', shape);
+                out[k] = copyRows(m[k], order, from, to, shape);
             }
         }
         return new Element(out[0], out[1], out[2]);
@@ -111,14 +111,14 @@ final class ArraySource extends Dataset {
      * Copies the rows as bytes straight from the matrix's buffer: ND4J's own gathers (pullRows, getRows, a
      * SpecifiedIndex) cost milliseconds per batch of a 60000-row array, the byte copy tens of microseconds.
      */
-    private static INDArray copyRows(INDArray m, int[] order, int from, int to) {
+    private static INDArray copyRows(INDArray m, int[] order, int from, int to, long[] shape) {
         int count = to - from;
         long rowBytes = m.size(1) * m.dataType().width();
         if (m.length() * m.dataType().width() > Integer.MAX_VALUE || !m.dataType().isNumerical()) {
             int[] rows = order == null ? java.util.stream.IntStream.range(from, to).toArray() : Arrays.copyOfRange(order, from, to);
-            return Nd4j.pullRows(m, 1, rows, 'c');
+            return Nd4j.pullRows(m, 1, rows, 'c').reshape('c', shape);
         }
-        INDArray out = Nd4j.createUninitialized(m.dataType(), count, m.size(1));
+        INDArray out = Nd4j.createUninitialized(m.dataType(), shape, 'c');   // the rows' bytes, laid out as [count, ...]
         ByteBuffer source = m.data().asNio();
         ByteBuffer target = out.data().asNio();
         if (order == null) {

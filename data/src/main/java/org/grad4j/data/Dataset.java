@@ -138,6 +138,10 @@ public abstract class Dataset implements Iterable<Element> {
      * order on every pass; the same seed gives the same sequence of orders.
      */
     public Dataset shuffle(long seed) {
+        if (cardinality() == INFINITE) {
+            throw new IllegalStateException("Dataset.shuffle(" + seed + "): " + this + " is infinite and cannot be held "
+                    + "whole; shuffle before repeat(), or give a buffer size: shuffle(seed, bufferSize)");
+        }
         return new ShuffleStep(this, seed, ShuffleStep.WHOLE);
     }
 

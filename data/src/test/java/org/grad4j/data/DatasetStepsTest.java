@@ -113,6 +113,8 @@ class DatasetStepsTest {
         assertThrows(IllegalArgumentException.class, () -> rows(3).repeat(-1));
         assertThrows(IllegalStateException.class, () -> rows(3).repeat().cache());
         assertThrows(IllegalStateException.class, () -> rows(3).repeat().features());
+        assertThrows(IllegalStateException.class, () -> rows(3).repeat().shuffle(1));
+        assertEquals(List.of(0f, 1f, 2f, 0f), ids(rows(3).repeat().shuffle(1, 1).take(4)), "a bounded buffer is fine");
     }
 
     @Test
