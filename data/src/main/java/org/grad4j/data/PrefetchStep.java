@@ -1,5 +1,6 @@
 package org.grad4j.data;
 
+import java.lang.ref.Cleaner;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -9,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** {@code prefetch(n)}: a daemon thread per pass reads the source up to n elements ahead of the consumer. */
 final class PrefetchStep extends Dataset {
     private static final AtomicInteger THREADS = new AtomicInteger();
+    private static final Cleaner CLEANER = Cleaner.create();
 
     private final Dataset source;
     private final int n;
@@ -44,26 +46,26 @@ final class PrefetchStep extends Dataset {
 
     private static final Object END = new Object();
 
-    /** One pass: the producer thread fills a bounded queue, the consumer takes from it in order. */
-    final class PrefetchCursor implements Cursor {
-        private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(n);
-        private final Thread thread;
-        private volatile boolean closed;
-        private Object head;
-        private boolean done;
+    /**
+     * The queue and stop flag the producer thread shares with its cursor. It holds no reference to the cursor, so
+     * a cursor abandoned without close() (a for-each loop left by break) becomes unreachable and its cleaner stops
+     * the thread instead of leaving it blocked on a full queue for ever.
+     */
+    private static final class Channel implements Runnable {
+        final BlockingQueue<Object> queue;
+        final Dataset source;
+        final Thread thread;
+        volatile boolean closed;
 
-        PrefetchCursor() {
-            thread = new Thread(this::produce, "grad4j-prefetch-" + THREADS.incrementAndGet());
+        Channel(Dataset source, int n) {
+            this.queue = new ArrayBlockingQueue<>(n);
+            this.source = source;
+            this.thread = new Thread(this, "grad4j-prefetch-" + THREADS.incrementAndGet());
             thread.setDaemon(true);
-            thread.start();
         }
 
-        /** The producer thread, for tests that check it has ended. */
-        Thread thread() {
-            return thread;
-        }
-
-        private void produce() {
+        @Override
+        public void run() {
             // The upstream pass is opened, read and closed on this thread alone: cursors are not thread-safe.
             try (Cursor in = source.iterator()) {
                 while (!closed && in.hasNext()) {
@@ -71,16 +73,45 @@ final class PrefetchStep extends Dataset {
                 }
                 queue.put(END);
             } catch (InterruptedException e) {
-                // close() asked us to stop; nothing is waiting for more elements
+                // stop() asked us to stop; nothing is waiting for more elements
             } catch (Throwable t) {
                 if (!closed) {
                     try {
                         queue.put(new Failure(t));
                     } catch (InterruptedException e) {
-                        // closed while handing over the failure: the consumer no longer wants it
+                        // stopped while handing over the failure: the consumer no longer wants it
                     }
                 }
             }
+        }
+
+        void stop() {
+            closed = true;
+            thread.interrupt();   // wakes a producer blocked on a full queue
+            queue.clear();
+        }
+    }
+
+    /** One pass: the producer thread fills a bounded queue, the consumer takes from it in order. */
+    final class PrefetchCursor implements Cursor {
+        private final Channel channel;
+        private final BlockingQueue<Object> queue;
+        private final Thread thread;
+        private boolean closed;
+        private Object head;
+        private boolean done;
+
+        PrefetchCursor() {
+            channel = new Channel(source, n);
+            queue = channel.queue;
+            thread = channel.thread;
+            CLEANER.register(this, channel::stop);
+            thread.start();
+        }
+
+        /** The producer thread, for tests that check it has ended. */
+        Thread thread() {
+            return thread;
         }
 
         @Override
@@ -139,8 +170,7 @@ final class PrefetchStep extends Dataset {
             closed = true;
             done = true;
             head = null;
-            thread.interrupt();   // wakes a producer blocked on a full queue
-            queue.clear();
+            channel.stop();
             join();
         }
 

@@ -113,6 +113,26 @@ class PrefetchTest {
     }
 
     @Test
+    void aPassAbandonedWithoutCloseStillEndsItsThreadOnceCollected() throws InterruptedException {
+        Thread t = abandonAfterOneElement(rows(1000).prefetch(1));
+        for (int i = 0; i < 100 && t.isAlive(); i++) {
+            System.gc();
+            t.join(100);
+        }
+        assertFalse(t.isAlive(), "the cleaner of the unreachable cursor stopped the producer");
+    }
+
+    /** A for-each loop left by break: the cursor is never closed and, after this returns, unreachable. */
+    private static Thread abandonAfterOneElement(Dataset d) {
+        Dataset.Cursor c = d.iterator();
+        c.next();
+        sleep(20);
+        Thread t = producer(c);
+        assertTrue(t.isAlive(), "blocked on the full queue");
+        return t;
+    }
+
+    @Test
     void anErrorOnTheProducerIsRethrownToTheConsumerWithItsCause() {
         IllegalStateException boom = new IllegalStateException("decoder exploded");
         Dataset d = rows(10).map(e -> {
