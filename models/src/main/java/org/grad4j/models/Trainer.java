@@ -662,10 +662,12 @@ final class Trainer {
     /**
      * Inputs and labels in the model's floating type (integer labels become floats, as Keras casts y_true),
      * in a buffer of their own: ND4J 1.0.0-M2.1's interval {@code get} on a view (a column, a range of rows)
-     * can return a wrong shape, a scalar for the last rows, so views are copied once before batching.
+     * can return a wrong shape, a scalar for the last rows, so views are copied once before batching. Arrays in
+     * another order are copied to row-major too: a batch stacked by a Dataset ({@code Nd4j.stack}) can come out
+     * in 'f' order, and the small-tensor kernels read buffers as row-major.
      */
     static INDArray floating(INDArray a) {
         INDArray out = a.dataType().isFPType() ? a : a.castTo(DataType.FLOAT);
-        return out.isView() ? out.dup('c') : out;
+        return out.isView() || out.ordering() != 'c' ? out.dup('c') : out;
     }
 }
