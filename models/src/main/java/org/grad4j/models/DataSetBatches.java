@@ -58,7 +58,8 @@ final class DataSetBatches {
         }
         double min = mask.minNumber().doubleValue();
         double max = mask.maxNumber().doubleValue();
-        if (!(min >= 0) || Double.isInfinite(max)) {
+        // min and max skip NaN, the sum does not
+        if (!(min >= 0) || Double.isInfinite(max) || Double.isNaN(mask.sumNumber().doubleValue())) {
             throw new IllegalArgumentException(where + ": a labels mask holds a weight per sample and must be >= 0 and finite "
                     + "(0 leaves the sample out), got values from " + min + " to " + max);
         }

@@ -35,9 +35,10 @@ final class SampleWeights {
         }
         double min = w.minNumber().doubleValue();
         double max = w.maxNumber().doubleValue();
-        if (!(min >= 0) || Double.isInfinite(max)) {
+        boolean nan = Double.isNaN(w.sumNumber().doubleValue());   // min and max skip NaN, the sum does not
+        if (!(min >= 0) || Double.isInfinite(max) || nan) {
             throw new IllegalArgumentException(where + ": sampleWeight must be >= 0 and finite (0 leaves a sample out), got "
-                    + "values from " + min + " to " + max);
+                    + (nan ? "NaN among " : "") + "values from " + min + " to " + max);
         }
         requireWeightedLoss(where, "sampleWeight", loss);
         INDArray out = w.reshape('c', new long[] {n}).castTo(dtype);
