@@ -96,7 +96,8 @@ public class ProgbarLogger extends Callback {
     private String barLine(int step, Map<String, Double> logs, long now) {
         int total = steps(0);
         if (total <= 0) {   // as Keras' Progbar without a target: a counter, no bar
-            return step + "/Unknown " + seconds(now - epochStart) + " " + perStep(now - epochStart, step) + values(logs);
+            return String.format(Locale.ROOT, "%7d/Unknown ", step) + seconds(now - epochStart) + " "
+                    + perStep(now - epochStart, step) + values(logs);
         }
         int done = (int) Math.min(BAR_WIDTH, (long) BAR_WIDTH * step / total);
         return pad(step, total) + "/" + total + " " + "━".repeat(done) + "─".repeat(BAR_WIDTH - done) + " "
