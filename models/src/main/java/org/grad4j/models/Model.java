@@ -571,7 +571,7 @@ public class Model extends Layer {
     /** Keras' {@code predict} in batches of {@code batchSize}. */
     public INDArray predict(INDArray x, int batchSize) {
         try (ThreadGuard.Use use = guard.shared("predict")) {
-            return Trainer.predict(this, x, batchSize);
+            return Predictor.predict(this, x, batchSize);
         }
     }
 
@@ -589,14 +589,14 @@ public class Model extends Layer {
             throw new IllegalArgumentException("predict: steps must be > 0 (or 0 for a full pass), got " + steps);
         }
         try (ThreadGuard.Use use = guard.shared("predict")) {
-            return Trainer.predict(this, dataset, steps);
+            return Predictor.predict(this, dataset, steps);
         }
     }
 
     /** Keras' {@code predict} on the features of every DataSet of an ND4J iterator (reset first when it can be). */
     public INDArray predict(DataSetIterator iterator) {
         try (ThreadGuard.Use use = guard.shared("predict")) {
-            return Trainer.predict(this, iterator);
+            return Predictor.predict(this, iterator);
         }
     }
 

@@ -40,12 +40,11 @@ import org.nd4j.linalg.factory.Nd4j;
 final class Trainer {
     private static final System.Logger LOG = System.getLogger("org.grad4j.models");
 
-    private static final WorkspaceConfiguration STEP_WORKSPACE = WorkspaceConfiguration.builder()
+    static final WorkspaceConfiguration STEP_WORKSPACE = WorkspaceConfiguration.builder()
             .policyAllocation(AllocationPolicy.OVERALLOCATE).overallocationLimit(0.2)
             .policyLearning(LearningPolicy.FIRST_LOOP).policySpill(SpillPolicy.REALLOCATE).build();
     private static final String STEP_WORKSPACE_ID = "GRAD4J_TRAIN_STEP";
     private static final String TEST_WORKSPACE_ID = "GRAD4J_TEST_STEP";
-    private static final String PREDICT_WORKSPACE_ID = "GRAD4J_PREDICT_STEP";
 
     private final Model model;
     private Compiled compiled;
@@ -236,10 +235,6 @@ final class Trainer {
             w = SampleWeights.fromClassWeight(at, y, classWeight, compiled.loss(), model.dtype());
         }
         return new Batch(x, y, w);
-    }
-
-    private static Batch datasetFeatures(Element e) {
-        return new Batch(floating(e.x()), null, null);
     }
 
     /** fit's validation on arrays or a Dataset, checked against the model now (before training), or null for none. */
@@ -555,67 +550,6 @@ final class Trainer {
         logs = logs == null ? results() : new LinkedHashMap<>(logs);
         list.onTestEnd(logs);
         return logs;
-    }
-
-    static INDArray predict(Model model, INDArray x, int batchSize) {
-        if (x == null) {
-            throw new IllegalArgumentException(model.describe() + ".predict: x is null");
-        }
-        Batches.checkBatchSize("predict", batchSize);
-        if (x.rank() == 0 || x.size(0) == 0) {
-            throw new IllegalArgumentException(model.describe() + ".predict: x needs at least one sample, got shape "
-                    + Shapes.format(x.shape()));
-        }
-        INDArray xs = floating(x);
-        return predictBatches(model, new Batches(xs, null, null).epoch(null, batchSize).iterator(), "x");
-    }
-
-    /** Keras' {@code predict} on a batched Dataset: the x of each element (labels are ignored), concatenated. */
-    static INDArray predict(Model model, Dataset dataset, int steps) {
-        String where = model.describe() + ".predict";
-        DatasetBatches.check(where, dataset, steps, "give the number of batches, predict(dataset, steps)");
-        try (DatasetBatches data = new DatasetBatches(where, dataset, steps, (e, i) -> datasetFeatures(e))) {
-            return predictBatches(model, data.epoch(0), "the dataset");
-        }
-    }
-
-    /** Keras' {@code predict} on the features of every DataSet of an ND4J iterator (reset first when it can be). */
-    static INDArray predict(Model model, DataSetIterator iterator) {
-        if (iterator == null) {
-            throw new IllegalArgumentException(model.describe() + ".predict: the iterator is null");
-        }
-        if (iterator.resetSupported()) {
-            iterator.reset();
-        }
-        Iterator<Batch> batches = new Iterator<>() {
-            @Override
-            public boolean hasNext() {
-                return iterator.hasNext();
-            }
-
-            @Override
-            public Batch next() {
-                return new Batch(floating(iterator.next().getFeatures()), null, null);
-            }
-        };
-        return predictBatches(model, batches, "the iterator");
-    }
-
-    /** The one prediction loop: each batch forward in inference mode, the outputs concatenated along the batch axis. */
-    private static INDArray predictBatches(Model model, Iterator<Batch> batches, String source) {
-        List<INDArray> outputs = new ArrayList<>();
-        try (NoGrad scope = NoGrad.enter()) {
-            while (batches.hasNext()) {
-                Batch batch = batches.next();
-                try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(STEP_WORKSPACE, PREDICT_WORKSPACE_ID)) {
-                    outputs.add(model.apply(Tensor.of(batch.x()), false).array().detach());   // copied out of the workspace
-                }
-            }
-        }
-        if (outputs.isEmpty()) {
-            throw new IllegalArgumentException(model.describe() + ".predict: " + source + " has no data");
-        }
-        return outputs.size() == 1 ? outputs.get(0) : Nd4j.concat(0, outputs.toArray(INDArray[]::new));
     }
 
     // ---------------------------------------------------------------- checks before the first step
