@@ -125,6 +125,16 @@ class DatasetFitTest {
     }
 
     @Test
+    void columnMajorInputsGiveTheSameResultsAsRowMajorOnes() {
+        // a Dataset's batches are stacked by Nd4j.stack, which returns 'f'-ordered arrays
+        TestData.Set data = TestData.threeClusters(20, 15);
+        Sequential model = model();
+        model.fit(data.x(), data.y(), FitOptions.epochs(1).verbose(0));
+        assertEquals(model.predict(data.x()), model.predict(data.x().dup('f')));
+        assertEquals(model.evaluate(data.x(), data.y()), model.evaluate(data.x().dup('f'), data.y().dup('f')));
+    }
+
+    @Test
     void evaluateAndPredictOnAnIteratorEqualTheArrayVersions() {
         TestData.Set data = TestData.threeClusters(50, 6);
         Sequential model = model();
