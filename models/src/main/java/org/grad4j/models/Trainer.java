@@ -131,7 +131,7 @@ final class Trainer {
             throw new IllegalArgumentException("fit: classWeight is not supported with an iterator; weigh the samples with "
                     + "each DataSet's labels mask ([batch] or [batch, 1]: 0 leaves a sample out, 2 counts it twice) or pass arrays");
         }
-        DataSetBatches converter = new DataSetBatches("fit", compiled.loss(), model.dtype());
+        Nd4jBatches converter = new Nd4jBatches("fit", compiled.loss(), model.dtype());
         if (iterator.resetSupported()) {
             iterator.reset();
         }
@@ -169,7 +169,7 @@ final class Trainer {
     }
 
     /** The batches of a DataSetIterator from where it is, {@code first} (if not null) before them. */
-    private static Iterator<Batch> iteratorBatches(DataSetIterator iterator, Batch first, DataSetBatches converter) {
+    private static Iterator<Batch> iteratorBatches(DataSetIterator iterator, Batch first, Nd4jBatches converter) {
         return new Iterator<>() {
             private Batch pending = first;
 
@@ -509,7 +509,7 @@ final class Trainer {
         if (iterator == null) {
             throw new IllegalArgumentException("evaluate: the iterator is null");
         }
-        DataSetBatches converter = new DataSetBatches("evaluate", compiled.loss(), model.dtype());
+        Nd4jBatches converter = new Nd4jBatches("evaluate", compiled.loss(), model.dtype());
         if (iterator.resetSupported()) {
             iterator.reset();
         }
@@ -597,8 +597,8 @@ final class Trainer {
      * Inputs and labels in the model's floating type (integer labels become floats, as Keras casts y_true),
      * in a buffer of their own: ND4J 1.0.0-M2.1's interval {@code get} on a view (a column, a range of rows)
      * can return a wrong shape, a scalar for the last rows, so views are copied once before batching. Arrays in
-     * another order are copied to row-major too: a batch stacked by a Dataset ({@code Nd4j.stack}) can come out
-     * in 'f' order, and the small-tensor kernels read buffers as row-major.
+     * another order are copied to row-major too (a Dataset's batches, stacked by {@code Nd4j.stack}, come out in
+     * 'f' order): the kernels' fast paths and the row views of {@link Batches} want contiguous rows.
      */
     static INDArray floating(INDArray a) {
         INDArray out = a.dataType().isFPType() ? a : a.castTo(DataType.FLOAT);

@@ -15,12 +15,12 @@ import org.nd4j.linalg.dataset.api.DataSet;
  * Per-timestep or per-output masks, and a features mask that is not all ones, are refused: no layer reads masks
  * yet (sequence layers will).
  */
-final class DataSetBatches {
+final class Nd4jBatches {
     private final String where;
     private final Loss loss;
     private final DataType dtype;
 
-    DataSetBatches(String where, Loss loss, DataType dtype) {
+    Nd4jBatches(String where, Loss loss, DataType dtype) {
         this.where = where;
         this.loss = loss;
         this.dtype = dtype;
