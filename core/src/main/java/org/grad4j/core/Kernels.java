@@ -78,6 +78,9 @@ final class Kernels {
             return t.smallValues();
         }
         INDArray a = t.array();
+        if (a.rank() > 1 && a.ordering() != 'c') {
+            a = a.dup('c');   // getFloat(i) walks an array in its own order: column-major for an 'f' one
+        }
         int n = (int) a.length();
         float[] out = new float[n];
         if (n == 0) {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** The kernel seam's switch, {@code -Dgrad4j.kernels=auto|nd4j}, and what each mode keeps where. */
@@ -47,6 +48,18 @@ class KernelsTest {
         for (Tensor t : smallResults()) {
             assertTrue(t.isSmallBacked(), "auto: a small float32 tensor should stay in a Java array: " + t.gradFn());
         }
+    }
+
+    @Test
+    void columnMajorArraysAreReadInRowMajorOrder() {
+        // Nd4j.stack, dup('f') and transposed views give 'f'-ordered arrays; their values must not be reordered
+        float[] values = {1, 2, 3, 4, 5, 6};
+        INDArray c = Nd4j.create(values, new long[] {3, 2}, 'c');
+        INDArray f = c.dup('f');
+        INDArray eye = Nd4j.createFromArray(new float[][] {{1, 0}, {0, 1}});
+        assertEquals(c, Tensor.of(f).matmul(Tensor.of(eye)).array());
+        assertEquals(c.add(1), Tensor.of(f).add(Tensor.scalar(1f)).array());
+        assertEquals(c.transpose().dup('c'), Tensor.of(c.transpose()).mul(1.0).array());
     }
 
     @Test

@@ -2,6 +2,7 @@ package org.grad4j.models;
 
 import java.util.List;
 import java.util.Map;
+import org.grad4j.data.Dataset;
 import org.grad4j.models.callbacks.Callback;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -12,13 +13,15 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@code fit}.
  *
  * @param epochs          the epoch to stop before (training runs epochs {@code initialEpoch .. epochs-1})
- * @param batchSize       samples per step (Keras' default 32); the last, partial batch is used
+ * @param batchSize       samples per step (Keras' default 32); the last, partial batch is used; a
+ *                        {@link Dataset} brings its own batches, so for one it is ignored, as Keras does
  * @param xVal            validation inputs, or null
  * @param yVal            validation targets, or null
  * @param validationSplit fraction of the samples, taken from the end before shuffling, held out for
  *                        validation; 0 for none
  * @param validationFreq  validate after every {@code validationFreq}-th epoch (2: epochs 2, 4, ...)
- * @param shuffle         shuffle the training samples before each epoch
+ * @param shuffle         shuffle the training samples before each epoch (arrays only: a {@link Dataset}
+ *                        shuffles itself with {@code shuffle(...)}, so for one it is ignored, as Keras does)
  * @param seed            the shuffle seed, or null to draw one from {@link org.grad4j.core.Seeds}
  * @param callbacks       called around training, epochs and batches
  * @param verbose         0 silent, 1 a progress bar (per-epoch lines when output is not a terminal), 2 one
@@ -26,10 +29,16 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * @param initialEpoch    the epoch to start at (to resume training); at or past {@code epochs} no epoch runs
  *                        and fit logs a warning (Keras is silent)
  * @param classWeight     weight of each class index in the loss, or null
+ * @param validationDataset validation data as a batched {@link Dataset}, or null (at most one of it and
+ *                        {@code xVal} is set)
+ * @param stepsPerEpoch   batches per epoch when training on a {@link Dataset}, or 0 for a full pass each epoch
+ *                        (Keras' {@code steps_per_epoch=None}); required for an infinite dataset
+ * @param validationSteps batches per validation when validating on a {@link Dataset}, or 0 for a full pass;
+ *                        required for an infinite validation dataset
  */
 public record FitOptions(int epochs, int batchSize, INDArray xVal, INDArray yVal, double validationSplit,
         int validationFreq, boolean shuffle, Long seed, List<Callback> callbacks, int verbose, int initialEpoch,
-        Map<Integer, Double> classWeight) {
+        Map<Integer, Double> classWeight, Dataset validationDataset, int stepsPerEpoch, int validationSteps) {
 
     public FitOptions {
         if (epochs < 0) {
@@ -55,6 +64,17 @@ public record FitOptions(int epochs, int batchSize, INDArray xVal, INDArray yVal
         if (initialEpoch < 0) {
             throw new IllegalArgumentException("FitOptions: initialEpoch must be >= 0, got " + initialEpoch);
         }
+        if (xVal != null && validationDataset != null) {
+            throw new IllegalArgumentException("FitOptions: validationData is either arrays or a Dataset, got both");
+        }
+        if (stepsPerEpoch < 0) {
+            throw new IllegalArgumentException("FitOptions: stepsPerEpoch must be > 0 (or 0 for a full pass), got "
+                    + stepsPerEpoch);
+        }
+        if (validationSteps < 0) {
+            throw new IllegalArgumentException("FitOptions: validationSteps must be > 0 (or 0 for a full pass), got "
+                    + validationSteps);
+        }
         callbacks = List.copyOf(callbacks == null ? List.of() : callbacks);
         if (classWeight != null) {
             for (Map.Entry<Integer, Double> e : classWeight.entrySet()) {
@@ -69,7 +89,7 @@ public record FitOptions(int epochs, int batchSize, INDArray xVal, INDArray yVal
 
     /** One epoch, batches of 32, shuffled, progress bar: Keras' defaults. */
     public static FitOptions defaults() {
-        return new FitOptions(1, 32, null, null, 0, 1, true, null, List.of(), 1, 0, null);
+        return new FitOptions(1, 32, null, null, 0, 1, true, null, List.of(), 1, 0, null, null, 0, 0);
     }
 
     /** Keras' defaults with {@code epochs} epochs. */
@@ -94,7 +114,47 @@ public record FitOptions(int epochs, int batchSize, INDArray xVal, INDArray yVal
         return copy(c -> {
             c.xVal = x;
             c.yVal = y;
+            c.validationDataset = null;
         });
+    }
+
+    /**
+     * Validation data as a batched {@link Dataset} of {@code (x, y[, sampleWeight])} elements, evaluated like
+     * arrays (its results appear as {@code val_loss}, {@code val_<metric>}); it replaces validation arrays.
+     * Each validation is a new pass over it, or its first {@link #validationSteps(int)} batches.
+     */
+    public FitOptions validationData(Dataset validation) {
+        if (validation == null) {
+            throw new IllegalArgumentException("FitOptions.validationData: the dataset is null");
+        }
+        return copy(c -> {
+            c.xVal = null;
+            c.yVal = null;
+            c.validationDataset = validation;
+        });
+    }
+
+    /**
+     * Keras' {@code steps_per_epoch}, for training on a {@link Dataset}: each epoch takes this many batches, and
+     * the next epoch continues the same pass where this one stopped; a pass that runs out ends its epoch early
+     * (with a warning) and the next epoch starts a new one. Required for an infinite dataset ({@code repeat()}).
+     */
+    public FitOptions stepsPerEpoch(int steps) {
+        if (steps <= 0) {
+            throw new IllegalArgumentException("FitOptions: stepsPerEpoch must be > 0, got " + steps);
+        }
+        return copy(c -> c.stepsPerEpoch = steps);
+    }
+
+    /**
+     * Keras' {@code validation_steps}: validate on the first {@code steps} batches of a validation {@link Dataset}
+     * (a new pass each time). Required for an infinite validation dataset.
+     */
+    public FitOptions validationSteps(int steps) {
+        if (steps <= 0) {
+            throw new IllegalArgumentException("FitOptions: validationSteps must be > 0, got " + steps);
+        }
+        return copy(c -> c.validationSteps = steps);
     }
 
     public FitOptions validationSplit(double validationSplit) {
@@ -153,6 +213,9 @@ public record FitOptions(int epochs, int batchSize, INDArray xVal, INDArray yVal
         int verbose;
         int initialEpoch;
         Map<Integer, Double> classWeight;
+        Dataset validationDataset;
+        int stepsPerEpoch;
+        int validationSteps;
     }
 
     private FitOptions copy(java.util.function.Consumer<Copy> change) {
@@ -169,13 +232,17 @@ public record FitOptions(int epochs, int batchSize, INDArray xVal, INDArray yVal
         c.verbose = verbose;
         c.initialEpoch = initialEpoch;
         c.classWeight = classWeight;
+        c.validationDataset = validationDataset;
+        c.stepsPerEpoch = stepsPerEpoch;
+        c.validationSteps = validationSteps;
         change.accept(c);
         return new FitOptions(c.epochs, c.batchSize, c.xVal, c.yVal, c.validationSplit, c.validationFreq, c.shuffle,
-                c.seed, c.callbacks, c.verbose, c.initialEpoch, c.classWeight);
+                c.seed, c.callbacks, c.verbose, c.initialEpoch, c.classWeight, c.validationDataset, c.stepsPerEpoch,
+                c.validationSteps);
     }
 
     /** Whether there is anything to validate on. */
     public boolean hasValidation() {
-        return xVal != null || validationSplit > 0;
+        return xVal != null || validationDataset != null || validationSplit > 0;
     }
 }

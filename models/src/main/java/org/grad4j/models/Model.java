@@ -17,6 +17,7 @@ import org.grad4j.core.NoGrad;
 import org.grad4j.core.Shapes;
 import org.grad4j.core.Tensor;
 import org.grad4j.core.Variable;
+import org.grad4j.data.Dataset;
 import org.grad4j.layers.Layer;
 import org.grad4j.layers.Layers;
 import org.grad4j.losses.Loss;
@@ -442,9 +443,21 @@ public class Model extends Layer {
      * keeps an array it computed in {@code call} beyond the step must copy it out with {@code detach()}.
      */
     public History fit(INDArray x, INDArray y, FitOptions options) {
+        return fit(x, y, null, options);
+    }
+
+    /**
+     * {@code fit} with Keras' {@code sample_weight}: one weight per sample, {@code [N]} (or {@code [N, 1]}), finite
+     * and {@code >= 0}, shuffled with {@code x} and {@code y} and split with them by {@code validationSplit}. Each
+     * sample's loss is multiplied by its weight before the loss' reduction, so with the default
+     * {@code sum_over_batch_size} a batch's loss is {@code sum(w * loss) / batch size}: weight 0 leaves a sample
+     * out of the gradient, weight 2 counts it twice. Weighted metrics see the weights too. As in Keras 3,
+     * {@code classWeight} cannot be given as well. {@code sampleWeight} may be null.
+     */
+    public History fit(INDArray x, INDArray y, INDArray sampleWeight, FitOptions options) {
         try (ThreadGuard.Use use = guard.exclusive("fit")) {
             Trainer t = new Trainer(this, requireCompiled("fit"));
-            history = running(t, () -> t.fit(x, y, options));
+            history = running(t, () -> t.fit(x, y, sampleWeight, options));
             return history;
         }
     }
@@ -474,6 +487,26 @@ public class Model extends Layer {
         }
     }
 
+    /**
+     * {@code fit} on a {@link Dataset} of batches, {@code (x, y[, sampleWeight])} each, as Keras takes a
+     * {@code tf.data.Dataset}: the dataset must be batched ({@code .batch(n)}), and it brings its own batches and
+     * order, so {@code batchSize} and {@code shuffle} are ignored and {@code validationSplit} is refused. Each
+     * epoch is a new pass to the end, unless {@link FitOptions#stepsPerEpoch(int)} is given: then each epoch takes
+     * that many batches and the next continues the same pass (required for an infinite, {@code repeat()}ed,
+     * dataset). With an unknown size the progress bar shows no total. An element's {@code sampleWeight}
+     * ({@code [batch]}) weighs the loss and the weighted metrics as {@link #fit(INDArray, INDArray, INDArray,
+     * FitOptions)} describes; {@code classWeight} is applied batch by batch. Every pass opened is closed, also
+     * when training stops early or fails. Validation data may be arrays or another Dataset
+     * ({@link FitOptions#validationData(Dataset)}).
+     */
+    public History fit(Dataset dataset, FitOptions options) {
+        try (ThreadGuard.Use use = guard.exclusive("fit")) {
+            Trainer t = new Trainer(this, requireCompiled("fit"));
+            history = running(t, () -> t.fit(dataset, options));
+            return history;
+        }
+    }
+
     /** The History of the last {@code fit}, or null. */
     public History history() {
         return history;
@@ -488,7 +521,45 @@ public class Model extends Layer {
     public Map<String, Double> evaluate(INDArray x, INDArray y, int batchSize) {
         try (ThreadGuard.Use use = guard.exclusive("evaluate")) {   // it updates the compiled metrics
             Trainer t = new Trainer(this, requireCompiled("evaluate"));
-            return running(t, () -> t.evaluate(x, y, batchSize, List.of()));
+            return running(t, () -> t.evaluate(x, y, null, batchSize, List.of()));
+        }
+    }
+
+    /**
+     * Keras' {@code evaluate} with {@code sample_weight} ({@code [N]}, may be null): each sample's loss and metric
+     * contributions are weighted as in {@link #fit(INDArray, INDArray, INDArray, FitOptions)}.
+     */
+    public Map<String, Double> evaluate(INDArray x, INDArray y, INDArray sampleWeight, int batchSize) {
+        try (ThreadGuard.Use use = guard.exclusive("evaluate")) {
+            Trainer t = new Trainer(this, requireCompiled("evaluate"));
+            return running(t, () -> t.evaluate(x, y, sampleWeight, batchSize, List.of()));
+        }
+    }
+
+    /** Keras' {@code evaluate} on a batched {@link Dataset} of {@code (x, y[, sampleWeight])}: one full pass. */
+    public Map<String, Double> evaluate(Dataset dataset) {
+        return evaluate(dataset, 0);
+    }
+
+    /** Keras' {@code evaluate(steps=...)}: the first {@code steps} batches of a new pass (0: all of it). */
+    public Map<String, Double> evaluate(Dataset dataset, int steps) {
+        if (steps < 0) {
+            throw new IllegalArgumentException("evaluate: steps must be > 0 (or 0 for a full pass), got " + steps);
+        }
+        try (ThreadGuard.Use use = guard.exclusive("evaluate")) {
+            Trainer t = new Trainer(this, requireCompiled("evaluate"));
+            return running(t, () -> t.evaluate(dataset, steps, List.of()));
+        }
+    }
+
+    /**
+     * Keras' {@code evaluate} on every DataSet of an ND4J iterator (reset first when it can be); labels masks act
+     * as in {@link #fit(DataSetIterator, FitOptions)}.
+     */
+    public Map<String, Double> evaluate(DataSetIterator iterator) {
+        try (ThreadGuard.Use use = guard.exclusive("evaluate")) {
+            Trainer t = new Trainer(this, requireCompiled("evaluate"));
+            return running(t, () -> t.evaluate(iterator, List.of()));
         }
     }
 
@@ -500,7 +571,32 @@ public class Model extends Layer {
     /** Keras' {@code predict} in batches of {@code batchSize}. */
     public INDArray predict(INDArray x, int batchSize) {
         try (ThreadGuard.Use use = guard.shared("predict")) {
-            return Trainer.predict(this, x, batchSize);
+            return Predictor.predict(this, x, batchSize);
+        }
+    }
+
+    /**
+     * Keras' {@code predict} on a batched {@link Dataset}: the model's outputs for the {@code x} of every element,
+     * concatenated along the batch axis; labels and weights are ignored.
+     */
+    public INDArray predict(Dataset dataset) {
+        return predict(dataset, 0);
+    }
+
+    /** Keras' {@code predict(steps=...)}: the first {@code steps} batches of a new pass (0: all of it). */
+    public INDArray predict(Dataset dataset, int steps) {
+        if (steps < 0) {
+            throw new IllegalArgumentException("predict: steps must be > 0 (or 0 for a full pass), got " + steps);
+        }
+        try (ThreadGuard.Use use = guard.shared("predict")) {
+            return Predictor.predict(this, dataset, steps);
+        }
+    }
+
+    /** Keras' {@code predict} on the features of every DataSet of an ND4J iterator (reset first when it can be). */
+    public INDArray predict(DataSetIterator iterator) {
+        try (ThreadGuard.Use use = guard.shared("predict")) {
+            return Predictor.predict(this, iterator);
         }
     }
 

@@ -2,6 +2,7 @@ package org.grad4j.models;
 
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +13,8 @@ import org.grad4j.core.Seeds;
 import org.grad4j.core.Shapes;
 import org.grad4j.core.Tensor;
 import org.grad4j.core.Variable;
+import org.grad4j.data.Dataset;
+import org.grad4j.data.Element;
 import org.grad4j.losses.LossFunctionWrapper;
 import org.grad4j.metrics.Mean;
 import org.grad4j.metrics.Metric;
@@ -25,7 +28,6 @@ import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
 import org.nd4j.linalg.api.memory.enums.LearningPolicy;
 import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.api.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -38,12 +40,11 @@ import org.nd4j.linalg.factory.Nd4j;
 final class Trainer {
     private static final System.Logger LOG = System.getLogger("org.grad4j.models");
 
-    private static final WorkspaceConfiguration STEP_WORKSPACE = WorkspaceConfiguration.builder()
+    static final WorkspaceConfiguration STEP_WORKSPACE = WorkspaceConfiguration.builder()
             .policyAllocation(AllocationPolicy.OVERALLOCATE).overallocationLimit(0.2)
             .policyLearning(LearningPolicy.FIRST_LOOP).policySpill(SpillPolicy.REALLOCATE).build();
     private static final String STEP_WORKSPACE_ID = "GRAD4J_TRAIN_STEP";
     private static final String TEST_WORKSPACE_ID = "GRAD4J_TEST_STEP";
-    private static final String PREDICT_WORKSPACE_ID = "GRAD4J_PREDICT_STEP";
 
     private final Model model;
     private Compiled compiled;
@@ -61,47 +62,58 @@ final class Trainer {
 
     // ---------------------------------------------------------------- fit on arrays
 
-    History fit(INDArray x, INDArray y, FitOptions options) {
-        if (options == null) {
-            throw new IllegalArgumentException("fit: options are required, e.g. FitOptions.epochs(10)");
-        }
+    History fit(INDArray x, INDArray y, INDArray sampleWeight, FitOptions options) {
+        requireOptions(options);
         Batches.checkPair("fit", "x", x, "y", y);
+        refuseDatasetOnlyOptions("fit on arrays", options);
+        INDArray wAll = SampleWeights.checked("fit", sampleWeight, x, compiled.loss(), model.dtype());
+        SampleWeights.requireNotBoth("fit", wAll != null, options.classWeight());
         INDArray xTrain = floating(x);
         INDArray yTrain = floating(y);
-        INDArray xVal = options.xVal();
-        INDArray yVal = options.yVal();
-        if (xVal != null) {
-            Batches.checkPair("fit: validationData", "x", xVal, "y", yVal);
-        } else if (options.validationSplit() > 0) {
+        INDArray wTrain = wAll;
+        Validation validation;
+        if (options.xVal() == null && options.validationDataset() == null && options.validationSplit() > 0) {
             long n = x.size(0);
             long splitAt = (long) Math.floor(n * (1.0 - options.validationSplit()));
             if (splitAt <= 0 || splitAt >= n) {
                 throw new IllegalArgumentException("fit: validationSplit " + options.validationSplit() + " of " + n
                         + " samples leaves " + splitAt + " for training and " + (n - splitAt) + " for validation; both need at least one");
             }
-            xVal = Batches.rows(xTrain, splitAt, n);
-            yVal = Batches.rows(yTrain, splitAt, n);
-            xTrain = Batches.rows(xTrain, 0, splitAt);
-            yTrain = Batches.rows(yTrain, 0, splitAt);
+            INDArray xv = floating(Batches.rows(xTrain, splitAt, n));
+            INDArray yv = floating(Batches.rows(yTrain, splitAt, n));
+            // as Keras' train_validation_split: the weights are split with x and y
+            INDArray wv = wAll == null ? null : floating(Batches.rows(wAll, splitAt, n));
+            xTrain = floating(Batches.rows(xTrain, 0, splitAt));
+            yTrain = floating(Batches.rows(yTrain, 0, splitAt));
+            wTrain = wAll == null ? null : floating(Batches.rows(wAll, 0, splitAt));
+            prepare("fit", xTrain, yTrain, options.batchSize());
+            validation = () -> evaluateArrays(xv, yv, wv, options.batchSize(), null);
+        } else {
+            prepare("fit", xTrain, yTrain, options.batchSize());
+            validation = validation(options);
         }
-        xTrain = floating(xTrain);
-        yTrain = floating(yTrain);
-        prepare("fit", xTrain, yTrain, options.batchSize());
-        if (xVal != null) {
-            xVal = floating(xVal);
-            yVal = floating(yVal);
-            checkLabels("fit: validationData", xVal, yVal);
-        }
-        INDArray weights = classWeights(yTrain, options.classWeight());
+        INDArray weights = options.classWeight() == null ? wTrain
+                : SampleWeights.fromClassWeight("fit", yTrain, options.classWeight(), compiled.loss(), model.dtype());
         int steps = (int) ((xTrain.size(0) + options.batchSize() - 1) / options.batchSize());
         long seed = options.seed() != null ? options.seed() : Seeds.nextSeed();
-        INDArray xv = xVal;
-        INDArray yv = yVal;
-        try (Batches data = new Batches(xTrain, yTrain, weights)) {
-            return loop(options, steps, (epoch, step) -> data.epoch(options.shuffle()
-                    ? new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * (epoch + 1))) : null, options.batchSize()),
-                    xv == null ? null : () -> evaluateArrays(xv, yv, options.batchSize(), null));
-        }
+        Batches data = new Batches(xTrain, yTrain, weights);
+        return loop(options, new BatchSource() {
+            @Override
+            public int steps() {
+                return steps;
+            }
+
+            @Override
+            public Iterator<Batch> epoch(int epoch) {
+                return data.epoch(options.shuffle() ? new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * (epoch + 1))) : null,
+                        options.batchSize()).iterator();
+            }
+
+            @Override
+            public void close() {
+                data.close();
+            }
+        }, validation);
     }
 
     // ---------------------------------------------------------------- fit on an iterator
@@ -114,127 +126,182 @@ final class Trainer {
         if (options.validationSplit() > 0) {
             throw new IllegalArgumentException("fit: validationSplit does not apply to an iterator; give validationData");
         }
+        refuseDatasetOnlyOptions("fit on an iterator", options);
         if (options.classWeight() != null) {
             throw new IllegalArgumentException("fit: classWeight is not supported with an iterator; weigh the samples with "
                     + "each DataSet's labels mask ([batch] or [batch, 1]: 0 leaves a sample out, 2 counts it twice) or pass arrays");
         }
+        Nd4jBatches converter = new Nd4jBatches("fit", compiled.loss(), model.dtype());
         if (iterator.resetSupported()) {
             iterator.reset();
         }
         if (!iterator.hasNext()) {
             throw new IllegalArgumentException("fit: the iterator has no data");
         }
-        DataSet first = iterator.next();
-        Batch firstBatch = batchOf(first);
+        Batch firstBatch = converter.batchOf(iterator.next());
         prepare("fit", firstBatch.x(), firstBatch.y(), (int) firstBatch.x().size(0));
-        INDArray xVal = options.xVal() == null ? null : floating(options.xVal());
-        INDArray yVal = options.yVal() == null ? null : floating(options.yVal());
-        if (xVal != null) {
-            Batches.checkPair("fit: validationData", "x", xVal, "y", yVal);
-            checkLabels("fit: validationData", xVal, yVal);
-        }
-        if (iterator.resetSupported()) {
-            iterator.reset();
-        } else if (options.epochs() - options.initialEpoch() > 1) {
+        Validation validation = validation(options);
+        if (!iterator.resetSupported() && options.epochs() - options.initialEpoch() > 1) {
             throw new IllegalArgumentException("fit: the iterator cannot be reset, so it cannot serve "
                     + (options.epochs() - options.initialEpoch()) + " epochs");
         }
-        DataSet[] pending = {iterator.resetSupported() ? null : first};
-        return loop(options, -1, (epoch, step) -> {
-            if (iterator.resetSupported()) {
-                iterator.reset();
+        return loop(options, new BatchSource() {
+            @Override
+            public int steps() {
+                return -1;   // unknown for an iterator, as Keras leaves it None
             }
-            List<Batch> batches = new ArrayList<>();
-            if (pending[0] != null) {
-                batches.add(firstBatch);
-                pending[0] = null;
+
+            @Override
+            public Iterator<Batch> epoch(int epoch) {
+                // the first batch, read to check shapes, is used rather than read again (a one-shot iterator cannot be)
+                Batch[] pending = {firstBatch};
+                if (iterator.resetSupported()) {
+                    iterator.reset();
+                    pending[0] = null;
+                }
+                return iteratorBatches(iterator, pending[0], converter);
             }
-            while (iterator.hasNext()) {
-                batches.add(batchOf(iterator.next()));
+
+            @Override
+            public void close() {
             }
-            return batches;
-        }, xVal == null ? null : () -> evaluateArrays(xVal, yVal, options.batchSize(), null));
+        }, validation);
+    }
+
+    /** The batches of a DataSetIterator from where it is, {@code first} (if not null) before them. */
+    private static Iterator<Batch> iteratorBatches(DataSetIterator iterator, Batch first, Nd4jBatches converter) {
+        return new Iterator<>() {
+            private Batch pending = first;
+
+            @Override
+            public boolean hasNext() {
+                return pending != null || iterator.hasNext();
+            }
+
+            @Override
+            public Batch next() {
+                if (pending != null) {
+                    Batch b = pending;
+                    pending = null;
+                    return b;
+                }
+                return converter.batchOf(iterator.next());
+            }
+        };
+    }
+
+    // ---------------------------------------------------------------- fit on a Dataset
+
+    History fit(Dataset dataset, FitOptions options) {
+        requireOptions(options);
+        if (options.validationSplit() > 0) {
+            throw new IllegalArgumentException("fit: validationSplit does not apply to a Dataset (Keras takes it for arrays "
+                    + "only); give validationData(Dataset), or split the arrays before building the datasets");
+        }
+        DatasetBatches.check("fit", dataset, options.stepsPerEpoch(), "give FitOptions.stepsPerEpoch(n)");
+        if (options.validationDataset() == null && options.validationSteps() > 0) {
+            throw new IllegalArgumentException("fit: validationSteps applies to a validation Dataset, and there is none");
+        }
+        DatasetBatches train = new DatasetBatches("fit", dataset, options.stepsPerEpoch(),
+                (e, i) -> datasetBatch("fit", e, i, options.classWeight()));
+        Validation validation;
+        try {
+            Batch first = train.first();
+            prepare("fit", first.x(), first.y(), (int) first.x().size(0));
+            validation = validation(options);
+        } catch (RuntimeException e) {
+            train.close();
+            throw e;
+        }
+        return loop(options, train, validation);
     }
 
     /**
-     * A DataSet as a batch. Its labels mask, per sample ({@code [batch]} or {@code [batch, 1]}), acts as DL4J's:
-     * a sample masked 0 counts for nothing in the loss, its mean and the metrics (other values >= 0 weigh the
-     * sample); the labels of masked samples are zeroed, so whatever they held (NaN, a class out of range) cannot
-     * reach the loss. An all-ones mask is no mask. Per-timestep or per-output masks, and a features mask that is
-     * not all ones, are refused: no layer reads masks yet (sequence layers will).
+     * A batch of a Dataset for fit or evaluate: labels required, {@code sampleWeight} checked, {@code classWeight}
+     * (training only) turned into weights per batch with the same helper as for arrays.
      */
-    private Batch batchOf(DataSet ds) {
-        INDArray x = floating(ds.getFeatures());
-        INDArray y = floating(ds.getLabels());
-        INDArray features = ds.getFeaturesMaskArray();
-        if (features != null && !allOnes(features)) {
-            throw new IllegalArgumentException("fit: the DataSet has a features mask of shape " + Shapes.format(features.shape())
-                    + " that is not all ones; no grad4j layer reads masks yet (sequence layers will), so it cannot be "
-                    + "honoured: leave it out, or mask the labels instead");
+    private Batch datasetBatch(String where, Element e, long index, Map<Integer, Double> classWeight) {
+        String at = where + ": batch " + index + " of the dataset";
+        if (e.y() == null) {
+            throw new IllegalArgumentException(at + " has no labels (y); " + where + " needs (x, y) elements, e.g. "
+                    + "Dataset.fromArrays(x, y).batch(32)");
         }
-        INDArray mask = labelsMask(ds.getLabelsMaskArray(), y);
-        return new Batch(x, mask == null ? y : withoutMaskedLabels(y, mask), null, mask);
+        INDArray x = floating(e.x());
+        INDArray y = floating(e.y());
+        Batches.checkPair(at, "x", x, "y", y);
+        INDArray w = SampleWeights.checked(at, e.sampleWeight(), x, compiled.loss(), model.dtype());
+        if (classWeight != null) {
+            SampleWeights.requireNotBoth(at, w != null, classWeight);
+            w = SampleWeights.fromClassWeight(at, y, classWeight, compiled.loss(), model.dtype());
+        }
+        return new Batch(x, y, w);
     }
 
-    /** The labels mask as {@code [batch]} in the model's type, or null for none (or all ones); refused if unusable. */
-    private INDArray labelsMask(INDArray mask, INDArray y) {
-        if (mask == null) {
+    /** fit's validation on arrays or a Dataset, checked against the model now (before training), or null for none. */
+    private Validation validation(FitOptions options) {
+        if (options.validationDataset() != null) {
+            return datasetValidation(options);
+        }
+        if (options.xVal() == null) {
             return null;
         }
-        long n = y.size(0);
-        boolean perSample = mask.rank() == 1 && mask.length() == n || mask.rank() == 2 && mask.size(0) == n && mask.size(1) == 1;
-        if (!perSample) {
-            throw new IllegalArgumentException("fit: the DataSet has a labels mask of shape " + Shapes.format(mask.shape())
-                    + " for labels of shape " + Shapes.format(y.shape()) + "; grad4j honours per-sample labels masks only, "
-                    + "of shape [" + n + "] or [" + n + ", 1] (per-timestep and per-output masks need sequence layers, "
-                    + "which it has not yet)");
+        if (options.validationSteps() > 0) {
+            throw new IllegalArgumentException("fit: validationSteps applies to a validation Dataset, not to arrays");
         }
-        double min = mask.minNumber().doubleValue();
-        double max = mask.maxNumber().doubleValue();
-        if (!(min >= 0) || Double.isInfinite(max)) {
-            throw new IllegalArgumentException("fit: a labels mask holds a weight per sample and must be >= 0 and finite "
-                    + "(0 leaves the sample out), got values from " + min + " to " + max);
-        }
-        if (min == 1 && max == 1) {
-            return null;
-        }
-        if (!(compiled.loss() instanceof LossFunctionWrapper<?>)) {
-            throw new IllegalArgumentException("fit: the DataSet's labels mask needs a loss that takes sample weights "
-                    + "(a LossFunctionWrapper), got " + compiled.loss().name());
-        }
-        return mask.reshape('c', new long[] {n}).castTo(model.dtype()).dup('c');
+        INDArray xVal = floating(options.xVal());
+        INDArray yVal = floating(options.yVal());
+        Batches.checkPair("fit: validationData", "x", xVal, "y", yVal);
+        checkLabels("fit: validationData", xVal, yVal);
+        return () -> evaluateArrays(xVal, yVal, null, options.batchSize(), null);
     }
 
-    private static boolean allOnes(INDArray a) {
-        return a.minNumber().doubleValue() == 1 && a.maxNumber().doubleValue() == 1;
-    }
-
-    /** A copy of {@code y} with the labels of samples masked 0 set to 0, a value every built-in loss accepts. */
-    private static INDArray withoutMaskedLabels(INDArray y, INDArray mask) {
-        double[] m = mask.toDoubleVector();
-        INDArray out = null;
-        for (int i = 0; i < m.length; i++) {
-            if (m[i] == 0) {
-                if (out == null) {
-                    out = y.dup('c');
-                }
-                out.reshape('c', y.size(0), y.length() / y.size(0)).getRow(i).assign(0);
+    /** Each validation is a new pass (or its first validationSteps batches); its first batch is checked now. */
+    private Validation datasetValidation(FitOptions options) {
+        String where = "fit: validationData";
+        Dataset val = options.validationDataset();
+        int steps = options.validationSteps();
+        DatasetBatches.check(where, val, steps, "give FitOptions.validationSteps(n)");
+        DatasetBatches.Converter converter = (e, i) -> datasetBatch(where, e, i, null);
+        try (DatasetBatches peek = new DatasetBatches(where, val, steps, converter)) {
+            Batch first = peek.first();
+            checkLabels(where, first.x(), first.y());
+        }
+        return () -> {
+            try (DatasetBatches pass = new DatasetBatches(where, val, steps, converter)) {
+                return evaluateBatches(pass.epoch(0), null);
             }
+        };
+    }
+
+    private static void requireOptions(FitOptions options) {
+        if (options == null) {
+            throw new IllegalArgumentException("fit: options are required, e.g. FitOptions.epochs(10)");
         }
-        return out == null ? y : out;
+    }
+
+    /** stepsPerEpoch bounds a Dataset's pass; arrays and iterators have theirs, so it would be ignored silently. */
+    private static void refuseDatasetOnlyOptions(String where, FitOptions options) {
+        if (options.stepsPerEpoch() > 0) {
+            throw new IllegalArgumentException(where + ": stepsPerEpoch applies to a Dataset; got stepsPerEpoch "
+                    + options.stepsPerEpoch());
+        }
     }
 
     // ---------------------------------------------------------------- the loop
-
-    private interface EpochBatches {
-        Iterable<Batch> batches(int epoch, int steps);
-    }
 
     private interface Validation {
         Map<String, Double> run();
     }
 
-    private History loop(FitOptions options, int steps, EpochBatches source, Validation validation) {
+    /** The one epoch loop of every fit; it closes {@code source} however it ends. */
+    private History loop(FitOptions options, BatchSource source, Validation validation) {
+        try (source) {
+            return epochs(options, source, validation);
+        }
+    }
+
+    private History epochs(FitOptions options, BatchSource source, Validation validation) {
+        int steps = source.steps();
         if (options.initialEpoch() >= options.epochs()) {
             // Keras runs no epoch here and says nothing; a resumed run that forgot epochs counts from 0 is the usual cause
             LOG.log(Level.WARNING, "fit: initialEpoch " + options.initialEpoch() + " >= epochs " + options.epochs()
@@ -254,7 +321,7 @@ final class Trainer {
         params.put("verbose", options.verbose());
         params.put("epochs", options.epochs());
         if (steps >= 0) {
-            params.put("steps", steps);   // unknown for an iterator, as Keras leaves it None
+            params.put("steps", steps);   // unknown for an iterator or a Dataset of unknown size, as Keras leaves it None
         }
         callbacks.setModel(model);
         callbacks.setParams(params);
@@ -266,7 +333,8 @@ final class Trainer {
             callbacks.onEpochBegin(epoch, new LinkedHashMap<>());
             int step = 0;
             Map<String, Double> logs = null;
-            for (Batch batch : source.batches(epoch, steps)) {
+            for (Iterator<Batch> batches = source.epoch(epoch); batches.hasNext(); ) {
+                Batch batch = batches.next();
                 callbacks.onTrainBatchBegin(step, new LinkedHashMap<>());
                 logs = trainStep(batch);
                 reportNaN(logs.get("loss"), epoch, step);
@@ -415,16 +483,50 @@ final class Trainer {
 
     // ---------------------------------------------------------------- evaluate and predict
 
-    Map<String, Double> evaluate(INDArray x, INDArray y, int batchSize, List<Callback> callbacks) {
+    Map<String, Double> evaluate(INDArray x, INDArray y, INDArray sampleWeight, int batchSize, List<Callback> callbacks) {
         Batches.checkPair("evaluate", "x", x, "y", y);
         Batches.checkBatchSize("evaluate", batchSize);
+        INDArray w = SampleWeights.checked("evaluate", sampleWeight, x, compiled.loss(), model.dtype());
         INDArray xs = floating(x);
         INDArray ys = floating(y);
         prepare("evaluate", xs, ys, batchSize);
-        return evaluateArrays(xs, ys, batchSize, callbacks);
+        return evaluateArrays(xs, ys, w, batchSize, callbacks);
     }
 
-    private Map<String, Double> evaluateArrays(INDArray x, INDArray y, int batchSize, List<Callback> callbacks) {
+    /** Keras' {@code evaluate} on a batched Dataset: a new pass, or its first {@code steps} batches (0: all). */
+    Map<String, Double> evaluate(Dataset dataset, int steps, List<Callback> callbacks) {
+        DatasetBatches.check("evaluate", dataset, steps, "give the number of batches, evaluate(dataset, steps)");
+        try (DatasetBatches data = new DatasetBatches("evaluate", dataset, steps,
+                (e, i) -> datasetBatch("evaluate", e, i, null))) {
+            Batch first = data.first();
+            prepare("evaluate", first.x(), first.y(), (int) first.x().size(0));
+            return evaluateBatches(data.epoch(0), callbacks);
+        }
+    }
+
+    /** Keras' {@code evaluate} on every DataSet of an ND4J iterator (reset first when it can be). */
+    Map<String, Double> evaluate(DataSetIterator iterator, List<Callback> callbacks) {
+        if (iterator == null) {
+            throw new IllegalArgumentException("evaluate: the iterator is null");
+        }
+        Nd4jBatches converter = new Nd4jBatches("evaluate", compiled.loss(), model.dtype());
+        if (iterator.resetSupported()) {
+            iterator.reset();
+        }
+        if (!iterator.hasNext()) {
+            throw new IllegalArgumentException("evaluate: the iterator has no data");
+        }
+        Batch first = converter.batchOf(iterator.next());
+        prepare("evaluate", first.x(), first.y(), (int) first.x().size(0));
+        return evaluateBatches(iteratorBatches(iterator, first, converter), callbacks);
+    }
+
+    private Map<String, Double> evaluateArrays(INDArray x, INDArray y, INDArray w, int batchSize, List<Callback> callbacks) {
+        return evaluateBatches(new Batches(x, y, w).epoch(null, batchSize).iterator(), callbacks);
+    }
+
+    /** The one evaluation loop: arrays, iterators, Datasets and fit's validation. */
+    private Map<String, Double> evaluateBatches(Iterator<Batch> batches, List<Callback> callbacks) {
         CallbackList list = new CallbackList(callbacks == null ? List.of() : callbacks);
         list.setModel(model);
         resetMetrics();
@@ -432,7 +534,8 @@ final class Trainer {
         int step = 0;
         Map<String, Double> logs = null;
         try (NoGrad scope = NoGrad.enter()) {
-            for (Batch batch : new Batches(x, y, null).epoch(null, batchSize)) {
+            while (batches.hasNext()) {
+                Batch batch = batches.next();
                 list.onTestBatchBegin(step, new LinkedHashMap<>());
                 try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(STEP_WORKSPACE, TEST_WORKSPACE_ID)) {
                     logs = model.testStep(batch);
@@ -447,27 +550,6 @@ final class Trainer {
         logs = logs == null ? results() : new LinkedHashMap<>(logs);
         list.onTestEnd(logs);
         return logs;
-    }
-
-    static INDArray predict(Model model, INDArray x, int batchSize) {
-        if (x == null) {
-            throw new IllegalArgumentException(model.describe() + ".predict: x is null");
-        }
-        Batches.checkBatchSize("predict", batchSize);
-        if (x.rank() == 0 || x.size(0) == 0) {
-            throw new IllegalArgumentException(model.describe() + ".predict: x needs at least one sample, got shape "
-                    + Shapes.format(x.shape()));
-        }
-        INDArray xs = floating(x);
-        List<INDArray> outputs = new ArrayList<>();
-        try (NoGrad scope = NoGrad.enter()) {
-            for (Batch batch : new Batches(xs, null, null).epoch(null, batchSize)) {
-                try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(STEP_WORKSPACE, PREDICT_WORKSPACE_ID)) {
-                    outputs.add(model.apply(Tensor.of(batch.x()), false).array().detach());   // copied out of the workspace
-                }
-            }
-        }
-        return outputs.size() == 1 ? outputs.get(0) : Nd4j.concat(0, outputs.toArray(INDArray[]::new));
     }
 
     // ---------------------------------------------------------------- checks before the first step
@@ -511,34 +593,15 @@ final class Trainer {
         }
     }
 
-    /** Per-sample weights from {@code classWeight}: the class is the label (binary, sparse) or its argmax (one-hot). */
-    private INDArray classWeights(INDArray y, Map<Integer, Double> classWeight) {
-        if (classWeight == null) {
-            return null;
-        }
-        if (!(compiled.loss() instanceof LossFunctionWrapper<?>)) {
-            throw new IllegalArgumentException("fit: classWeight needs a loss that takes sample weights (a LossFunctionWrapper), "
-                    + "got " + compiled.loss().name());
-        }
-        long n = y.size(0);
-        INDArray classes = y.rank() >= 2 && y.size(-1) > 1
-                ? Nd4j.argMax(y.reshape(n, -1, y.size(-1)), 2).reshape(n, -1).getColumn(0)
-                : y.reshape(n, -1).getColumn(0);
-        double[] w = new double[(int) n];
-        for (int i = 0; i < n; i++) {
-            int c = (int) Math.round(classes.getDouble(i));
-            w[i] = classWeight.getOrDefault(c, 1.0);
-        }
-        return Nd4j.createFromArray(w).castTo(model.dtype());
-    }
-
     /**
      * Inputs and labels in the model's floating type (integer labels become floats, as Keras casts y_true),
      * in a buffer of their own: ND4J 1.0.0-M2.1's interval {@code get} on a view (a column, a range of rows)
-     * can return a wrong shape, a scalar for the last rows, so views are copied once before batching.
+     * can return a wrong shape, a scalar for the last rows, so views are copied once before batching. Arrays in
+     * another order are copied to row-major too (a Dataset's batches, stacked by {@code Nd4j.stack}, come out in
+     * 'f' order): the kernels' fast paths and the row views of {@link Batches} want contiguous rows.
      */
-    private static INDArray floating(INDArray a) {
+    static INDArray floating(INDArray a) {
         INDArray out = a.dataType().isFPType() ? a : a.castTo(DataType.FLOAT);
-        return out.isView() ? out.dup('c') : out;
+        return out.isView() || out.ordering() != 'c' ? out.dup('c') : out;
     }
 }

@@ -103,7 +103,7 @@ class FitErrorsTest {
         Sequential model = regression(3);
         failsCleanly(model, IllegalArgumentException.class,
                 () -> model.fit(null, ones(2, 1), FitOptions.epochs(1).verbose(0)), "fit: x is null");
-        failsCleanly(model, IllegalArgumentException.class, () -> model.predict(null), "x is null");
+        failsCleanly(model, IllegalArgumentException.class, () -> model.predict((INDArray) null), "x is null");
     }
 
     @Test

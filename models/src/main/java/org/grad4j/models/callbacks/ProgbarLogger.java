@@ -10,7 +10,9 @@ import java.util.Map;
  * <ul>
  *   <li>verbose 1 on an interactive terminal: a bar redrawn in place (at most every 50 ms) with steps,
  *       elapsed time, time per step and the running loss and metrics:
- *       {@code 12/32 ━━━━━━━━━━━━━━━━━━━━ 1s 30ms/step - loss: 0.1234}</li>
+ *       {@code 12/32 ━━━━━━━━━━━━━━━━━━━━ 1s 30ms/step - loss: 0.1234}; when the number of steps is not known
+ *       (an iterator, a Dataset of unknown size) {@code 12/Unknown 1s 30ms/step - loss: 0.1234} in the first
+ *       epoch, and the bar with the number learnt from it in later ones</li>
  *   <li>verbose 1 when output is not a terminal (CI logs, files), and verbose 2: one plain line per epoch,
  *       {@code 32/32 - 1s - 30ms/step - loss: 0.1234 - val_loss: 0.2345}, never carriage returns.</li>
  * </ul>
@@ -26,6 +28,8 @@ public class ProgbarLogger extends Callback {
     private long lastDraw;
     private int seen;
     private int lastWidth;
+    /** Steps per epoch learnt at the end of the first epoch when the data's size was not known before (Keras does too). */
+    private int learntSteps;
 
     /** Writes to standard output; a bar only when it is an interactive terminal. */
     public ProgbarLogger(int verbose) {
@@ -44,6 +48,11 @@ public class ProgbarLogger extends Callback {
         this.verbose = verbose;
         this.out = out;
         this.interactive = interactive && verbose == 1;
+    }
+
+    @Override
+    public void onTrainBegin(Map<String, Double> logs) {
+        learntSteps = 0;
     }
 
     @Override
@@ -79,14 +88,20 @@ public class ProgbarLogger extends Callback {
             out.println(plainLine(seen, logs, now));
         }
         out.flush();
+        if (!(params().get("steps") instanceof Number)) {
+            learntSteps = seen;
+        }
     }
 
     private String barLine(int step, Map<String, Double> logs, long now) {
-        int total = steps(step);
-        int done = total <= 0 ? BAR_WIDTH : (int) ((long) BAR_WIDTH * step / total);
-        String counter = total > 0 ? pad(step, total) + "/" + total : Integer.toString(step);
-        return counter + " " + "━".repeat(done) + "─".repeat(BAR_WIDTH - done) + " " + seconds(now - epochStart) + " "
-                + perStep(now - epochStart, step) + values(logs);
+        int total = steps(0);
+        if (total <= 0) {   // as Keras' Progbar without a target: a counter, no bar
+            return String.format(Locale.ROOT, "%7d/Unknown ", step) + seconds(now - epochStart) + " "
+                    + perStep(now - epochStart, step) + values(logs);
+        }
+        int done = (int) Math.min(BAR_WIDTH, (long) BAR_WIDTH * step / total);
+        return pad(step, total) + "/" + total + " " + "━".repeat(done) + "─".repeat(BAR_WIDTH - done) + " "
+                + seconds(now - epochStart) + " " + perStep(now - epochStart, step) + values(logs);
     }
 
     private String plainLine(int step, Map<String, Double> logs, long now) {
@@ -97,7 +112,10 @@ public class ProgbarLogger extends Callback {
 
     private int steps(int fallback) {
         Object steps = params().get("steps");
-        return steps instanceof Number n ? n.intValue() : fallback;
+        if (steps instanceof Number n) {
+            return n.intValue();
+        }
+        return learntSteps > 0 ? learntSteps : fallback;
     }
 
     private static String pad(int step, int total) {
