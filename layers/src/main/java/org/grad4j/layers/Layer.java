@@ -251,11 +251,11 @@ public abstract class Layer {
             throw new IllegalStateException(describe() + ": a weight " + fullName + " already exists; was build() "
                     + "called twice? Build only a layer that is not built yet (isBuilt()), or let apply() build it");
         }
-        // before the initializer allocates: a shape from a file may ask for more than the machine has
         if (trainable && type != dtype) {
             throw new IllegalArgumentException(describe() + ": weight " + fullName + " of " + type + " cannot be trainable; "
                     + "trainable weights have the layer's type " + dtype);
         }
+        // before the initializer allocates: a shape from a file may ask for more than the machine has
         MemoryBudget.reserve(describe(), "weight " + fullName, shape, type);
         INDArray value = initializer.init(shape.clone(), type);
         if (!Arrays.equals(value.shape(), shape) || value.dataType() != type) {

@@ -13,8 +13,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.INDArrayIndex;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
@@ -44,8 +42,8 @@ public class Normalization extends Layer {
      */
     public static final double EPSILON = 1e-7;
 
-    /** Rows of at most this many values are read at a time by {@link #adapt(INDArray)}, to bound the float64 copy. */
-    private static final long ADAPT_CHUNK_VALUES = 1 << 20;
+    /** {@link #adapt(INDArray)} reads slices of rows of at most this many values, to bound their float64 copy. */
+    private static final long ADAPT_SLICE_VALUES = 1 << 20;
 
     private final int[] axis;
     private final INDArray fixedMean;
@@ -53,13 +51,9 @@ public class Normalization extends Layer {
     private boolean invert;
 
     // set by build
-    private long[] buildShape;
-    private int[] reduceAxes;
-    private long[] broadcastShape;
-    private long[] statShape;
+    private KeptAxes axes;
     private Variable mean;
     private Variable variance;
-    private Variable count;
     private volatile Broadcast broadcast;
 
     /** The statistics of the kept axes, shaped to broadcast against the input, as of the weights' versions. */
@@ -186,98 +180,31 @@ public class Normalization extends Layer {
         if (!isBuilt()) {
             return null;
         }
-        INDArray value = weight != null ? weight.array() : fixed(fixed);
-        return reshape(value.castTo(DataType.DOUBLE).dup('c'), statShape);
+        return axes.statistics(weight != null ? weight.array() : axes.broadcast(fixed, describe()));
     }
 
     // ---------------------------------------------------------------- build
 
     @Override
     public void build(long... inputShape) {
-        int[] keep = keepAxes(inputShape, "build");
-        long[] stats = new long[keep.length];
-        for (int i = 0; i < keep.length; i++) {
-            stats[i] = inputShape[keep[i]];
-        }
-        long[] broadcasted = new long[inputShape.length];
-        Arrays.fill(broadcasted, 1);
-        int[] reduce = new int[inputShape.length - keep.length];
-        for (int d = 0, r = 0, k = 0; d < inputShape.length; d++) {
-            if (k < keep.length && keep[k] == d) {
-                broadcasted[d] = inputShape[d];
-                k++;
-            } else {
-                reduce[r++] = d;
-            }
-        }
-        buildShape = inputShape.clone();
-        reduceAxes = reduce;
-        broadcastShape = broadcasted;
-        statShape = stats;
+        KeptAxes resolved = KeptAxes.of(axis, inputShape, describe() + ".build");
         if (fixedMean != null) {
-            fixed(fixedMean);   // fails here, as Keras' build does, if the given statistics do not broadcast
-        } else {
-            mean = addWeight("mean", stats, Initializers.zeros(), false);
-            variance = addWeight("variance", stats, Initializers.ones(), false);
-            count = addWeight("count", new long[0], DataType.LONG, Initializers.zeros(), false);
+            resolved.broadcast(fixedMean, describe() + ".build");   // fails here, as Keras' build does, if it cannot
+        }
+        axes = resolved;
+        if (fixedMean == null) {
+            mean = addWeight("mean", resolved.statShape, Initializers.zeros(), false);
+            variance = addWeight("variance", resolved.statShape, Initializers.ones(), false);
+            // Keras 3 keeps an int scalar "count" for older saved models and counts it as a parameter
+            addWeight("count", new long[0], DataType.LONG, Initializers.zeros(), false);
         }
         Map<Integer, Long> sizes = new HashMap<>();
-        for (int d : keep) {
+        for (int d : resolved.keep) {
             sizes.put(d, inputShape[d]);
         }
-        inputSpec(new InputSpec(inputShape.length, inputShape.length, sizes, "(mean " + Shapes.format(stats) + ")"));
+        inputSpec(new InputSpec(inputShape.length, inputShape.length, sizes,
+                "(mean " + Shapes.format(resolved.statShape) + ")"));
         super.build(inputShape);
-    }
-
-    /** The kept axes for inputs of {@code shape}, counted from 0 and sorted; each must exist and have a known size. */
-    private int[] keepAxes(long[] shape, String where) {
-        int rank = shape.length;
-        int[] keep = new int[axis.length];
-        for (int i = 0; i < axis.length; i++) {
-            if (axis[i] < -rank || axis[i] >= rank) {
-                throw new IllegalArgumentException(describe() + "." + where + ": axis " + Arrays.toString(axis)
-                        + " must lie in [-rank, rank) for inputs of rank " + rank + ", got shape " + Shapes.format(shape));
-            }
-            keep[i] = axis[i] < 0 ? axis[i] + rank : axis[i];
-        }
-        Arrays.sort(keep);
-        for (int i = 0; i < keep.length; i++) {
-            if (i > 0 && keep[i] == keep[i - 1]) {
-                throw new IllegalArgumentException(describe() + "." + where + ": axis " + Arrays.toString(axis)
-                        + " names axis " + keep[i] + " twice for inputs of shape " + Shapes.format(shape));
-            }
-            if (shape[keep[i]] < 0) {
-                throw new IllegalArgumentException(describe() + "." + where + ": kept axis " + keep[i] + " must have a "
-                        + "known size, got shape " + Shapes.format(shape) + " (axis " + Arrays.toString(axis) + ")");
-            }
-        }
-        return keep;
-    }
-
-    /** A given statistic broadcast to the input's rank, its dimensions aligned to the kept axes from the right. */
-    private INDArray fixed(INDArray statistic) {
-        long[] expanded = new long[broadcastShape.length];
-        Arrays.fill(expanded, 1);
-        int[] keep = keepAxes(buildShape, "build");
-        long[] given = statistic.shape();
-        for (int i = 1; i <= given.length; i++) {
-            int d = keep[keep.length - i];
-            long size = given[given.length - i];
-            if (size != 1 && size != broadcastShape[d]) {
-                throw new IllegalArgumentException(describe() + ".build: the given mean and variance of shape "
-                        + Shapes.format(given) + " do not broadcast to the kept axes' sizes " + Shapes.format(statShape)
-                        + " of input shape " + Shapes.format(buildShape));
-            }
-            expanded[d] = size;
-        }
-        return reshape(statistic, expanded).broadcast(broadcastShape);
-    }
-
-    private static INDArray reshape(INDArray a, long[] shape) {
-        if (Arrays.equals(a.shape(), shape)) {
-            return a;
-        }
-        return shape.length == 0 ? Nd4j.scalar(a.dataType(), a.getDouble(0)) : a.reshape(shape);
     }
 
     /** A first call on a layer to be adapted fails before it builds anything: it cannot have statistics yet. */
@@ -319,8 +246,9 @@ public class Normalization extends Layer {
             return b;
         }
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            INDArray m = mean != null ? reshape(mean.array(), broadcastShape) : fixed(fixedMean);
-            INDArray v = variance != null ? reshape(variance.array(), broadcastShape) : fixed(fixedVariance);
+            INDArray m = mean != null ? KeptAxes.reshape(mean.array(), axes.broadcastShape) : axes.broadcast(fixedMean, describe());
+            INDArray v = variance != null ? KeptAxes.reshape(variance.array(), axes.broadcastShape)
+                    : axes.broadcast(fixedVariance, describe());
             // float64 first: sqrt rounded to float32 from float64 equals float32's own correctly rounded sqrt
             INDArray std = Transforms.max(Transforms.sqrt(v.castTo(DataType.DOUBLE), true), EPSILON, false);
             b = new Broadcast(meanVersion, varianceVersion, type, Tensor.of(m.castTo(type).dup()),
@@ -347,19 +275,9 @@ public class Normalization extends Layer {
      */
     public Normalization adapt(INDArray data) {
         Objects.requireNonNull(data, () -> describe() + ".adapt: the data is null");
-        AdaptPlan plan = plan(data.shape(), "adapt: the data");
-        RunningMoments moments = new RunningMoments(plan.reduce, plan.stats);
-        long rowValues = data.rank() == 0 ? 1 : data.length() / Math.max(1, data.size(0));
-        boolean sliceRows = data.rank() > 0 && plan.reducesAxis0() && data.length() > ADAPT_CHUNK_VALUES;
-        if (!sliceRows) {
-            moments.add(data);
-        } else {
-            long rows = Math.max(1, ADAPT_CHUNK_VALUES / Math.max(1, rowValues));
-            for (long start = 0; start < data.size(0); start += rows) {
-                moments.add(rowSlice(data, start, Math.min(data.size(0), start + rows)));
-            }
-        }
-        return store(moments, data.shape(), "adapt");
+        RunningMoments moments = new RunningMoments(adaptAxes(data.shape(), "the data"));
+        moments.addInSlices(data, ADAPT_SLICE_VALUES);
+        return store(moments, data.shape());
     }
 
     /**
@@ -376,105 +294,64 @@ public class Normalization extends Layer {
             throw new IllegalArgumentException(describe() + ".adapt: no batches; pass at least one array");
         }
         INDArray first = Objects.requireNonNull(it.next(), () -> describe() + ".adapt: batch 0 is null");
-        AdaptPlan plan = plan(first.shape(), "adapt: batch 0");
-        RunningMoments moments = new RunningMoments(plan.reduce, plan.stats);
+        KeptAxes firstAxes = adaptAxes(first.shape(), "batch 0");
+        RunningMoments moments = new RunningMoments(firstAxes);
         moments.add(first);
         for (int i = 1; it.hasNext(); i++) {
             INDArray batch = it.next();
             if (batch == null) {
                 throw new IllegalArgumentException(describe() + ".adapt: batch " + i + " is null");
             }
-            plan.checkSameKeptAxes(batch.shape(), first.shape(), i);
-            requireValues(batch.shape(), plan.reduce, "adapt: batch " + i);
+            if (!firstAxes.sameKeptSizes(batch.shape())) {
+                throw new IllegalArgumentException(describe() + ".adapt: batch " + i + " has shape "
+                        + Shapes.format(batch.shape()) + " but batch 0 had " + Shapes.format(first.shape())
+                        + "; the kept axes " + Arrays.toString(firstAxes.keep) + " must agree");
+            }
+            requireValues(firstAxes, batch.shape(), "batch " + i);
             moments.add(batch);
         }
-        return store(moments, first.shape(), "adapt");
+        return store(moments, first.shape());
     }
 
-    /** What adapting data of {@code shape} reduces over, checked against the layer (built or not) first. */
-    private AdaptPlan plan(long[] shape, String what) {
+    /** The axes of adapting data of {@code shape}, checked against the layer (built or not) first. */
+    private KeptAxes adaptAxes(long[] shape, String what) {
+        String where = describe() + ".adapt";
         if (fixedMean != null) {
-            throw new IllegalArgumentException(describe() + ".adapt: the layer was created with a fixed mean and "
-                    + "variance; adapt() is for a layer created without them");
+            throw new IllegalArgumentException(where + ": the layer was created with a fixed mean and variance; "
+                    + "adapt() is for a layer created without them");
         }
-        if (isBuilt()) {
-            boolean same = shape.length == buildShape.length;
-            int[] keep = same ? keepAxes(buildShape, "adapt") : new int[0];
-            for (int d : keep) {
-                same &= shape[d] == buildShape[d];
-            }
-            if (!same) {
-                throw new IllegalArgumentException(describe() + "." + what + " has shape " + Shapes.format(shape)
-                        + " but the layer was built for input shape " + Shapes.format(buildShape) + " (mean "
-                        + Shapes.format(statShape) + ")");
-            }
+        if (isBuilt() && !axes.sameKeptSizes(shape)) {
+            throw new IllegalArgumentException(where + ": " + what + " has shape " + Shapes.format(shape) + " but the "
+                    + "layer was built for input shape " + Shapes.format(axes.inputShape) + " (mean "
+                    + Shapes.format(axes.statShape) + ")");
         }
-        int[] keep = keepAxes(shape, "adapt");
-        int[] reduce = new int[shape.length - keep.length];
-        long[] stats = new long[keep.length];
-        for (int d = 0, r = 0, k = 0; d < shape.length; d++) {
-            if (k < keep.length && keep[k] == d) {
-                stats[k++] = shape[d];
-            } else {
-                reduce[r++] = d;
-            }
-        }
-        requireValues(shape, reduce, what);
-        return new AdaptPlan(keep, reduce, stats);
+        KeptAxes resolved = KeptAxes.of(axis, shape, where);
+        requireValues(resolved, shape, what);
+        return resolved;
     }
 
-    private void requireValues(long[] shape, int[] reduce, String what) {
-        for (int d : reduce) {
-            if (shape[d] == 0) {
-                throw new IllegalArgumentException(describe() + "." + what + " is empty: shape " + Shapes.format(shape));
-            }
-        }
-    }
-
-    /** Kept axes, reduced axes and the statistics' shape of one adapt call. */
-    private record AdaptPlan(int[] keep, int[] reduce, long[] stats) {
-        boolean reducesAxis0() {
-            return reduce.length > 0 && reduce[0] == 0;
-        }
-
-        void checkSameKeptAxes(long[] shape, long[] firstShape, int index) {
-            boolean same = shape.length == firstShape.length;
-            for (int i = 0; same && i < keep.length; i++) {
-                same = shape[keep[i]] == firstShape[keep[i]];
-            }
-            if (!same) {
-                throw new IllegalArgumentException("Normalization.adapt: batch " + index + " has shape "
-                        + Shapes.format(shape) + " but batch 0 had " + Shapes.format(firstShape) + "; the kept axes "
-                        + Arrays.toString(keep) + " must agree");
-            }
+    private void requireValues(KeptAxes resolved, long[] shape, String what) {
+        if (resolved.isEmpty(shape)) {
+            throw new IllegalArgumentException(describe() + ".adapt: " + what + " is empty: shape " + Shapes.format(shape));
         }
     }
 
     /** Checks the statistics, builds the layer if needed and only then assigns them. */
-    private Normalization store(RunningMoments moments, long[] dataShape, String where) {
+    private Normalization store(RunningMoments moments, long[] dataShape) {
         double[] m = moments.mean().data().asDouble();
         double[] v = moments.variance().data().asDouble();
         for (int i = 0; i < m.length; i++) {
             if (!Double.isFinite(m[i]) || !Double.isFinite(v[i])) {
-                throw new IllegalArgumentException(describe() + "." + where + ": the data has NaN or infinite values "
-                        + "(statistic " + i + ": mean " + m[i] + ", variance " + v[i] + "); nothing was changed");
+                throw new IllegalArgumentException(describe() + ".adapt: the data has NaN or infinite values (statistic "
+                        + i + ": mean " + m[i] + ", variance " + v[i] + "); nothing was changed");
             }
         }
         if (!isBuilt()) {
             build(dataShape);
         }
-        mean.assign(reshape(moments.mean(), statShape).castTo(dtype()));
-        variance.assign(reshape(moments.variance(), statShape).castTo(dtype()));
+        mean.assign(KeptAxes.reshape(moments.mean(), axes.statShape).castTo(dtype()));
+        variance.assign(KeptAxes.reshape(moments.variance(), axes.statShape).castTo(dtype()));
         return this;
-    }
-
-    private static INDArray rowSlice(INDArray data, long from, long to) {
-        INDArrayIndex[] index = new INDArrayIndex[data.rank()];
-        index[0] = NDArrayIndex.interval(from, to);
-        for (int d = 1; d < index.length; d++) {
-            index[d] = NDArrayIndex.all();
-        }
-        return data.get(index);
     }
 
     // ---------------------------------------------------------------- config

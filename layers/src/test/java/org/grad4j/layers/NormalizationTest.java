@@ -346,8 +346,8 @@ class NormalizationTest {
         assertEquals("normalization (Normalization).adapt: no batches; pass at least one array", empty.getMessage());
         var mismatch = assertThrows(IllegalArgumentException.class,
                 () -> layer.adapt(List.of(Nd4j.ones(DataType.FLOAT, 4, 3), Nd4j.ones(DataType.FLOAT, 4, 2))));
-        assertEquals("Normalization.adapt: batch 1 has shape [4, 2] but batch 0 had [4, 3]; the kept axes [1] must agree",
-                mismatch.getMessage());
+        assertEquals("normalization (Normalization).adapt: batch 1 has shape [4, 2] but batch 0 had [4, 3]; the kept "
+                + "axes [1] must agree", mismatch.getMessage());
         INDArray withNan = Nd4j.createFromArray(new float[][] {{1, 2}, {Float.NaN, 3}});
         var nan = assertThrows(IllegalArgumentException.class, () -> layer.adapt(withNan));
         assertEquals("normalization (Normalization).adapt: the data has NaN or infinite values (statistic 0: mean NaN, "
