@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import org.grad4j.core.Shapes;
 import org.grad4j.core.Tensor;
 import org.grad4j.core.internal.ConfigReader;
@@ -19,7 +20,8 @@ import org.nd4j.linalg.factory.Nd4j;
  *     gives {@code [b, numTokens]}, and {@code [b, n]} (n &gt; 1) gives {@code [b, n, numTokens]};
  * <li>{@code "multi_hot"} (the default): a 1 for each id present in a sample; the last axis is the sample, so
  *     {@code [b, n]} gives {@code [b, numTokens]} and {@code [n]} (one sample) gives {@code [numTokens]};
- * <li>{@code "count"}: as multi_hot, with how often each id occurs.
+ * <li>{@code "count"}: as multi_hot, with how often each id occurs, or the sum of the ids' weights with
+ *     {@link #call(Tensor, Tensor)} (Keras' {@code count_weights}).
  * </ul>
  * Ids may come as integer or floating tensors (whole values); the output has the layer's floating type. The output
  * is not differentiable with respect to the ids (TensorFlow's gradient through {@code one_hot} is None): it is a
@@ -96,6 +98,35 @@ public class CategoryEncoding extends Layer {
         }
         INDArray encoded = Nd4j.create(out, outShape, 'c');
         return Tensor.of(dtype() == DataType.DOUBLE ? encoded : encoded.castTo(dtype()));
+    }
+
+    /**
+     * Keras' {@code layer(inputs, count_weights=...)}, for the {@code "count"} mode: each occurrence of an id adds
+     * its weight ({@code countWeights} has the ids' shape and the layer's type) instead of 1. The result is
+     * differentiable with respect to the weights, as in Keras, and not with respect to the ids.
+     */
+    public Tensor call(Tensor inputs, Tensor countWeights) {
+        Objects.requireNonNull(countWeights, () -> describe() + ": countWeights is null");
+        if (!outputMode.equals("count")) {
+            throw new IllegalArgumentException(describe() + ": countWeights are used only in \"count\" mode, not \""
+                    + outputMode + "\"");
+        }
+        if (!Arrays.equals(inputs.shape(), countWeights.shape()) || countWeights.dataType() != dtype()) {
+            throw new IllegalArgumentException(describe() + ": countWeights must have the ids' shape "
+                    + Shapes.format(inputs.shape()) + " and the layer's type " + dtype() + ", got "
+                    + countWeights.dataType() + " " + Shapes.format(countWeights.shape()));
+        }
+        maybeBuild(inputs);
+        long[] ids = ids(inputs);
+        long[] oneHotShape = Arrays.copyOf(inputs.shape(), inputs.rank() + 1);
+        oneHotShape[inputs.rank()] = numTokens;
+        double[] oneHot = new double[Math.toIntExact(Shapes.size(oneHotShape))];
+        for (int i = 0; i < ids.length; i++) {
+            oneHot[i * numTokens + (int) ids[i]] = 1;
+        }
+        Tensor encoded = Tensor.of(Nd4j.create(oneHot, oneHotShape, 'c').castTo(dtype()));
+        // one weighted one-hot row per id, summed over each sample (the last axis of the ids)
+        return encoded.mul(countWeights.expandDims(-1)).sum(false, inputs.rank() - 1);
     }
 
     /** The ids in row-major order, each checked to be a whole number in {@code [0, numTokens)}. */

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
+import org.grad4j.core.GradientCheck;
 import org.grad4j.core.GradientTape;
 import org.grad4j.core.Tensor;
 import org.junit.jupiter.api.BeforeEach;
@@ -46,6 +47,38 @@ class CategoryEncodingTest {
         // Keras' docstring sample without count_weights: each weight 1
         Tensor y = new CategoryEncoding(4, "count").apply(SAMPLES);
         assertArrayEquals(new float[] {1, 1, 0, 0, 2, 0, 0, 0, 0, 1, 1, 0, 0, 1, 0, 1}, y.toFloatArray());
+    }
+
+    @Test
+    void kerasExampleCountWeights() {
+        Tensor weights = Tensor.of(new float[] {.1f, .2f, .1f, .1f, .2f, .3f, .4f, .2f}, 4, 2);
+        Tensor y = new CategoryEncoding(4, "count").call(SAMPLES, weights);
+        assertArrayEquals(new long[] {4, 4}, y.shape());
+        assertArrayEquals(new float[] {.1f, .2f, 0, 0, .2f, 0, 0, 0, 0, .2f, .3f, 0, 0, .2f, 0, .4f}, y.toFloatArray(), 1e-7f);
+
+        Tensor one = new CategoryEncoding(3, "count").call(Tensor.of(Nd4j.createFromArray(2, 0, 2)),
+                Tensor.of(new float[] {0.5f, 2, 0.25f}, 3));
+        assertArrayEquals(new float[] {2, 0, 0.75f}, one.toFloatArray());
+    }
+
+    @Test
+    void countWeightsPassTheGradientCheck() {
+        CategoryEncoding layer = new CategoryEncoding(4, "count").dtype(DataType.DOUBLE);
+        Tensor weights = Tensor.of(new double[] {.1, .2, .1, .1, .2, .3, .4, .2}, DataType.DOUBLE, 4, 2);
+        double error = GradientCheck.check(in -> layer.call(SAMPLES, in.get(0)), List.of(weights));
+        assertTrue(error < LayerTesting.GRADIENT_BOUND, "count weights: " + error);
+    }
+
+    @Test
+    void countWeightsAreCheckedFirst() {
+        var mode = assertThrows(IllegalArgumentException.class,
+                () -> new CategoryEncoding(4, "one_hot").call(SAMPLES, Tensor.ones(4, 2)));
+        assertEquals("category_encoding (CategoryEncoding): countWeights are used only in \"count\" mode, not \"one_hot\"",
+                mode.getMessage());
+        var shape = assertThrows(IllegalArgumentException.class,
+                () -> new CategoryEncoding(4, "count").call(SAMPLES, Tensor.ones(4, 3)));
+        assertEquals("category_encoding_1 (CategoryEncoding): countWeights must have the ids' shape [4, 2] and the layer's "
+                + "type FLOAT, got FLOAT [4, 3]", shape.getMessage());
     }
 
     @Test
