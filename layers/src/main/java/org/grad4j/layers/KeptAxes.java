@@ -78,10 +78,6 @@ final class KeptAxes {
         return true;
     }
 
-    boolean reducesAxis0() {
-        return reduce.length > 0 && reduce[0] == 0;
-    }
-
     /** Whether a batch of {@code shape} holds no value on some reduced axis. */
     boolean isEmpty(long[] shape) {
         for (int d : reduce) {

@@ -42,7 +42,7 @@ public class Normalization extends Layer {
      */
     public static final double EPSILON = 1e-7;
 
-    /** {@link #adapt(INDArray)} reads slices of rows of at most this many values, to bound their float64 copy. */
+    /** Adapt reads the data in slices of rows of at most this many values, to bound their float64 copy. */
     private static final long ADAPT_SLICE_VALUES = 1 << 20;
 
     private final int[] axis;
@@ -275,8 +275,8 @@ public class Normalization extends Layer {
      */
     public Normalization adapt(INDArray data) {
         Objects.requireNonNull(data, () -> describe() + ".adapt: the data is null");
-        RunningMoments moments = new RunningMoments(adaptAxes(data.shape(), "the data"));
-        moments.addInSlices(data, ADAPT_SLICE_VALUES);
+        RunningMoments moments = new RunningMoments(adaptAxes(data.shape(), "the data"), ADAPT_SLICE_VALUES);
+        moments.add(data);
         return store(moments, data.shape());
     }
 
@@ -295,7 +295,7 @@ public class Normalization extends Layer {
         }
         INDArray first = Objects.requireNonNull(it.next(), () -> describe() + ".adapt: batch 0 is null");
         KeptAxes firstAxes = adaptAxes(first.shape(), "batch 0");
-        RunningMoments moments = new RunningMoments(firstAxes);
+        RunningMoments moments = new RunningMoments(firstAxes, ADAPT_SLICE_VALUES);
         moments.add(first);
         for (int i = 1; it.hasNext(); i++) {
             INDArray batch = it.next();
@@ -338,8 +338,8 @@ public class Normalization extends Layer {
 
     /** Checks the statistics, builds the layer if needed and only then assigns them. */
     private Normalization store(RunningMoments moments, long[] dataShape) {
-        double[] m = moments.mean().data().asDouble();
-        double[] v = moments.variance().data().asDouble();
+        double[] m = moments.meanValues();
+        double[] v = moments.varianceValues();
         for (int i = 0; i < m.length; i++) {
             if (!Double.isFinite(m[i]) || !Double.isFinite(v[i])) {
                 throw new IllegalArgumentException(describe() + ".adapt: the data has NaN or infinite values (statistic "
@@ -349,8 +349,8 @@ public class Normalization extends Layer {
         if (!isBuilt()) {
             build(dataShape);
         }
-        mean.assign(KeptAxes.reshape(moments.mean(), axes.statShape).castTo(dtype()));
-        variance.assign(KeptAxes.reshape(moments.variance(), axes.statShape).castTo(dtype()));
+        mean.assign(moments.mean().castTo(dtype()));
+        variance.assign(moments.variance().castTo(dtype()));
         return this;
     }
 

@@ -155,6 +155,11 @@ class NormalizationTest {
         streamed.adapt(batches);
         assertArrayEquals(whole.mean().toDoubleVector(), streamed.mean().toDoubleVector(), 1e-12);
         assertArrayEquals(whole.variance().toDoubleVector(), streamed.variance().toDoubleVector(), 1e-12);
+
+        Normalization columnMajor = new Normalization().dtype(DataType.DOUBLE);
+        columnMajor.adapt(data.array().dup('f'));
+        assertArrayEquals(whole.mean().toDoubleVector(), columnMajor.mean().toDoubleVector(), 1e-12);
+        assertArrayEquals(whole.variance().toDoubleVector(), columnMajor.variance().toDoubleVector(), 1e-12);
     }
 
     @Test
