@@ -118,16 +118,16 @@ public class Normalization extends Layer {
                 throw invalidArgument("Normalization: the rank of mean (shape " + Shapes.format(mean.shape()) + ") must be "
                         + "at most the number of axes " + Arrays.toString(axis));
             }
-            double[] m = mean.castTo(DataType.DOUBLE).data().asDouble();
-            double[] v = variance.castTo(DataType.DOUBLE).data().asDouble();
+            double[] m = mean.castTo(DataType.DOUBLE).dup('c').data().asDouble();
+            double[] v = variance.castTo(DataType.DOUBLE).dup('c').data().asDouble();
             for (int i = 0; i < m.length; i++) {
                 if (!Double.isFinite(m[i]) || !(v[i] >= 0) || Double.isInfinite(v[i])) {
                     throw invalidArgument("Normalization: the mean must be finite and the variance finite and >= 0, got "
                             + "mean " + m[i] + " and variance " + v[i] + " at index " + i);
                 }
             }
-            this.fixedMean = mean.castTo(DataType.DOUBLE).dup();
-            this.fixedVariance = variance.castTo(DataType.DOUBLE).dup();
+            this.fixedMean = mean.castTo(DataType.DOUBLE).dup('c');
+            this.fixedVariance = variance.castTo(DataType.DOUBLE).dup('c');
         } else {
             this.fixedMean = null;
             this.fixedVariance = null;
@@ -382,8 +382,8 @@ public class Normalization extends Layer {
             long[] wholes = read.wholes("axis");
             axes = new int[wholes.length];
             for (int i = 0; i < wholes.length; i++) {
-                if (wholes[i] < -64 || wholes[i] > 64) {
-                    throw new IllegalArgumentException(owner + ": axis " + wholes[i] + " is out of range, got "
+                if (wholes[i] != (int) wholes[i]) {
+                    throw new IllegalArgumentException(owner + ": axis " + wholes[i] + " is not an int, got "
                             + read.raw("axis"));
                 }
                 axes[i] = (int) wholes[i];

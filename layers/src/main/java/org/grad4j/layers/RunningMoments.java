@@ -16,9 +16,9 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>A batch is read as rows of its kept axes (permuted to the end if they are not there already) in slices of
  * at most {@code sliceValues} values, each reduced by two plain passes (mean, then squared deviations) in Java.
- * On a shared 2-core machine this took 0.2 to 0.9 s for Fashion-MNIST's 60,000 x 784 float32 pixels, where
- * casting slices to float64 and ND4J's {@code var} over axis 0 took 4 to 8 s; and only one slice of float64
- * values exists at a time.
+ * On a 2-core machine shared with other work (load average 10 to 15) this took 0.2 to 2 s for Fashion-MNIST's
+ * 60,000 x 784 float32 pixels, where casting slices to float64 and ND4J's {@code var} over axis 0 took 4 to 8 s;
+ * and only one slice of float64 values exists at a time.
  */
 final class RunningMoments {
     private final KeptAxes axes;

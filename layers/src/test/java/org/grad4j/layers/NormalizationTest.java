@@ -59,6 +59,19 @@ class NormalizationTest {
     }
 
     @Test
+    void integerAndColumnMajorDataAdaptToo() {
+        Normalization ints = new Normalization();
+        ints.adapt(Nd4j.createFromArray(new int[][] {{1, 10}, {3, 30}}));
+        assertArrayEquals(new double[] {2, 20}, ints.mean().toDoubleVector());
+        assertArrayEquals(new double[] {1, 100}, ints.variance().toDoubleVector());
+
+        INDArray transposed = Nd4j.createFromArray(new double[][] {{1, 3}, {10, 30}}).transpose();
+        Normalization fixed = new Normalization(new int[] {-1}, transposed.getRow(0), transposed.getRow(1));
+        assertArrayEquals(new double[] {1, 10}, fixed.config().get("mean") instanceof List<?> l
+                ? l.stream().mapToDouble(o -> (Double) o).toArray() : null);
+    }
+
+    @Test
     void kerasExampleGivenMeanAndVariance() {
         Normalization layer = new Normalization(3.0, 2.0);
         float[] y = layer.apply(Tensor.of(new float[] {1, 2, 3}, 3, 1)).toFloatArray();
