@@ -12,6 +12,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public class Variable extends Tensor {
     private final String name;
     private boolean trainable;
+    private long version;
 
     public Variable(String name, INDArray initialValue, boolean trainable) {
         super(initialValue);
@@ -62,7 +63,18 @@ public class Variable extends Tensor {
                 "Variable %s: cannot assign a value of shape %s to a variable of shape %s", name,
                 Shapes.format(value.shape()), Shapes.format(array().shape()));
         array().assign(value);
+        version++;
         return this;
+    }
+
+    /**
+     * How many times {@link #assign} has replaced the value (PyTorch's {@code _version}): 0 for a fresh
+     * variable. An owner that derives state from the value (Normalization's broadcast statistics) compares it
+     * to know whether its copy is stale, and whether the value was ever set since creation (adapted, or
+     * loaded from a file). Writes into {@link #array()} in place, as optimizer updates do, are not counted.
+     */
+    public long version() {
+        return version;
     }
 
     /** Copies a tensor's value into this variable. */

@@ -35,6 +35,19 @@ class VariableTest {
     }
 
     @Test
+    void versionCountsAssignmentsButNotInPlaceWrites() {
+        Variable v = new Variable("v", Nd4j.zeros(DataType.FLOAT, 2));
+        assertEquals(0, v.version());
+        v.assign(Nd4j.createFromArray(1f, 2f));
+        v.assign(Tensor.of(new float[] {3, 4}));
+        assertEquals(2, v.version());
+        v.array().addi(1);
+        assertEquals(2, v.version(), "an in-place write into the array is not an assignment");
+        assertThrows(IllegalArgumentException.class, () -> v.assign(Nd4j.zeros(DataType.FLOAT, 3)));
+        assertEquals(2, v.version(), "a refused assignment changes nothing");
+    }
+
+    @Test
     void assignOfWrongShapeNamesBoth() {
         Variable v = new Variable("dense/kernel:0", Nd4j.zeros(DataType.FLOAT, 2, 3));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

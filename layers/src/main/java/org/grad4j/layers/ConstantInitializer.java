@@ -6,12 +6,18 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** Keras' Zeros, Ones and Constant: every element the same value. */
+/**
+ * Keras' Zeros, Ones and Constant: every element the same value. Unlike the random initializers they also
+ * fill integer weights (as Keras' Zeros fills Normalization's int {@code count}) when the value is whole.
+ */
 record ConstantInitializer(String kerasName, double value) implements Initializer {
 
     @Override
     public INDArray init(long[] shape, DataType dtype) {
-        Initializers.requireFloating(dtype);
+        if (dtype == null || !dtype.isFPType() && !(dtype.isIntType() && value == Math.rint(value))) {
+            throw new IllegalArgumentException("Initializer " + kerasName + "(" + value + "): weights need a floating "
+                    + "data type, or an integer one for a whole value, got " + dtype);
+        }
         return Nd4j.valueArrayOf(shape, value, dtype);
     }
 

@@ -116,11 +116,19 @@ public abstract class Layer {
         Objects.requireNonNull(inputs, () -> describe() + ": the input is null");
         Tensor x = inputs;
         // Keras casts inputs to the layer's dtype; only untracked ones, since a cast is not recorded
-        if (x.dataType() != dtype && !(Graph.isRecording() && Graph.isTracked(x))) {
+        if (convertsInputs() && x.dataType() != dtype && !(Graph.isRecording() && Graph.isTracked(x))) {
             x = x.castTo(dtype);
         }
         maybeBuild(x);
         return call(x, training);
+    }
+
+    /**
+     * Whether {@link #apply} casts inputs to the layer's dtype (Keras' {@code _convert_input_args}). A layer that
+     * reads its inputs as ids (CategoryEncoding) returns false, so that integer ids arrive exactly.
+     */
+    protected boolean convertsInputs() {
+        return true;
     }
 
     /** Inference: {@code apply(inputs, false)}. */
@@ -219,6 +227,19 @@ public abstract class Layer {
      */
     protected Variable addWeight(String name, long[] shape, Initializer initializer, boolean trainable,
             Regularizer regularizer) {
+        return addWeight(name, shape, dtype, initializer, trainable, regularizer);
+    }
+
+    /**
+     * A weight of another type than the layer's, as Keras' {@code add_weight(dtype=...)}: Normalization's int
+     * {@code count}, say. Only a weight of the layer's floating type can be trainable.
+     */
+    protected Variable addWeight(String name, long[] shape, DataType type, Initializer initializer, boolean trainable) {
+        return addWeight(name, shape, type, initializer, trainable, null);
+    }
+
+    private Variable addWeight(String name, long[] shape, DataType type, Initializer initializer, boolean trainable,
+            Regularizer regularizer) {
         String fullName = this.name + "/" + name + ":0";
         for (long d : shape) {
             if (d < 0) {
@@ -230,13 +251,17 @@ public abstract class Layer {
             throw new IllegalStateException(describe() + ": a weight " + fullName + " already exists; was build() "
                     + "called twice? Build only a layer that is not built yet (isBuilt()), or let apply() build it");
         }
+        if (trainable && type != dtype) {
+            throw new IllegalArgumentException(describe() + ": weight " + fullName + " of " + type + " cannot be trainable; "
+                    + "trainable weights have the layer's type " + dtype);
+        }
         // before the initializer allocates: a shape from a file may ask for more than the machine has
-        MemoryBudget.reserve(describe(), "weight " + fullName, shape, dtype);
-        INDArray value = initializer.init(shape.clone(), dtype);
-        if (!Arrays.equals(value.shape(), shape) || value.dataType() != dtype) {
+        MemoryBudget.reserve(describe(), "weight " + fullName, shape, type);
+        INDArray value = initializer.init(shape.clone(), type);
+        if (!Arrays.equals(value.shape(), shape) || value.dataType() != type) {
             throw new IllegalStateException(describe() + ": initializer " + initializer.kerasName() + " returned "
                     + value.dataType() + " " + Shapes.format(value.shape()) + " for weight " + fullName + " of "
-                    + dtype + " " + Shapes.format(shape));
+                    + type + " " + Shapes.format(shape));
         }
         Variable variable = new Variable(fullName, value, trainable && this.trainable);
         weights.add(name, variable, trainable, regularizer);

@@ -198,4 +198,51 @@ class LayerTest {
         assertEquals("float64", dense.config().get("dtype"));
         assertThrows(IllegalArgumentException.class, () -> new Dense(1).dtype(DataType.INT));
     }
+
+    /** A layer with an int64 counter beside its float weights, as Keras' Normalization has. */
+    static class Counting extends Layer {
+        final boolean trainableCounter;
+        Variable counter;
+
+        Counting(boolean trainableCounter) {
+            this.trainableCounter = trainableCounter;
+        }
+
+        @Override
+        public void build(long... inputShape) {
+            addWeight("scale", new long[] {inputShape[inputShape.length - 1]}, Initializers.ones(), true);
+            counter = addWeight("counter", new long[0], DataType.LONG, Initializers.zeros(), trainableCounter);
+            super.build(inputShape);
+        }
+
+        @Override
+        public Tensor call(Tensor inputs, boolean training) {
+            maybeBuild(inputs);
+            return inputs;
+        }
+    }
+
+    @Test
+    void weightsMayHaveAnotherTypeThanTheLayerWhenNotTrainable() {
+        Counting layer = new Counting(false);
+        layer.build(-1, 3);
+        assertEquals(DataType.LONG, layer.counter.dataType());
+        assertEquals(DataType.FLOAT, layer.weights().get(0).dataType());
+        assertEquals(4, layer.countParams());
+        assertEquals(List.of(layer.counter), layer.nonTrainableWeights());
+
+        Counting trainable = new Counting(true);
+        var e = assertThrows(IllegalArgumentException.class, () -> trainable.apply(normal(1, 2, 3)));
+        assertEquals("counting_1 (Counting): weight counting_1/counter:0 of LONG cannot be trainable; trainable weights "
+                + "have the layer's type FLOAT", e.getMessage());
+        assertFalse(trainable.isBuilt());
+        assertTrue(trainable.weights().isEmpty(), "the failed build's weights are gone");
+        var random = assertThrows(IllegalArgumentException.class,
+                () -> Initializers.glorotUniform().init(new long[] {2}, DataType.LONG));
+        assertTrue(random.getMessage().contains("floating"), random.getMessage());
+        var fraction = assertThrows(IllegalArgumentException.class,
+                () -> Initializers.constant(0.5).init(new long[] {2}, DataType.INT));
+        assertEquals("Initializer constant(0.5): weights need a floating data type, or an integer one for a whole value, "
+                + "got INT", fraction.getMessage());
+    }
 }

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
 
 /** config() to Layers.fromConfig round trips, through JSON as a saved model stores them. */
 class LayersTest {
@@ -54,7 +55,14 @@ class LayersTest {
                 new BatchNormalization().momentum(0.9).epsilon(1e-5).center(false),
                 new Flatten(),
                 new InputLayer(28, 28),
-                new InputLayer(-1, 3));
+                new InputLayer(-1, 3),
+                new Rescaling(1 / 127.5, -1),
+                new Normalization(),
+                new Normalization(new int[0]).invert(true).name("scalar_norm"),
+                new Normalization(new int[] {1, 2}, Nd4j.createFromArray(new double[][] {{1, 2}}),
+                        Nd4j.createFromArray(new double[][] {{4, 0.25}})),
+                new CategoryEncoding(5, "one_hot"),
+                new CategoryEncoding(3).dtype(DataType.DOUBLE));
         return layers.stream().map(layer -> DynamicTest.dynamicTest(layer.describe(), () -> roundTrip(layer)));
     }
 
@@ -88,8 +96,8 @@ class LayersTest {
     @Test
     void unknownClassesAndBadValuesAreNamed() {
         var e = assertThrows(IllegalArgumentException.class, () -> Layers.fromConfig("Dence", Map.of()));
-        assertEquals("Layers.fromConfig: unknown layer class \"Dence\" (known: Activation, BatchNormalization, Dense, "
-                + "Dropout, Flatten, InputLayer)", e.getMessage());
+        assertEquals("Layers.fromConfig: unknown layer class \"Dence\" (known: Activation, BatchNormalization, "
+                + "CategoryEncoding, Dense, Dropout, Flatten, InputLayer, Normalization, Rescaling)", e.getMessage());
         var units = assertThrows(IllegalArgumentException.class, () -> Layers.fromConfig("Dense", Map.of("units", "ten")));
         assertEquals("Dense.fromConfig: config key \"units\" must be a number, got ten", units.getMessage());
         var missing = assertThrows(IllegalArgumentException.class, () -> Layers.fromConfig("Dense", Map.of()));
