@@ -8,8 +8,8 @@ import java.util.Map;
 import org.grad4j.models.callbacks.Callback;
 
 /**
- * Times each epoch and prints its line as soon as it ends, so a long run shows progress; the seconds exclude
- * nothing fit does inside the epoch (shuffling, batching, the metrics).
+ * Times each epoch and prints its line as soon as it ends, so a long run shows progress. The seconds are wall
+ * time from epoch begin to epoch end: they include the shuffling, batching and metrics, not only the steps.
  */
 final class EpochClock extends Callback {
     private final int epochs;

@@ -57,8 +57,7 @@ public final class FashionMnistApp implements App {
                 new Options.Spec("epochs", "10", "training epochs"),
                 new Options.Spec("batch-size", "32", "samples per training step (Keras' default)"),
                 new Options.Spec("seed", "42", "seeds the initial weights and the shuffling"),
-                new Options.Spec("data", "", "folder holding the four IDX files (default: GRAD4J_DATASETS, "
-                        + "~/.grad4j/datasets, /usr/share/datasets/fashion-mnist, else download)"));
+                new Options.Spec("data", "", "folder of the four IDX files (default: where Datasets.fashionMnist() looks)"));
     }
 
     public static void main(String[] args) throws Exception {
