@@ -12,7 +12,8 @@ import java.util.Map;
  */
 public final class Examples {
     private static final List<App> APPS = List.of(new RegressionApp(), new LinearRegressionApp(),
-            new BinaryClassificationApp(), new MulticlassApp(), new AutodiffTour(), new OptimizersApp());
+            new BinaryClassificationApp(), new MulticlassApp(), new AutodiffTour(), new OptimizersApp(),
+            new FashionMnistApp());
 
     private Examples() {
     }

@@ -197,6 +197,11 @@ public final class Options {
         return value;
     }
 
+    /** A free-form option as given (its default when absent), e.g. a path whose checks belong to the app. */
+    public String string(String name) {
+        return raw(name);
+    }
+
     /** Whether a flag was given. */
     public boolean flag(String name) {
         return Boolean.parseBoolean(raw(name));

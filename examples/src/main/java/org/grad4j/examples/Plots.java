@@ -1,10 +1,12 @@
 package org.grad4j.examples;
 
+import java.awt.image.RenderedImage;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import javax.imageio.ImageIO;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -65,6 +67,18 @@ public final class Plots {
         String name = fileName.endsWith(".png") ? fileName : fileName + ".png";
         Path file = dir.resolve(name);
         BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+        out.println("picture: " + file.toAbsolutePath().normalize());
+        return file;
+    }
+
+    /** Writes a picture drawn by hand as {@code dir/fileName}, as {@link #save(XYChart, Path, String, PrintStream)}. */
+    public static Path save(RenderedImage image, Path dir, String fileName, PrintStream out) throws IOException {
+        Files.createDirectories(dir);
+        String name = fileName.endsWith(".png") ? fileName : fileName + ".png";
+        Path file = dir.resolve(name);
+        if (!ImageIO.write(image, "png", file.toFile())) {
+            throw new IOException("no PNG writer in this JVM's ImageIO for " + file);
+        }
         out.println("picture: " + file.toAbsolutePath().normalize());
         return file;
     }
