@@ -190,6 +190,7 @@ final class Kernels {
             return new Tensor(JavaKernels.matmul(values(a), values(b), ta, tb, 1, (int) n, (int) k, (int) m), new long[] {n, m});
         }
         INDArray c = Nd4j.createUninitialized(a.dataType(), n, m);
+        BlasThreads.before(n * k * m);
         Nd4j.gemm(a.array(), b.array(), c, ta, tb, 1.0, 0.0);
         return new Tensor(c);
     }
@@ -201,6 +202,7 @@ final class Kernels {
             return new Tensor(out, new long[] {count, n, m});
         }
         INDArray c = Nd4j.createUninitialized(a.dataType(), count, n, m);
+        BlasThreads.before(count * n * k * m);
         Nd4j.exec(new Mmul(a.array(), b.array(), c, MMulTranspose.builder().transposeA(ta).transposeB(tb).build()));
         return new Tensor(c);
     }
