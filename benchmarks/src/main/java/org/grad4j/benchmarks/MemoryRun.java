@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.bytedeco.javacpp.Pointer;
 import org.grad4j.core.Seeds;
 import org.grad4j.core.internal.NativeDefaults;
 import org.grad4j.layers.Dense;
@@ -95,8 +96,10 @@ public final class MemoryRun {
         public void onEpochEnd(int epoch, Map<String, Double> logs) {
             ProcessMemory m = ProcessMemory.now();
             samples.add(m);
-            out.printf(Locale.ROOT, "epoch %2d  loss %.4f  RSS %5d MB  peak %5d MB  heap used %4d MB%n", epoch + 1,
-                    logs.get("loss"), m.rssKb() >> 10, m.peakKb() >> 10, ProcessMemory.heapUsedMb());
+            out.printf(Locale.ROOT, "epoch %2d  loss %.4f  RSS %5d MB  peak %5d MB  heap used %4d MB of %4d MB committed  JavaCPP %d pointers, %d MB%n",
+                    epoch + 1, logs.get("loss"), m.rssKb() >> 10, m.peakKb() >> 10, ProcessMemory.heapUsedMb(),
+                    Runtime.getRuntime().totalMemory() >> 20,
+                    Pointer.totalCount(), Pointer.totalBytes() >> 20);
         }
 
         /** RSS growth from epoch 2 to the last, and the peak. */

@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
  * steps per block, on 2 threads, right after the Java sides, and its medians join the report as
  * {@code torch=} and {@code ratio_torch=}. Its data is drawn from the same distributions (W6: the same
  * Fashion-MNIST files) but by PyTorch's generator, so its losses are not compared. Pythons tried, in order:
- * {@code $GRAD4J_PYTHON}, {@code python3} on the PATH, {@code /usr/bin/python3}; none with torch skips it.
+ * {@code $GRAD4J_PYTHON}, {@code python3} on the PATH, {@code /usr/bin/python3}; none with torch skips it, and so does
+ * {@code GRAD4J_PYTHON=none}.
  */
 final class TorchPeer {
     static final int THREADS = 2;
@@ -56,6 +57,9 @@ final class TorchPeer {
     static List<String> candidates() {
         Set<String> out = new LinkedHashSet<>();
         String env = System.getenv("GRAD4J_PYTHON");
+        if (env != null && env.trim().equals("none")) {
+            return List.of();
+        }
         if (env != null && !env.isBlank()) {
             out.add(env.trim());
         }
@@ -77,7 +81,8 @@ final class TorchPeer {
                 // not installed under that name: try the next
             }
         }
-        return new Probe(null, null, "no Python with torch among " + pythons + " (set GRAD4J_PYTHON to one)");
+        return new Probe(null, null, pythons.isEmpty() ? "GRAD4J_PYTHON=none"
+                : "no Python with torch among " + pythons + " (set GRAD4J_PYTHON to one)");
     }
 
     /** Runs workload {@code w} in PyTorch with the Java sides' protocol; skipped when there is no peer. */

@@ -16,8 +16,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * for the transposed kernel-gradient products), two threads 1.4x faster for 256 x 1024 x 2048.
  */
 final class BlasThreads {
-    /** Multiply-adds from which a product gets every BLAS thread: 2^26, between 26 M (faster on one) and 537 M (faster on two). */
-    static final long SMALL_PRODUCT = 1L << 26;
+    /**
+     * Multiply-adds from which a product gets every BLAS thread: 2^26, between 26 M (faster on one) and 537 M (faster
+     * on two). {@code -Dgrad4j.blasSmallProduct=N} moves it; 0 gives every product every thread.
+     */
+    static final long SMALL_PRODUCT = Long.getLong("grad4j.blasSmallProduct", 1L << 26);
 
     private static volatile int wide;
 

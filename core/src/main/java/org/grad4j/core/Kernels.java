@@ -219,6 +219,19 @@ final class Kernels {
         return JAVA && rows * units > SMALL;
     }
 
+    /**
+     * Whether the dense layer {@code x · kernel} takes the fused pass: for outputs past {@link #SMALL}, and also for
+     * smaller ones past {@link #READ_LIMIT} whose product is not a Java matrix product. Their GEMM's output is an
+     * ND4J array too large to read into Java, so the composition would add the bias and apply the ReLU as
+     * separate ND4J ops, a dispatch and an allocation each: a batch of 32 through 784 x 128, say.
+     */
+    static boolean fusedDense(Tensor x, Tensor kernel) {
+        long rows = x.shape()[0];
+        long units = kernel.shape()[1];
+        return fusedDense(rows, units)
+                || JAVA && rows * units > READ_LIMIT && !javaMatmul(x, kernel, 1, rows, x.shape()[1], units);
+    }
+
     /** Element-wise sigmoid cross-entropy on logits (see {@link NeuralNetOps#sigmoidCrossEntropyWithLogits}). */
     static Tensor sigmoidCrossEntropy(Tensor labels, Tensor logits) {
         if (JAVA && logits.size() <= CROSS_ENTROPY_SMALL && logits.dataType() == DataType.FLOAT) {
