@@ -20,7 +20,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Where a grad4j training step spends its time: the same step as {@code fit}'s default (per epoch a shuffled
- * copy of the data, per step a contiguous slice of it, forward and loss under a tape, gradients, one in-place
+ * copy of the data gathered into the last epoch's memory, per step a contiguous slice of it, forward and loss under a tape, gradients, one in-place
  * optimizer update, the loss read back, all in a workspace the next step reuses), written out through the
  * public API with a clock between the phases. Phases: <b>slicing</b> (the epoch's shuffled gather, amortized,
  * and the batch's views), <b>allocation</b> (entering and leaving the step's workspace, which is where it
@@ -80,10 +80,15 @@ final class PhasedStep {
             long t0 = System.nanoTime();
             int inEpoch = step % perEpoch;
             if (inEpoch == 0) {
-                close(xs, ys);
+                // as fit: the epoch's shuffled copy is gathered into the previous epoch's memory
                 int[] order = permutation((int) n);
-                xs = Nd4j.pullRows(data.x(), 1, order);
-                ys = Nd4j.pullRows(data.y(), 1, order);
+                if (xs == null) {
+                    xs = Nd4j.pullRows(data.x(), 1, order);
+                    ys = Nd4j.pullRows(data.y(), 1, order);
+                } else {
+                    Nd4j.pullRows(data.x(), xs, 1, order);
+                    Nd4j.pullRows(data.y(), ys, 1, order);
+                }
             }
             long start = (long) inEpoch * batchSize;
             long end = Math.min(n, start + batchSize);
