@@ -8,11 +8,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.grad4j.core.internal.NativeDefaults;
 
 /**
- * grad4j against DL4J 1.0.0-M2.1 in the same JVM, on the issue's workloads W1–W5 (issue 6): per workload,
+ * grad4j against DL4J 1.0.0-M2.1 in the same JVM (and PyTorch, where installed, in a process of its own), on the issues' workloads W1–W6 (issues 6 and 17): per workload,
  * warm-up, then both frameworks (and the GEMM floor) alternately, medians with min–max, ratios, and the
- * losses before and after. Arguments: {@code [--quick] [W1 .. W5]}; none runs every workload in full.
+ * losses before and after. Arguments: {@code [--quick] [W1 .. W6]}; none runs every workload in full.
  */
 public final class Benchmarks {
     private Benchmarks() {
@@ -28,15 +29,19 @@ public final class Benchmarks {
             } else if (Scale.IDS.contains(arg)) {
                 ids.add(arg);
             } else {
-                System.err.println("Benchmarks: unknown argument \"" + arg + "\" (usage: [--quick] [W1 .. W5])");
+                System.err.println("Benchmarks: unknown argument \"" + arg + "\" (usage: [--quick] [W1 .. W6])");
                 System.exit(2);
             }
         }
         if (ids.isEmpty()) {
             ids.addAll(Scale.IDS);
         }
+        // the harness touches ND4J before any grad4j class does, which a user's program would not: apply grad4j's
+        // JavaCPP defaults first, as loading grad4j's first class does
+        NativeDefaults.apply();
         Environment.configure();
         out.println(Environment.describe());
+        out.println(TorchPeer.describe());
         out.println("scale " + scale.name().toLowerCase() + "; times are medians of the measured blocks (min–max); "
                 + "ratio = grad4j / other, lower is better");
         long t0 = System.nanoTime();
@@ -57,12 +62,33 @@ public final class Benchmarks {
         for (Trainee t : w.trainees()) {
             losses.put(t.name(), new double[] {t.loss(), Double.NaN});
         }
-        Map<String, Stats> times = w.contest().run(w.sides(), w.unit());
+        Map<String, ProcessUsage> usage = new LinkedHashMap<>();
+        Map<String, Stats> times = new LinkedHashMap<>(w.contest().run(w.sides(), w.unit(), usage));
         for (Trainee t : w.trainees()) {
             losses.get(t.name())[1] = t.loss();
         }
+        String torchNote = null;
+        TorchPeer.Outcome torch = TorchPeer.run(w);
+        if (torch.stats() != null) {
+            times.put(Report.TORCH, torch.stats());
+        } else {
+            torchNote = torch.note();
+        }
         out.println(Report.timings(w, times));
+        if (torchNote != null) {
+            out.println(w.id() + " " + torchNote);
+        }
+        String epochs = Report.epochs(w, times);
+        if (epochs != null) {
+            out.println(epochs);
+        }
+        out.println(Report.usage(w, usage));
         out.println(Report.losses(w, losses));
+        if (w.phases() != null) {
+            PhasedStep.Result r = w.phases().run(w.contest().stepsPerBlock());
+            out.println(w.id() + " grad4j step by phase over " + r.steps() + " steps: " + r.format() + " | "
+                    + Report.cpu(r.usage(), r.steps()));
+        }
         ProcessMemory m = ProcessMemory.now();
         out.printf("%s process memory: RSS %d MB, peak %d MB, heap used %d MB%n", w.id(), m.rssKb() >> 10, m.peakKb() >> 10,
                 ProcessMemory.heapUsedMb());

@@ -24,6 +24,14 @@ record Contest(int warmupBlocks, int rounds, int stepsPerBlock) {
 
     /** The time per step of each side, by name, in {@code unit}. */
     Map<String, Stats> run(List<? extends Side> sides, StepUnit unit) {
+        return run(sides, unit, null);
+    }
+
+    /**
+     * As {@link #run(List, StepUnit)}, and when {@code usage} is given, adds to it each side's CPU time and
+     * kernel counters over its measured blocks, by name.
+     */
+    Map<String, Stats> run(List<? extends Side> sides, StepUnit unit, Map<String, ProcessUsage> usage) {
         for (Side side : sides) {
             if (stepsPerBlock % side.stepsPerEpoch() != 0) {
                 throw new IllegalArgumentException("Contest: " + side.name() + " runs whole epochs of "
@@ -38,9 +46,13 @@ record Contest(int warmupBlocks, int rounds, int stepsPerBlock) {
         double[][] samples = new double[sides.size()][rounds];
         for (int r = 0; r < rounds; r++) {
             for (int s = 0; s < sides.size(); s++) {
+                ProcessUsage before = usage == null ? null : ProcessUsage.now();
                 long t0 = System.nanoTime();
                 sides.get(s).run(stepsPerBlock);
                 samples[s][r] = unit.fromNanos((double) (System.nanoTime() - t0) / stepsPerBlock);
+                if (usage != null) {
+                    usage.merge(sides.get(s).name(), ProcessUsage.now().minus(before), ProcessUsage::plus);
+                }
             }
         }
         Map<String, Stats> out = new LinkedHashMap<>();

@@ -50,6 +50,21 @@ final class Dl4jNetworks {
         return withWeights(new MultiLayerNetwork(list.build()), weights);
     }
 
+    /** W6: one ReLU hidden layer, then softmax with DL4J's sparse multi-class cross-entropy (labels {@code [N, 1]}). */
+    static MultiLayerNetwork tutorial(InitialWeights weights, int[] widths, IUpdater updater) {
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
+                .dataType(DataType.FLOAT)
+                .seed(1)
+                .weightInit(WeightInit.XAVIER_UNIFORM)
+                .updater(updater)
+                .list()
+                .layer(new DenseLayer.Builder().nIn(widths[0]).nOut(widths[1]).activation(Activation.RELU).build())
+                .layer(new OutputLayer.Builder(LossFunction.SPARSE_MCXENT).nIn(widths[1]).nOut(widths[2])
+                        .activation(Activation.SOFTMAX).build())
+                .build();
+        return withWeights(new MultiLayerNetwork(conf), weights);
+    }
+
     private static MultiLayerNetwork withWeights(MultiLayerNetwork net, InitialWeights weights) {
         net.init();
         for (int l = 0; l < weights.layers(); l++) {

@@ -44,6 +44,8 @@ final class Dl4jTrainee implements Trainee {
 
     @Override
     public void run(int steps) {
+        // grad4j picks OpenBLAS's threads per product and leaves the last choice set; DL4J runs with the run's own
+        Environment.configure();
         for (int i = 0; i < steps; i++) {
             DataSet batch;
             if (random != null) {

@@ -43,6 +43,7 @@ final class GemmFloor implements Side {
 
     @Override
     public void run(int steps) {
+        Environment.configure();   // the run's BLAS threads, whatever grad4j last chose for its own products
         int layers = kernels.length;
         for (int s = 0; s < steps; s++) {
             for (int l = 0; l < layers; l++) {

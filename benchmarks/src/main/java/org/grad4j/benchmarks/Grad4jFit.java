@@ -29,6 +29,10 @@ final class Grad4jFit implements Trainee {
         return name;
     }
 
+    long samples() {
+        return data.samples();
+    }
+
     @Override
     public int stepsPerEpoch() {
         return stepsPerEpoch;

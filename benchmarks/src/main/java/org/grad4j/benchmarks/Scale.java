@@ -11,7 +11,7 @@ import java.util.List;
 enum Scale {
     FULL, QUICK;
 
-    static final List<String> IDS = List.of("W1", "W2", "W3", "W4", "W5");
+    static final List<String> IDS = List.of("W1", "W2", "W3", "W4", "W5", "W6");
 
     Workload create(String id) {
         boolean full = this == FULL;
@@ -25,6 +25,8 @@ enum Scale {
                     : Workloads.mlpMnistShape(128 * 25, new Contest(2, 5, 25));
             case "W5" -> full ? Workloads.mlpWide(256 * 8, new Contest(1, 5, 8))
                     : Workloads.mlpWide(256 * 3, new Contest(1, 5, 3));
+            // full: the tutorial's epoch, 60,000 samples = 1,875 steps of 32, one epoch per block
+            case "W6" -> full ? Workloads.tutorial(60_000, new Contest(1, 5, 1875)) : Workloads.tutorial(32 * 250, new Contest(1, 5, 250));
             default -> throw new IllegalArgumentException("unknown workload \"" + id + "\" (known: " + IDS + ")");
         };
     }

@@ -16,12 +16,19 @@ import java.util.List;
  * @param floor        the raw GEMMs of one step, or null
  * @param batchSize    samples per step, for samples/s
  * @param flopsPerStep 6 × kernel entries × batch size, or 0 when GFLOP/s is not reported
+ * @param stepsPerEpoch steps of a training epoch, to report seconds per epoch, or 0 to leave them out
+ * @param phases       grad4j's step with a clock between its phases, or null
  */
 record Workload(String id, String description, StepUnit unit, Contest contest, List<Trainee> grad4j, Trainee dl4j,
-        Side floor, int batchSize, long flopsPerStep) {
+        Side floor, int batchSize, long flopsPerStep, int stepsPerEpoch, PhasedStep phases) {
 
     Workload {
         grad4j = List.copyOf(grad4j);
+    }
+
+    Workload(String id, String description, StepUnit unit, Contest contest, List<Trainee> grad4j, Trainee dl4j,
+            Side floor, int batchSize, long flopsPerStep) {
+        this(id, description, unit, contest, grad4j, dl4j, floor, batchSize, flopsPerStep, 0, null);
     }
 
     /** grad4j's sides, DL4J and the floor, in the order they alternate. */

@@ -1,10 +1,12 @@
 package org.grad4j.benchmarks;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Named;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -24,7 +26,8 @@ class WorkloadsTest {
                 workload("W1", () -> Workloads.seedRegression(NOT_TIMED), 100),
                 workload("W2", () -> Workloads.seedClassification(NOT_TIMED), 100),
                 workload("W3", () -> Workloads.linearRegression(320, NOT_TIMED), 40),
-                workload("W4", () -> Workloads.mlpMnistShape(256, NOT_TIMED), 6));
+                workload("W4", () -> Workloads.mlpMnistShape(256, NOT_TIMED), 6),
+                workload("W6", () -> Workloads.tutorial(FashionData.synthetic(256, 9), "synthetic", NOT_TIMED), 8));
     }
 
     private static Arguments workload(String id, Supplier<Workload> create, int steps) {
@@ -44,5 +47,18 @@ class WorkloadsTest {
             assertTrue(after < before, w.id() + " " + t.name() + ": loss must fall over " + steps + " steps, went "
                     + before + " -> " + after);
         }
+    }
+
+    @Test
+    void theTutorialsPhasesAccountForEveryStep() {
+        Workload w = Workloads.tutorial(FashionData.synthetic(96, 10), "synthetic", NOT_TIMED);
+        PhasedStep.Result r = w.phases().run(5);   // crosses an epoch of 3 steps, so the shuffle is re-done
+        assertEquals(5, r.steps());
+        assertEquals(PhasedStep.PHASES.size(), r.nanos().length);
+        for (int p = 0; p < r.nanos().length; p++) {
+            assertTrue(r.nanos()[p] > 0, PhasedStep.PHASES.get(p) + " took no time: " + r.format());
+        }
+        assertTrue(r.format().startsWith(String.format(java.util.Locale.ROOT, "%.3f ms/step: slicing ",
+                java.util.Arrays.stream(r.nanos()).sum() / 1e6 / 5)), r.format());
     }
 }

@@ -3,26 +3,56 @@ package org.grad4j.core;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Gives matrix products every core while element-wise ops keep the one OpenMP thread the scripts ask for.
- * ND4J ties OpenBLAS's thread count to {@code OMP_NUM_THREADS}; on 2 cores that variable must be 1 (the
- * OpenMP pool and OpenBLAS otherwise oversubscribe the CPU: a 784-256-256-10 step ran 3.5x slower), but
- * one BLAS thread halves the speed of large GEMMs. OpenBLAS itself runs small products on one thread, so
- * all cores is the right ceiling for any size. {@code -Dgrad4j.blasThreads=N} overrides it.
+ * How many OpenBLAS threads a matrix product gets. ND4J ties OpenBLAS's thread count to {@code OMP_NUM_THREADS};
+ * on 2 cores that variable must be 1 (the OpenMP pool and OpenBLAS otherwise oversubscribe the CPU: a
+ * 784-256-256-10 step ran 3.5x slower), but one BLAS thread halves the speed of large GEMMs, so large products
+ * get every core ({@code -Dgrad4j.blasThreads=N} overrides the count).
+ *
+ * <p>Products under {@link #SMALL_PRODUCT} multiply-adds run on one thread. OpenBLAS splits a product of a few
+ * million multiply-adds (a batch of 32 through 784 x 128) over its threads too, and between the many small
+ * GEMMs of a training step its idle workers spin on {@code sched_yield}, about 300 system calls a step, taking a
+ * core from the thread that does the rest of the step. Measured on 2 busy cores, one thread was as fast or
+ * faster for each product of a 784-128-10 and a 784-256-256-10 step (3 to 26 million multiply-adds; up to 2x
+ * for the transposed kernel-gradient products), two threads 1.4x faster for 256 x 1024 x 2048.
  */
 final class BlasThreads {
-    private static boolean configured;
+    /**
+     * Multiply-adds from which a product gets every BLAS thread: 2^26, between 26 M (faster on one) and 537 M (faster
+     * on two). {@code -Dgrad4j.blasSmallProduct=N} moves it; 0 gives every product every thread.
+     */
+    static final long SMALL_PRODUCT = Long.getLong("grad4j.blasSmallProduct", 1L << 26);
+
+    private static volatile int wide;
 
     private BlasThreads() {
     }
 
     static synchronized void configure() {
-        if (configured) {
+        if (wide > 0) {
             return;
         }
-        configured = true;
         int wanted = Integer.getInteger("grad4j.blasThreads", Runtime.getRuntime().availableProcessors());
+        wide = Math.max(1, wanted);
         if (wanted > 0 && Nd4j.factory().blas().getMaxThreads() != wanted) {
             Nd4j.factory().blas().setMaxThreads(wanted);
+        }
+    }
+
+    /** The threads a product of {@code multiplyAdds} gets. */
+    static int forProduct(long multiplyAdds) {
+        return multiplyAdds < SMALL_PRODUCT ? 1 : wide;
+    }
+
+    /**
+     * Sets OpenBLAS's thread count for the next product of {@code multiplyAdds}. The count is read back first
+     * (a native call of nanoseconds) rather than remembered, since other code in the process, DL4J or ND4J's own
+     * ops, may set it too.
+     */
+    static void before(long multiplyAdds) {
+        configure();
+        int threads = forProduct(multiplyAdds);
+        if (Nd4j.factory().blas().getMaxThreads() != threads) {
+            Nd4j.factory().blas().setMaxThreads(threads);
         }
     }
 }

@@ -193,6 +193,7 @@ final class Kernels {
             return new Tensor(JavaKernels.matmul(values(a), values(b), ta, tb, 1, (int) n, (int) k, (int) m), new long[] {n, m});
         }
         INDArray c = Nd4j.createUninitialized(a.dataType(), n, m);
+        BlasThreads.before(n * k * m);
         Nd4j.gemm(a.array(), b.array(), c, ta, tb, 1.0, 0.0);
         return new Tensor(c);
     }
@@ -204,6 +205,7 @@ final class Kernels {
             return new Tensor(out, new long[] {count, n, m});
         }
         INDArray c = Nd4j.createUninitialized(a.dataType(), count, n, m);
+        BlasThreads.before(count * n * k * m);
         Nd4j.exec(new Mmul(a.array(), b.array(), c, MMulTranspose.builder().transposeA(ta).transposeB(tb).build()));
         return new Tensor(c);
     }
@@ -218,6 +220,19 @@ final class Kernels {
      */
     static boolean fusedDense(long rows, long units) {
         return JAVA && rows * units > SMALL;
+    }
+
+    /**
+     * Whether the dense layer {@code x · kernel} takes the fused pass: for outputs past {@link #SMALL}, and also for
+     * smaller ones past {@link #READ_LIMIT} whose product is not a Java matrix product. Their GEMM's output is an
+     * ND4J array too large to read into Java, so the composition would add the bias and apply the ReLU as
+     * separate ND4J ops, a dispatch and an allocation each: a batch of 32 through 784 x 128, say.
+     */
+    static boolean fusedDense(Tensor x, Tensor kernel) {
+        long rows = x.shape()[0];
+        long units = kernel.shape()[1];
+        return fusedDense(rows, units)
+                || JAVA && rows * units > READ_LIMIT && !javaMatmul(x, kernel, 1, rows, x.shape()[1], units);
     }
 
     /** Element-wise sigmoid cross-entropy on logits (see {@link NeuralNetOps#sigmoidCrossEntropyWithLogits}). */

@@ -174,6 +174,6 @@ public final class NeuralNetOps {
                 || FloatLoops.floats(bias.array()) == null)) {
             return false;
         }
-        return Kernels.fusedDense(x.shape()[0], kernel.shape()[1]);
+        return Kernels.fusedDense(x, kernel);
     }
 }

@@ -1,6 +1,7 @@
 package org.grad4j.core;
 
 import java.util.SplittableRandom;
+import org.grad4j.core.internal.NativeDefaults;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -10,6 +11,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * machine and ND4J build.
  */
 public final class Seeds {
+    static {
+        NativeDefaults.apply();   // data made here can be the first ND4J array of a program
+    }
+
     private static SplittableRandom stream = new SplittableRandom();
 
     private Seeds() {

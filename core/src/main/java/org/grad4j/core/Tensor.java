@@ -1,5 +1,6 @@
 package org.grad4j.core;
 
+import org.grad4j.core.internal.NativeDefaults;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -17,6 +18,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public class Tensor {
     static {
+        NativeDefaults.apply();   // before ND4J loads
         BlasThreads.configure();
     }
 

@@ -62,6 +62,14 @@ class NeuralNetOpsTest {
         compare(true, false, 120);
     }
 
+    @Test
+    void fusedDenseMatchesItsCompositionForMidSizedOutputsOfAnNd4jProduct() {
+        // 40 x 90 outputs: at most SMALL, but from a kernel too large for a Java product (the tutorial's 32 x 128)
+        compare(true, true, 40);
+        compare(false, true, 40);
+        compare(true, false, 40);
+    }
+
     /** d/dkernel of sum((d sum(dense(x)²) / dx)²): the backward itself is differentiated (an outer tape). */
     private static double[] secondOrder(Tensor x, Tensor kernel, Tensor bias, boolean fused) {
         GradientTape outer = GradientTape.persistent();
@@ -103,5 +111,8 @@ class NeuralNetOpsTest {
         // a small product keeps the Java loops of the composition
         Tensor small = Tensor.randomNormal(new long[] {4, 50}, 0, 1, 1).requiresGrad(true);
         assertEquals("ReluBackward", NeuralNetOps.dense(small, kernel, bias, true).gradFn().name());
+        // a mid-sized output of an ND4J product is fused: the composition would be ND4J ops on it
+        Tensor mid = Tensor.randomNormal(new long[] {40, 50}, 0, 1, 1).requiresGrad(true);
+        assertEquals("DenseReluBackward", NeuralNetOps.dense(mid, kernel, bias, true).gradFn().name());
     }
 }

@@ -17,6 +17,7 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 import org.apache.commons.csv.DuplicateHeaderMode;
+import org.grad4j.core.internal.NativeDefaults;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -38,6 +39,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * spans lines counts once).
  */
 public final class Csv {
+    static {
+        NativeDefaults.apply();   // loading data is often a program's first use of ND4J
+    }
+
 
     private final Path file;
     private List<String> columns;

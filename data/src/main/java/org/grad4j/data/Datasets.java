@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
 
+import org.grad4j.core.internal.NativeDefaults;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -29,6 +30,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * jar: scikit-learn's copies of the UCI data, unchanged.
  */
 public final class Datasets {
+    static {
+        NativeDefaults.apply();   // loading data is often a program's first use of ND4J
+    }
+
 
     /** Fashion-MNIST's class names, by class id. */
     public static final List<String> FASHION_MNIST_CLASSES = MnistFamily.FASHION_MNIST.classNames();

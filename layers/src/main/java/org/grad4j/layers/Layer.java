@@ -12,6 +12,7 @@ import org.grad4j.core.NoGrad;
 import org.grad4j.core.Shapes;
 import org.grad4j.core.Tensor;
 import org.grad4j.core.Variable;
+import org.grad4j.core.internal.NativeDefaults;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -26,6 +27,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@link #describe()}, e.g. {@code dense_1 (Dense): ...}.
  */
 public abstract class Layer {
+    static {
+        NativeDefaults.apply();   // a model's first layer loads before ND4J
+    }
+
     private final LayerNames.Issued autoName;
     private String name;
     private boolean autoNamed = true;

@@ -1,0 +1,191 @@
+package org.grad4j.benchmarks;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * PyTorch as an optional peer (issue 17): when a Python with {@code torch} can be found, each workload is also
+ * trained by {@code torch_peer.py} (a resource of this module) with the same sizes, batch, warm-up, rounds and
+ * steps per block, on 2 threads, right after the Java sides, and its medians join the report as
+ * {@code torch=} and {@code ratio_torch=}. Its data is drawn from the same distributions (W6: the same
+ * Fashion-MNIST files) but by PyTorch's generator, so its losses are not compared. Pythons tried, in order:
+ * {@code $GRAD4J_PYTHON}, {@code python3} on the PATH, {@code /usr/bin/python3}; none with torch skips it, and so does
+ * {@code GRAD4J_PYTHON=none}.
+ */
+final class TorchPeer {
+    static final int THREADS = 2;
+    private static final long PROBE_SECONDS = 120;
+    private static final long RUN_SECONDS = 1800;
+
+    /** The Python with torch and torch's version, or a note why there is none; probed once. */
+    private static Probe probe;
+
+    private TorchPeer() {
+    }
+
+    record Probe(String python, String version, String note) {
+    }
+
+    /** The measured blocks, or null and a one-line note saying why not. */
+    record Outcome(Stats stats, String note) {
+    }
+
+    static synchronized Probe probe() {
+        if (probe == null) {
+            probe = find(candidates());
+        }
+        return probe;
+    }
+
+    /** A line for the top of the output: the peer, or why it is skipped. */
+    static String describe() {
+        Probe p = probe();
+        return p.python() == null ? "PyTorch peer: skipped, " + p.note()
+                : "PyTorch peer: " + p.python() + ", torch " + p.version() + ", " + THREADS + " threads";
+    }
+
+    static List<String> candidates() {
+        Set<String> out = new LinkedHashSet<>();
+        String env = System.getenv("GRAD4J_PYTHON");
+        if (env != null && env.trim().equals("none")) {
+            return List.of();
+        }
+        if (env != null && !env.isBlank()) {
+            out.add(env.trim());
+        }
+        out.add("python3");
+        out.add("/usr/bin/python3");
+        return new ArrayList<>(out);
+    }
+
+    private static Probe find(List<String> pythons) {
+        for (String python : pythons) {
+            try {
+                Result r = exec(List.of(python, "-c", "import torch; print('TORCH ' + torch.__version__)"), PROBE_SECONDS);
+                for (String line : r.stdout().split("\n")) {
+                    if (r.exitCode() == 0 && line.startsWith("TORCH ")) {
+                        return new Probe(python, line.substring(6).trim(), null);
+                    }
+                }
+            } catch (IOException e) {
+                // not installed under that name: try the next
+            }
+        }
+        return new Probe(null, null, pythons.isEmpty() ? "GRAD4J_PYTHON=none"
+                : "no Python with torch among " + pythons + " (set GRAD4J_PYTHON to one)");
+    }
+
+    /** Runs workload {@code w} in PyTorch with the Java sides' protocol; skipped when there is no peer. */
+    static Outcome run(Workload w) {
+        Probe p = probe();
+        if (p.python() == null) {
+            return new Outcome(null, null);
+        }
+        List<String> command = new ArrayList<>(List.of(p.python(), script().toString(), "--id", w.id(),
+                "--samples", Long.toString(samples(w)), "--batch", Integer.toString(w.batchSize()),
+                "--warmup", Integer.toString(w.contest().warmupBlocks()), "--rounds", Integer.toString(w.contest().rounds()),
+                "--steps", Integer.toString(w.contest().stepsPerBlock()), "--threads", Integer.toString(THREADS)));
+        if (w.id().equals("W6")) {
+            Path folder = FashionData.localCopy(FashionData.candidates());
+            if (folder != null) {
+                command.add("--fashion");
+                command.add(folder.toString());
+            }
+        }
+        try {
+            Result r = exec(command, RUN_SECONDS);
+            if (r.exitCode() != 0) {
+                return new Outcome(null, "torch: failed with exit code " + r.exitCode() + ": " + lastLine(r.stdout()));
+            }
+            return new Outcome(blocks(r.stdout(), w.unit()), null);
+        } catch (IOException | IllegalArgumentException e) {
+            return new Outcome(null, "torch: failed: " + e.getMessage());
+        }
+    }
+
+    /**
+     * The {@code BLOCKS s1 s2 ...} line of the script's output (seconds per step of each measured block) as
+     * statistics in {@code unit}.
+     */
+    static Stats blocks(String output, StepUnit unit) {
+        for (String line : output.split("\n")) {
+            if (line.startsWith("BLOCKS ")) {
+                String[] parts = line.substring(7).trim().split("\\s+");
+                double[] values = new double[parts.length];
+                for (int i = 0; i < parts.length; i++) {
+                    try {
+                        values[i] = unit.fromNanos(Double.parseDouble(parts[i]) * 1e9);
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException("torch_peer.py: block " + (i + 1) + " is not a number: \""
+                                + parts[i] + "\" in \"" + line + "\"", e);
+                    }
+                }
+                return Stats.of(values);
+            }
+        }
+        throw new IllegalArgumentException("torch_peer.py printed no BLOCKS line; its output ended with: \"" + lastLine(output) + "\"");
+    }
+
+    /** The training set size of the grad4j fit side, which PyTorch then uses too. */
+    private static long samples(Workload w) {
+        for (Trainee t : w.grad4j()) {
+            if (t instanceof Grad4jFit fit) {
+                return fit.samples();
+            }
+        }
+        throw new IllegalStateException(w.id() + " has no fit side to take its size from");
+    }
+
+    private static Path script() {
+        try (InputStream in = TorchPeer.class.getResourceAsStream("/torch_peer.py")) {
+            if (in == null) {
+                throw new IllegalStateException("torch_peer.py is missing from the benchmarks' resources");
+            }
+            Path file = Files.createTempFile("grad4j-torch-peer", ".py");
+            file.toFile().deleteOnExit();
+            Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write torch_peer.py to a temporary file: " + e.getMessage(), e);
+        }
+    }
+
+    private record Result(int exitCode, String stdout) {
+    }
+
+    /** Runs {@code command} with stderr folded into stdout (kept in a file, so a hung child cannot block the read), killing it after {@code seconds}. */
+    private static Result exec(List<String> command, long seconds) throws IOException {
+        Path log = Files.createTempFile("grad4j-torch-peer", ".log");
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            try {
+                if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                    throw new IOException(command.get(0) + " did not finish in " + seconds + " s");
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for " + command.get(0), e);
+            }
+            return new Result(process.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+        } finally {
+            Files.deleteIfExists(log);
+        }
+    }
+
+    private static String lastLine(String output) {
+        String[] lines = output.strip().split("\n");
+        return lines.length == 0 ? "" : lines[lines.length - 1];
+    }
+}
