@@ -1,5 +1,6 @@
 package org.grad4j.core;
 
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.function.BinaryOperator;
@@ -226,5 +227,38 @@ final class Kernels {
             return keepsSmall(out.length) ? new Tensor(out, shape) : new Tensor(Nd4j.create(out, shape, 'c'));
         }
         return new Tensor(Nd4jKernels.sigmoidCrossEntropy(labels.array(), logits.array()));
+    }
+
+    /**
+     * Every window of {@code x} ({@code [batch, height, width, channels]} or a reshape of it) as
+     * {@code [batch, outH, outW, kernelH * kernelW, channels]}, padded cells holding {@code padValue}.
+     */
+    static Tensor im2col(Tensor x, Windows w, double padValue) {
+        INDArray in = x.array();
+        if (JAVA && in.dataType() == DataType.FLOAT) {
+            FloatBuffer source = FloatLoops.floats(in);
+            if (source == null) {
+                source = FloatLoops.floats(in.dup('c'));
+            }
+            INDArray cols = Nd4j.createUninitialized(DataType.FLOAT, w.windowsShape());
+            WindowKernels.im2colFloat(source, FloatLoops.floats(cols), w, (float) padValue);
+            return new Tensor(cols);
+        }
+        return new Tensor(WindowKernels.im2colViews(in, w, padValue));
+    }
+
+    /** The adjoint of {@link #im2col}: each window row added back into its cells, {@code [batch, height, width, channels]}. */
+    static Tensor col2im(Tensor cols, Windows w) {
+        INDArray in = cols.array();
+        if (JAVA && in.dataType() == DataType.FLOAT) {
+            FloatBuffer source = FloatLoops.floats(in);
+            if (source == null) {
+                source = FloatLoops.floats(in.dup('c'));
+            }
+            INDArray dx = Nd4j.zeros(DataType.FLOAT, w.inputShape());
+            WindowKernels.col2imFloat(source, FloatLoops.floats(dx), w);
+            return new Tensor(dx);
+        }
+        return new Tensor(WindowKernels.col2imViews(in, w));
     }
 }

@@ -1,0 +1,163 @@
+package org.grad4j.core;
+
+import java.nio.FloatBuffer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.INDArrayIndex;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * The two kernels beneath convolution and pooling: {@code im2col} copies every window of a channels_last input
+ * into a row of a matrix {@code [batch, outH, outW, kernelH * kernelW, channels]} (padded cells hold a given
+ * value), so that a convolution is one GEMM with the kernel {@code (kh, kw, in, out)} read as
+ * {@code [kh * kw * in, out]}; {@code col2im}, its adjoint, adds every window row back into the cell it came from.
+ *
+ * <p>Two implementations, chosen by {@link Kernels}: Java loops over ND4J's float32 memory (channels_last makes
+ * each window cell one contiguous run of channels, copied in bulk), and one ND4J strided-view assignment per
+ * window cell, for float64 and for {@code -Dgrad4j.kernels=nd4j}.
+ */
+final class WindowKernels {
+    /** Below this many copied elements one thread does the whole loop. */
+    private static final long PARALLEL_FROM = 1 << 18;
+
+    private WindowKernels() {
+    }
+
+    // ---------------------------------------------------------------- Java loops (float32, contiguous)
+
+    static void im2colFloat(FloatBuffer x, FloatBuffer cols, Windows w, float padValue) {
+        int c = w.channels();
+        int rowsPerImage = w.outH();
+        int rows = w.batch() * rowsPerImage;
+        FloatBuffer[] padRun = {null};
+        if (w.padded()) {
+            float[] fill = new float[c];
+            java.util.Arrays.fill(fill, padValue);
+            padRun[0] = FloatBuffer.wrap(fill);
+        }
+        parallel(rows, (long) w.positions() * w.windowCells() * c, (from, to) -> {
+            for (int row = from; row < to; row++) {
+                int b = row / rowsPerImage;
+                int oh = row % rowsPerImage;
+                for (int ow = 0; ow < w.outW(); ow++) {
+                    int dst = ((row * w.outW() + ow) * w.windowCells()) * c;
+                    for (int kh = 0; kh < w.kernelH(); kh++) {
+                        int ih = oh * w.strideH() - w.padTop() + kh * w.dilationH();
+                        for (int kw = 0; kw < w.kernelW(); kw++, dst += c) {
+                            int iw = ow * w.strideW() - w.padLeft() + kw * w.dilationW();
+                            if (ih < 0 || ih >= w.height() || iw < 0 || iw >= w.width()) {
+                                cols.put(dst, padRun[0], 0, c);
+                            } else {
+                                int src = ((b * w.height() + ih) * w.width() + iw) * c;
+                                if (c == 1) {
+                                    cols.put(dst, x.get(src));
+                                } else {
+                                    cols.put(dst, x, src, c);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    /** Adds each window row of {@code cols} into {@code dx} (zeros on entry). Images are split over the cores. */
+    static void col2imFloat(FloatBuffer cols, FloatBuffer dx, Windows w) {
+        int c = w.channels();
+        parallel(w.batch(), (long) w.positions() * w.windowCells() * c, (from, to) -> {
+            for (int b = from; b < to; b++) {
+                for (int oh = 0; oh < w.outH(); oh++) {
+                    for (int ow = 0; ow < w.outW(); ow++) {
+                        int src = (((b * w.outH() + oh) * w.outW() + ow) * w.windowCells()) * c;
+                        for (int kh = 0; kh < w.kernelH(); kh++) {
+                            int ih = oh * w.strideH() - w.padTop() + kh * w.dilationH();
+                            for (int kw = 0; kw < w.kernelW(); kw++, src += c) {
+                                int iw = ow * w.strideW() - w.padLeft() + kw * w.dilationW();
+                                if (ih < 0 || ih >= w.height() || iw < 0 || iw >= w.width()) {
+                                    continue;   // a padded cell: its gradient belongs to no input
+                                }
+                                int dst = ((b * w.height() + ih) * w.width() + iw) * c;
+                                for (int ch = 0; ch < c; ch++) {
+                                    dx.put(dst + ch, dx.get(dst + ch) + cols.get(src + ch));
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    private static void parallel(int n, long work, FloatLoops.Body body) {
+        int chunks = work < PARALLEL_FROM ? 1 : Math.min(n, Runtime.getRuntime().availableProcessors());
+        if (chunks <= 1) {
+            body.run(0, n);
+            return;
+        }
+        java.util.stream.IntStream.range(0, chunks).parallel()
+                .forEach(i -> body.run((int) ((long) n * i / chunks), (int) ((long) n * (i + 1) / chunks)));
+    }
+
+    // ---------------------------------------------------------------- ND4J views (any type, any backend)
+
+    /** {@code x} as {@code [batch, height, width, channels]}, padded with {@code padValue}, windows into cols. */
+    static INDArray im2colViews(INDArray x, Windows w, double padValue) {
+        INDArray padded = pad(x.reshape('c', w.inputShape()), w, padValue);
+        INDArray cols = Nd4j.createUninitialized(x.dataType(), w.batch(), w.outH(), w.outW(), w.kernelH(), w.kernelW(),
+                w.channels());
+        for (int kh = 0; kh < w.kernelH(); kh++) {
+            for (int kw = 0; kw < w.kernelW(); kw++) {
+                cols.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(kh),
+                        NDArrayIndex.point(kw), NDArrayIndex.all()).assign(padded.get(window(w, kh, kw)));
+            }
+        }
+        return cols.reshape('c', w.windowsShape());
+    }
+
+    /** The adjoint of {@link #im2colViews}: {@code [batch, height, width, channels]}. */
+    static INDArray col2imViews(INDArray cols, Windows w) {
+        INDArray c6 = cols.reshape('c', w.batch(), w.outH(), w.outW(), w.kernelH(), w.kernelW(), w.channels());
+        long[] paddedShape = paddedShape(w);
+        INDArray padded = Nd4j.zeros(cols.dataType(), paddedShape);
+        for (int kh = 0; kh < w.kernelH(); kh++) {
+            for (int kw = 0; kw < w.kernelW(); kw++) {
+                padded.get(window(w, kh, kw)).addi(c6.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all(),
+                        NDArrayIndex.point(kh), NDArrayIndex.point(kw), NDArrayIndex.all()));
+            }
+        }
+        if (paddedShape[1] == w.height() && paddedShape[2] == w.width()) {
+            return padded;
+        }
+        return padded.get(NDArrayIndex.all(), NDArrayIndex.interval(w.padTop(), w.padTop() + w.height()),
+                NDArrayIndex.interval(w.padLeft(), w.padLeft() + w.width()), NDArrayIndex.all()).dup('c');
+    }
+
+    /** The input cells that window cell {@code (kh, kw)} reads, for every output position, in padded coordinates. */
+    private static INDArrayIndex[] window(Windows w, int kh, int kw) {
+        long top = (long) kh * w.dilationH();
+        long left = (long) kw * w.dilationW();
+        return new INDArrayIndex[] {NDArrayIndex.all(),
+                NDArrayIndex.interval(top, w.strideH(), top + (long) (w.outH() - 1) * w.strideH() + 1),
+                NDArrayIndex.interval(left, w.strideW(), left + (long) (w.outW() - 1) * w.strideW() + 1),
+                NDArrayIndex.all()};
+    }
+
+    /** Large enough for every window: padding before, the input, and whatever the windows reach past its end. */
+    private static long[] paddedShape(Windows w) {
+        long h = Math.max(w.padTop() + w.height(), (long) (w.outH() - 1) * w.strideH() + (long) w.dilationH() * (w.kernelH() - 1) + 1);
+        long wd = Math.max(w.padLeft() + w.width(), (long) (w.outW() - 1) * w.strideW() + (long) w.dilationW() * (w.kernelW() - 1) + 1);
+        return new long[] {w.batch(), h, wd, w.channels()};
+    }
+
+    private static INDArray pad(INDArray x, Windows w, double padValue) {
+        long[] shape = paddedShape(w);
+        if (shape[1] == w.height() && shape[2] == w.width()) {
+            return x;
+        }
+        INDArray padded = Nd4j.createUninitialized(x.dataType(), shape).assign(padValue);
+        padded.get(NDArrayIndex.all(), NDArrayIndex.interval(w.padTop(), w.padTop() + w.height()),
+                NDArrayIndex.interval(w.padLeft(), w.padLeft() + w.width()), NDArrayIndex.all()).assign(x);
+        return padded;
+    }
+}
