@@ -73,15 +73,17 @@ public final class ConvolutionOps {
     }
 
     /**
-     * Keras' MaxPooling1D/2D: the maximum of each window; padded cells never win (they act as -inf).
+     * Keras' MaxPooling1D/2D: the maximum of each window; padded cells never win (they act as -inf). The gradient
+     * goes to the window's first maximal cell, as TensorFlow's.
      *
      * @param x    {@code [batch, steps, channels]} or {@code [batch, height, width, channels]}
      * @param pool window size per spatial axis
      */
     public static Tensor maxPool(Tensor x, int[] pool, int[] strides, boolean same) {
         Windows w = pooling("maxPool", x, pool, strides, same);
-        Tensor cols = im2col(x, w, Double.NEGATIVE_INFINITY);
-        return cols.max(false, 3).reshape(outputShape(x, w, w.channels()));
+        // the maximum is a lookup of the winning cell, so its gradient goes to that one cell (TensorFlow's rule)
+        int[] winners = Kernels.maxCells(x, w);
+        return IndexOps.gatherRows(x.reshape(x.size(), 1), winners, outputShape(x, w, w.channels()));
     }
 
     /**

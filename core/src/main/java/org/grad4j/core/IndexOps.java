@@ -2,9 +2,6 @@ package org.grad4j.core;
 
 import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.scatter.ScatterAdd;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Rows picked by integer ids (an embedding lookup) and its adjoint, rows added back at their ids; each is the
@@ -42,25 +39,21 @@ final class IndexOps {
         return gatherRows(table, index, outShape);
     }
 
-    private static Tensor gatherRows(Tensor table, int[] index, long[] outShape) {
+    /** Rows {@code index} of {@code table} (rows along axis 0), shaped {@code outShape}; the gradient scatters back. */
+    static Tensor gatherRows(Tensor table, int[] index, long[] outShape) {
         long[] tableShape = table.shape();
         long width = tableShape[0] == 0 ? 0 : table.size() / tableShape[0];
-        INDArray t = table.array().reshape('c', tableShape[0], width);
-        INDArray out = index.length == 0 ? Nd4j.create(table.dataType(), 0, width) : t.getRows(index);
-        Tensor result = new Tensor(out.reshape('c', outShape));
+        Tensor out = Kernels.gatherRows(Kernels.reshape(table, new long[] {tableShape[0], width}), index, width);
+        Tensor result = Kernels.reshape(out, outShape);
         return Graph.record(result, "Take", table, g -> scatterAddRows(g, index, tableShape));
     }
 
     /** Rows of {@code g} ({@code [index.length, ...]} flattened) added into zeros of {@code tableShape} at their ids. */
     private static Tensor scatterAddRows(Tensor g, int[] index, long[] tableShape) {
         long width = tableShape[0] == 0 ? 0 : Shapes.size(tableShape) / tableShape[0];
-        INDArray out = Nd4j.zeros(g.dataType(), tableShape[0], width);
-        if (index.length > 0) {
-            INDArray updates = g.array().reshape('c', index.length, width);
-            out = Nd4j.exec(new ScatterAdd(out, Nd4j.createFromArray(index), updates))[0];
-        }
+        Tensor out = Kernels.scatterAddRows(Kernels.reshape(g, new long[] {index.length, width}), index, tableShape[0], width);
         long[] gShape = g.shape();
-        Tensor result = new Tensor(out.reshape('c', tableShape));
+        Tensor result = Kernels.reshape(out, tableShape);
         return Graph.record(result, "ScatterAddRows", g, gg -> gatherRows(gg, index, gShape));
     }
 }

@@ -10,6 +10,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.controlflow.Where;
 import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
+import org.nd4j.linalg.api.ops.impl.scatter.ScatterAdd;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -260,5 +261,62 @@ final class Kernels {
             return new Tensor(dx);
         }
         return new Tensor(WindowKernels.col2imViews(in, w));
+    }
+
+    /** The flat input index of each max-pooling window's maximum ({@link WindowKernels#maxCellsFloat}). */
+    static int[] maxCells(Tensor x, Windows w) {
+        INDArray in = x.array();
+        if (JAVA && in.dataType() == DataType.FLOAT) {
+            FloatBuffer source = FloatLoops.floats(in);
+            return WindowKernels.maxCellsFloat(source != null ? source : FloatLoops.floats(in.dup('c')), w);
+        }
+        return WindowKernels.maxCellsViews(in, w);
+    }
+
+    /** Rows {@code index} of {@code table [rows, width]}: {@code [index.length, width]}. */
+    static Tensor gatherRows(Tensor table, int[] index, long width) {
+        INDArray t = table.array();
+        if (JAVA && t.dataType() == DataType.FLOAT && FloatLoops.floats(t) != null) {
+            FloatBuffer in = FloatLoops.floats(t);
+            INDArray out = Nd4j.createUninitialized(DataType.FLOAT, index.length, width);
+            FloatBuffer o = FloatLoops.floats(out);
+            int wd = (int) width;
+            FloatLoops.forRange(index.length, (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    if (wd == 1) {
+                        o.put(i, in.get(index[i]));
+                    } else {
+                        o.put(i * wd, in, index[i] * wd, wd);
+                    }
+                }
+            });
+            return new Tensor(out);
+        }
+        return new Tensor(index.length == 0 ? Nd4j.create(t.dataType(), 0, width) : t.getRows(index));
+    }
+
+    /** Rows of {@code g [index.length, width]} added into zeros {@code [rows, width]} at {@code index}. */
+    static Tensor scatterAddRows(Tensor g, int[] index, long rows, long width) {
+        INDArray in = g.array();
+        if (JAVA && in.dataType() == DataType.FLOAT && FloatLoops.floats(in) != null) {
+            FloatBuffer source = FloatLoops.floats(in);
+            INDArray out = Nd4j.zeros(DataType.FLOAT, rows, width);
+            FloatBuffer o = FloatLoops.floats(out);
+            int wd = (int) width;
+            // one thread: rows repeat, and a split by position would race on them
+            for (int i = 0; i < index.length; i++) {
+                int dst = index[i] * wd;
+                int src = i * wd;
+                for (int j = 0; j < wd; j++) {
+                    o.put(dst + j, o.get(dst + j) + source.get(src + j));
+                }
+            }
+            return new Tensor(out);
+        }
+        INDArray out = Nd4j.zeros(in.dataType(), rows, width);
+        if (index.length > 0) {
+            out = Nd4j.exec(new ScatterAdd(out, Nd4j.createFromArray(index), in.reshape('c', index.length, width)))[0];
+        }
+        return new Tensor(out);
     }
 }

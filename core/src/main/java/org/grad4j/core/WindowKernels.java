@@ -89,6 +89,50 @@ final class WindowKernels {
         });
     }
 
+    /**
+     * For each output cell {@code (b, oh, ow, c)} of a max pooling, the flat input index of its window's maximum:
+     * the first in the window's row-major order (TensorFlow's choice among ties); padded cells never win.
+     */
+    static int[] maxCellsFloat(FloatBuffer x, Windows w) {
+        int c = w.channels();
+        int[] winners = new int[w.positions() * c];
+        int rowsPerImage = w.outH();
+        parallel(w.batch() * rowsPerImage, (long) w.positions() * w.windowCells() * c, (from, to) -> {
+            float[] best = new float[c];
+            for (int row = from; row < to; row++) {
+                int b = row / rowsPerImage;
+                int oh = row % rowsPerImage;
+                for (int ow = 0; ow < w.outW(); ow++) {
+                    int out = (row * w.outW() + ow) * c;
+                    java.util.Arrays.fill(best, Float.NEGATIVE_INFINITY);
+                    java.util.Arrays.fill(winners, out, out + c, -1);
+                    for (int kh = 0; kh < w.kernelH(); kh++) {
+                        int ih = oh * w.strideH() - w.padTop() + kh * w.dilationH();
+                        if (ih < 0 || ih >= w.height()) {
+                            continue;
+                        }
+                        for (int kw = 0; kw < w.kernelW(); kw++) {
+                            int iw = ow * w.strideW() - w.padLeft() + kw * w.dilationW();
+                            if (iw < 0 || iw >= w.width()) {
+                                continue;
+                            }
+                            int src = ((b * w.height() + ih) * w.width() + iw) * c;
+                            for (int ch = 0; ch < c; ch++) {
+                                float v = x.get(src + ch);
+                                // a NaN wins once and keeps its place, so the maximum is NaN as NumPy's
+                                if (winners[out + ch] < 0 || v > best[ch] || (v != v && best[ch] == best[ch])) {
+                                    best[ch] = v;
+                                    winners[out + ch] = src + ch;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        });
+        return winners;
+    }
+
     private static void parallel(int n, long work, FloatLoops.Body body) {
         int chunks = work < PARALLEL_FROM ? 1 : Math.min(n, Runtime.getRuntime().availableProcessors());
         if (chunks <= 1) {
@@ -113,6 +157,26 @@ final class WindowKernels {
             }
         }
         return cols.reshape('c', w.windowsShape());
+    }
+
+    /** As {@link #maxCellsFloat}, from ND4J's arg-max over each window (its first maximum). */
+    static int[] maxCellsViews(INDArray x, Windows w) {
+        INDArray cols = im2colViews(x, w, Double.NEGATIVE_INFINITY);
+        int[] cell = Nd4j.argMax(cols, 3).castTo(org.nd4j.linalg.api.buffer.DataType.INT32)
+                .reshape('c', new long[] {(long) w.positions() * w.channels()}).toIntVector();
+        int c = w.channels();
+        int[] winners = new int[cell.length];
+        for (int i = 0; i < cell.length; i++) {
+            int ch = i % c;
+            int position = i / c;
+            int ow = position % w.outW();
+            int oh = (position / w.outW()) % w.outH();
+            int b = position / (w.outW() * w.outH());
+            int ih = oh * w.strideH() - w.padTop() + (cell[i] / w.kernelW()) * w.dilationH();
+            int iw = ow * w.strideW() - w.padLeft() + (cell[i] % w.kernelW()) * w.dilationW();
+            winners[i] = ((b * w.height() + ih) * w.width() + iw) * c + ch;
+        }
+        return winners;
     }
 
     /** The adjoint of {@link #im2colViews}: {@code [batch, height, width, channels]}. */

@@ -199,6 +199,20 @@ class ConvolutionOpsTest {
     }
 
     @Test
+    void maxPoolGivesATiedWindowsGradientToItsFirstMaximumOnBothPaths() {
+        Tensor x = Tensor.of(new float[] {1, 3, 3, 0, 2, 2, 2, 2}, 1, 2, 4, 1);
+        Windows w = Windows.of("test", x.shape(), new int[] {2, 2}, new int[] {2, 2}, new int[] {1, 1}, false);
+        assertArrayEquals(new int[] {1, 2}, Kernels.maxCells(x, w));
+        assertArrayEquals(new int[] {1, 2}, WindowKernels.maxCellsViews(x.array(), w));
+        Tensor tracked = x.detach().requiresGrad(true);
+        ConvolutionOps.maxPool(tracked, new int[] {2, 2}, new int[] {2, 2}, false).sum().backward();
+        assertArrayEquals(new float[] {0, 1, 1, 0, 0, 0, 0, 0}, tracked.grad().toFloatArray());
+        Tensor big = random(22, 2, 9, 7, 3).castTo(DataType.FLOAT);
+        Windows same = Windows.of("test", big.shape(), new int[] {3, 2}, new int[] {2, 2}, new int[] {1, 1}, true);
+        assertArrayEquals(WindowKernels.maxCellsViews(big.array(), same), Kernels.maxCells(big, same));
+    }
+
+    @Test
     void concatAndSliceAreEachOthersGradient() {
         assertGradient("concat axis 1", in -> Tensor.concat(List.of(in.get(0), in.get(1)), 1).square(), random(16, 2, 3, 2),
                 random(17, 2, 1, 2));
