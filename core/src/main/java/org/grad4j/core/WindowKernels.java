@@ -201,10 +201,14 @@ final class WindowKernels {
     private static INDArrayIndex[] window(Windows w, int kh, int kw) {
         long top = (long) kh * w.dilationH();
         long left = (long) kw * w.dilationW();
-        return new INDArrayIndex[] {NDArrayIndex.all(),
-                NDArrayIndex.interval(top, w.strideH(), top + (long) (w.outH() - 1) * w.strideH() + 1),
-                NDArrayIndex.interval(left, w.strideW(), left + (long) (w.outW() - 1) * w.strideW() + 1),
-                NDArrayIndex.all()};
+        return new INDArrayIndex[] {NDArrayIndex.all(), strided(top, w.strideH(), w.outH()),
+                strided(left, w.strideW(), w.outW()), NDArrayIndex.all()};
+    }
+
+    /** {@code count} cells from {@code first}, {@code stride} apart; one cell is a unit interval (ND4J mis-sizes a strided one). */
+    private static INDArrayIndex strided(long first, int stride, int count) {
+        return count == 1 || stride == 1 ? NDArrayIndex.interval(first, first + (long) (count - 1) * stride + 1)
+                : NDArrayIndex.interval(first, stride, first + (long) (count - 1) * stride + 1);
     }
 
     /** Large enough for every window: padding before, the input, and whatever the windows reach past its end. */
