@@ -40,7 +40,12 @@ public final class Layers {
             .register("Average", Average::fromConfig)
             .register("Maximum", Maximum::fromConfig)
             .register("LayerNormalization", LayerNormalization::fromConfig)
-            .register("Embedding", Embedding::fromConfig);
+            .register("Embedding", Embedding::fromConfig)
+            .register("DepthwiseConv2D", DepthwiseConv2D::fromConfig)
+            .register("ZeroPadding2D", ZeroPadding2D::fromConfig)
+            .register("UpSampling2D", UpSampling2D::fromConfig)
+            .register("Permute", Permute::fromConfig)
+            .register("RepeatVector", RepeatVector::fromConfig);
 
     private Layers() {
     }
