@@ -299,18 +299,20 @@ final class Kernels {
     static Tensor scatterAddRows(Tensor g, int[] index, long rows, long width) {
         INDArray in = g.array();
         if (JAVA && in.dataType() == DataType.FLOAT && FloatLoops.floats(in) != null) {
-            FloatBuffer source = FloatLoops.floats(in);
-            INDArray out = Nd4j.zeros(DataType.FLOAT, rows, width);
-            FloatBuffer o = FloatLoops.floats(out);
             int wd = (int) width;
+            float[] updates = new float[index.length * wd];
+            FloatLoops.floats(in).get(0, updates);
+            float[] sums = new float[Math.toIntExact(rows * width)];
             // one thread: rows repeat, and a split by position would race on them
             for (int i = 0; i < index.length; i++) {
                 int dst = index[i] * wd;
                 int src = i * wd;
                 for (int j = 0; j < wd; j++) {
-                    o.put(dst + j, o.get(dst + j) + source.get(src + j));
+                    sums[dst + j] += updates[src + j];
                 }
             }
+            INDArray out = Nd4j.createUninitialized(DataType.FLOAT, rows, width);
+            FloatLoops.floats(out).put(0, sums);
             return new Tensor(out);
         }
         INDArray out = Nd4j.zeros(in.dataType(), rows, width);

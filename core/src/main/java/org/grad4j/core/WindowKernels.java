@@ -25,51 +25,53 @@ final class WindowKernels {
 
     // ---------------------------------------------------------------- Java loops (float32, contiguous)
 
+    // Each image is copied into a Java array, worked on there (array loops are several times faster than
+    // per-element buffer access) and its result copied back in one bulk transfer; images are split over the cores.
+
     static void im2colFloat(FloatBuffer x, FloatBuffer cols, Windows w, float padValue) {
         int c = w.channels();
-        int rowsPerImage = w.outH();
-        int rows = w.batch() * rowsPerImage;
-        FloatBuffer[] padRun = {null};
-        if (w.padded()) {
-            float[] fill = new float[c];
-            java.util.Arrays.fill(fill, padValue);
-            padRun[0] = FloatBuffer.wrap(fill);
-        }
-        parallel(rows, (long) w.positions() * w.windowCells() * c, (from, to) -> {
-            for (int row = from; row < to; row++) {
-                int b = row / rowsPerImage;
-                int oh = row % rowsPerImage;
-                for (int ow = 0; ow < w.outW(); ow++) {
-                    int dst = ((row * w.outW() + ow) * w.windowCells()) * c;
-                    for (int kh = 0; kh < w.kernelH(); kh++) {
-                        int ih = oh * w.strideH() - w.padTop() + kh * w.dilationH();
-                        for (int kw = 0; kw < w.kernelW(); kw++, dst += c) {
-                            int iw = ow * w.strideW() - w.padLeft() + kw * w.dilationW();
-                            if (ih < 0 || ih >= w.height() || iw < 0 || iw >= w.width()) {
-                                cols.put(dst, padRun[0], 0, c);
-                            } else {
-                                int src = ((b * w.height() + ih) * w.width() + iw) * c;
-                                if (c == 1) {
-                                    cols.put(dst, x.get(src));
+        int image = w.height() * w.width() * c;
+        int rowsOut = w.outH() * w.outW() * w.windowCells() * c;
+        parallel(w.batch(), (long) w.positions() * w.windowCells() * c, (from, to) -> {
+            float[] in = new float[image];
+            float[] out = new float[rowsOut];
+            for (int b = from; b < to; b++) {
+                x.get(b * image, in, 0, image);
+                int dst = 0;
+                for (int oh = 0; oh < w.outH(); oh++) {
+                    for (int ow = 0; ow < w.outW(); ow++) {
+                        for (int kh = 0; kh < w.kernelH(); kh++) {
+                            int ih = oh * w.strideH() - w.padTop() + kh * w.dilationH();
+                            for (int kw = 0; kw < w.kernelW(); kw++, dst += c) {
+                                int iw = ow * w.strideW() - w.padLeft() + kw * w.dilationW();
+                                if (ih < 0 || ih >= w.height() || iw < 0 || iw >= w.width()) {
+                                    java.util.Arrays.fill(out, dst, dst + c, padValue);
                                 } else {
-                                    cols.put(dst, x, src, c);
+                                    System.arraycopy(in, (ih * w.width() + iw) * c, out, dst, c);
                                 }
                             }
                         }
                     }
                 }
+                cols.put(b * rowsOut, out, 0, rowsOut);
             }
         });
     }
 
-    /** Adds each window row of {@code cols} into {@code dx} (zeros on entry). Images are split over the cores. */
+    /** Adds each window row of {@code cols} into {@code dx} (zeros on entry). */
     static void col2imFloat(FloatBuffer cols, FloatBuffer dx, Windows w) {
         int c = w.channels();
+        int image = w.height() * w.width() * c;
+        int rowsIn = w.outH() * w.outW() * w.windowCells() * c;
         parallel(w.batch(), (long) w.positions() * w.windowCells() * c, (from, to) -> {
+            float[] in = new float[rowsIn];
+            float[] out = new float[image];
             for (int b = from; b < to; b++) {
+                cols.get(b * rowsIn, in, 0, rowsIn);
+                java.util.Arrays.fill(out, 0f);
+                int src = 0;
                 for (int oh = 0; oh < w.outH(); oh++) {
                     for (int ow = 0; ow < w.outW(); ow++) {
-                        int src = (((b * w.outH() + oh) * w.outW() + ow) * w.windowCells()) * c;
                         for (int kh = 0; kh < w.kernelH(); kh++) {
                             int ih = oh * w.strideH() - w.padTop() + kh * w.dilationH();
                             for (int kw = 0; kw < w.kernelW(); kw++, src += c) {
@@ -77,14 +79,15 @@ final class WindowKernels {
                                 if (ih < 0 || ih >= w.height() || iw < 0 || iw >= w.width()) {
                                     continue;   // a padded cell: its gradient belongs to no input
                                 }
-                                int dst = ((b * w.height() + ih) * w.width() + iw) * c;
+                                int dst = (ih * w.width() + iw) * c;
                                 for (int ch = 0; ch < c; ch++) {
-                                    dx.put(dst + ch, dx.get(dst + ch) + cols.get(src + ch));
+                                    out[dst + ch] += in[src + ch];
                                 }
                             }
                         }
                     }
                 }
+                dx.put(b * image, out, 0, image);
             }
         });
     }
@@ -95,34 +98,36 @@ final class WindowKernels {
      */
     static int[] maxCellsFloat(FloatBuffer x, Windows w) {
         int c = w.channels();
+        int image = w.height() * w.width() * c;
+        int perImage = w.outH() * w.outW() * c;
         int[] winners = new int[w.positions() * c];
-        int rowsPerImage = w.outH();
-        parallel(w.batch() * rowsPerImage, (long) w.positions() * w.windowCells() * c, (from, to) -> {
+        parallel(w.batch(), (long) w.positions() * w.windowCells() * c, (from, to) -> {
+            float[] in = new float[image];
             float[] best = new float[c];
-            for (int row = from; row < to; row++) {
-                int b = row / rowsPerImage;
-                int oh = row % rowsPerImage;
-                for (int ow = 0; ow < w.outW(); ow++) {
-                    int out = (row * w.outW() + ow) * c;
-                    java.util.Arrays.fill(best, Float.NEGATIVE_INFINITY);
-                    java.util.Arrays.fill(winners, out, out + c, -1);
-                    for (int kh = 0; kh < w.kernelH(); kh++) {
-                        int ih = oh * w.strideH() - w.padTop() + kh * w.dilationH();
-                        if (ih < 0 || ih >= w.height()) {
-                            continue;
-                        }
-                        for (int kw = 0; kw < w.kernelW(); kw++) {
-                            int iw = ow * w.strideW() - w.padLeft() + kw * w.dilationW();
-                            if (iw < 0 || iw >= w.width()) {
+            for (int b = from; b < to; b++) {
+                x.get(b * image, in, 0, image);
+                int out = b * perImage;
+                for (int oh = 0; oh < w.outH(); oh++) {
+                    for (int ow = 0; ow < w.outW(); ow++, out += c) {
+                        java.util.Arrays.fill(winners, out, out + c, -1);
+                        for (int kh = 0; kh < w.kernelH(); kh++) {
+                            int ih = oh * w.strideH() - w.padTop() + kh * w.dilationH();
+                            if (ih < 0 || ih >= w.height()) {
                                 continue;
                             }
-                            int src = ((b * w.height() + ih) * w.width() + iw) * c;
-                            for (int ch = 0; ch < c; ch++) {
-                                float v = x.get(src + ch);
-                                // a NaN wins once and keeps its place, so the maximum is NaN as NumPy's
-                                if (winners[out + ch] < 0 || v > best[ch] || (v != v && best[ch] == best[ch])) {
-                                    best[ch] = v;
-                                    winners[out + ch] = src + ch;
+                            for (int kw = 0; kw < w.kernelW(); kw++) {
+                                int iw = ow * w.strideW() - w.padLeft() + kw * w.dilationW();
+                                if (iw < 0 || iw >= w.width()) {
+                                    continue;
+                                }
+                                int src = (ih * w.width() + iw) * c;
+                                for (int ch = 0; ch < c; ch++) {
+                                    float v = in[src + ch];
+                                    // a NaN wins once and keeps its place, so the maximum is NaN as NumPy's
+                                    if (winners[out + ch] < 0 || v > best[ch] || (v != v && best[ch] == best[ch])) {
+                                        best[ch] = v;
+                                        winners[out + ch] = b * image + src + ch;
+                                    }
                                 }
                             }
                         }
