@@ -1,5 +1,6 @@
 package org.grad4j.core;
 
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.function.BinaryOperator;
@@ -9,6 +10,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.controlflow.Where;
 import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
+import org.nd4j.linalg.api.ops.impl.scatter.ScatterAdd;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -244,5 +246,97 @@ final class Kernels {
             return keepsSmall(out.length) ? new Tensor(out, shape) : new Tensor(Nd4j.create(out, shape, 'c'));
         }
         return new Tensor(Nd4jKernels.sigmoidCrossEntropy(labels.array(), logits.array()));
+    }
+
+    /**
+     * Every window of {@code x} ({@code [batch, height, width, channels]} or a reshape of it) as
+     * {@code [batch, outH, outW, kernelH * kernelW, channels]}, padded cells holding {@code padValue}.
+     */
+    static Tensor im2col(Tensor x, Windows w, double padValue) {
+        INDArray in = x.array();
+        if (JAVA && in.dataType() == DataType.FLOAT) {
+            FloatBuffer source = FloatLoops.floats(in);
+            if (source == null) {
+                source = FloatLoops.floats(in.dup('c'));
+            }
+            INDArray cols = Nd4j.createUninitialized(DataType.FLOAT, w.windowsShape());
+            WindowKernels.im2colFloat(source, FloatLoops.floats(cols), w, (float) padValue);
+            return new Tensor(cols);
+        }
+        return new Tensor(WindowKernels.im2colViews(in, w, padValue));
+    }
+
+    /** The adjoint of {@link #im2col}: each window row added back into its cells, {@code [batch, height, width, channels]}. */
+    static Tensor col2im(Tensor cols, Windows w) {
+        INDArray in = cols.array();
+        if (JAVA && in.dataType() == DataType.FLOAT) {
+            FloatBuffer source = FloatLoops.floats(in);
+            if (source == null) {
+                source = FloatLoops.floats(in.dup('c'));
+            }
+            INDArray dx = Nd4j.zeros(DataType.FLOAT, w.inputShape());
+            WindowKernels.col2imFloat(source, FloatLoops.floats(dx), w);
+            return new Tensor(dx);
+        }
+        return new Tensor(WindowKernels.col2imViews(in, w));
+    }
+
+    /** The flat input index of each max-pooling window's maximum ({@link WindowKernels#maxCellsFloat}). */
+    static int[] maxCells(Tensor x, Windows w) {
+        INDArray in = x.array();
+        if (JAVA && in.dataType() == DataType.FLOAT) {
+            FloatBuffer source = FloatLoops.floats(in);
+            return WindowKernels.maxCellsFloat(source != null ? source : FloatLoops.floats(in.dup('c')), w);
+        }
+        return WindowKernels.maxCellsViews(in, w);
+    }
+
+    /** Rows {@code index} of {@code table [rows, width]}: {@code [index.length, width]}. */
+    static Tensor gatherRows(Tensor table, int[] index, long width) {
+        INDArray t = table.array();
+        if (JAVA && t.dataType() == DataType.FLOAT && FloatLoops.floats(t) != null) {
+            FloatBuffer in = FloatLoops.floats(t);
+            INDArray out = Nd4j.createUninitialized(DataType.FLOAT, index.length, width);
+            FloatBuffer o = FloatLoops.floats(out);
+            int wd = (int) width;
+            FloatLoops.forRange(index.length, (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    if (wd == 1) {
+                        o.put(i, in.get(index[i]));
+                    } else {
+                        o.put(i * wd, in, index[i] * wd, wd);
+                    }
+                }
+            });
+            return new Tensor(out);
+        }
+        return new Tensor(index.length == 0 ? Nd4j.create(t.dataType(), 0, width) : t.getRows(index));
+    }
+
+    /** Rows of {@code g [index.length, width]} added into zeros {@code [rows, width]} at {@code index}. */
+    static Tensor scatterAddRows(Tensor g, int[] index, long rows, long width) {
+        INDArray in = g.array();
+        if (JAVA && in.dataType() == DataType.FLOAT && FloatLoops.floats(in) != null) {
+            int wd = (int) width;
+            float[] updates = new float[index.length * wd];
+            FloatLoops.floats(in).get(0, updates);
+            float[] sums = new float[Math.toIntExact(rows * width)];
+            // one thread: rows repeat, and a split by position would race on them
+            for (int i = 0; i < index.length; i++) {
+                int dst = index[i] * wd;
+                int src = i * wd;
+                for (int j = 0; j < wd; j++) {
+                    sums[dst + j] += updates[src + j];
+                }
+            }
+            INDArray out = Nd4j.createUninitialized(DataType.FLOAT, rows, width);
+            FloatLoops.floats(out).put(0, sums);
+            return new Tensor(out);
+        }
+        INDArray out = Nd4j.zeros(in.dataType(), rows, width);
+        if (index.length > 0) {
+            out = Nd4j.exec(new ScatterAdd(out, Nd4j.createFromArray(index), in.reshape('c', index.length, width)))[0];
+        }
+        return new Tensor(out);
     }
 }

@@ -41,13 +41,24 @@ public final class NeuralNetOps {
         int units = (int) c.size(1);
         FloatBuffer out = FloatLoops.floats(c);
         FloatBuffer b = bias == null ? null : FloatLoops.floats(bias.array());
+        float[] shift = new float[units];
+        if (b != null) {
+            b.get(0, shift);
+        }
+        // rows are copied in blocks into a Java array, where the loop vectorises (per-element buffer access does not)
+        int blockRows = Math.max(1, FloatLoops.BLOCK / units);
         FloatLoops.forRange(rows, (from, to) -> {
-            for (int i = from; i < to; i++) {
-                int row = i * units;
-                for (int j = 0; j < units; j++) {
-                    float v = b == null ? out.get(row + j) : out.get(row + j) + b.get(j);
-                    out.put(row + j, relu && v < 0f ? 0f : v);   // ReLU as libnd4j's: NaN and -0.0 pass
+            float[] block = new float[blockRows * units];
+            for (int first = from; first < to; first += blockRows) {
+                int count = Math.min(blockRows, to - first) * units;
+                out.get(first * units, block, 0, count);
+                for (int k = 0; k < count; k += units) {
+                    for (int j = 0; j < units; j++) {
+                        float v = b == null ? block[k + j] : block[k + j] + shift[j];   // no bias: -0.0 stays
+                        block[k + j] = relu && v < 0f ? 0f : v;   // ReLU as libnd4j's: NaN and -0.0 pass
+                    }
                 }
+                out.put(first * units, block, 0, count);
             }
         });
         Tensor result = Tensor.of(c);
@@ -83,9 +94,17 @@ public final class NeuralNetOps {
         FloatBuffer positive = buffers[1];
         FloatBuffer r = FloatLoops.floats(result);
         FloatLoops.forRange((int) result.length(), (from, to) -> {
-            for (int i = from; i < to; i++) {
-                // the product, as the composition's g * mask: an infinite or NaN gradient times 0 is NaN
-                r.put(i, in.get(i) * (positive.get(i) > 0f ? 1f : 0f));
+            float[] gradient = new float[FloatLoops.BLOCK];
+            float[] output = new float[FloatLoops.BLOCK];
+            for (int first = from; first < to; first += FloatLoops.BLOCK) {
+                int count = Math.min(FloatLoops.BLOCK, to - first);
+                in.get(first, gradient, 0, count);
+                positive.get(first, output, 0, count);
+                for (int i = 0; i < count; i++) {
+                    // the product, as the composition's g * mask: an infinite or NaN gradient times 0 is NaN
+                    gradient[i] = gradient[i] * (output[i] > 0f ? 1f : 0f);
+                }
+                r.put(first, gradient, 0, count);
             }
         });
         return Tensor.of(result);

@@ -1,8 +1,13 @@
 package org.grad4j.core;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.apache.commons.lang3.Validate;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.INDArrayIndex;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /** Ops that move values around without arithmetic; each gradient moves them back. */
 final class ShapeOps {
@@ -132,5 +137,94 @@ final class ShapeOps {
         }
         Tensor out = Kernels.sum(x, Arrays.copyOf(axes, n), shape.clone(), true);   // shape may be the caller's
         return Graph.record(out, "SumToShape", x, g -> g.broadcastTo(in));
+    }
+
+    /** Joins tensors along {@code axis}; all other dimensions must agree. Each gradient is its slice. */
+    static Tensor concat(List<Tensor> xs, int axis) {
+        if (xs == null || xs.isEmpty()) {
+            throw new IllegalArgumentException("concat: needs at least one tensor");
+        }
+        Tensor first = xs.get(0);
+        int rank = first.rank();
+        if (rank == 0) {
+            throw new IllegalArgumentException("concat: cannot join scalars (shape [])");
+        }
+        int a = Shapes.normalizeAxis("concat", axis, rank);
+        long[] out = first.shape().clone();
+        out[a] = 0;
+        for (Tensor x : xs) {
+            long[] s = x.shape();
+            boolean ok = s.length == rank;
+            for (int i = 0; ok && i < rank; i++) {
+                ok = i == a || s[i] == first.shape()[i];
+            }
+            if (!ok) {
+                throw new IllegalArgumentException("concat: shapes " + describe(xs) + " must agree on every axis but "
+                        + axis + " (the joined one)");
+            }
+            ElementwiseOps.checkSameType("concat", first, x);
+            out[a] += s[a];
+        }
+        if (xs.size() == 1) {
+            return first;
+        }
+        INDArray[] arrays = new INDArray[xs.size()];
+        for (int i = 0; i < arrays.length; i++) {
+            arrays[i] = xs.get(i).array();
+        }
+        Tensor result = new Tensor(Nd4j.concat(a, arrays));
+        Tensor[] inputs = xs.toArray(new Tensor[0]);
+        Vjp[] vjps = new Vjp[inputs.length];
+        long offset = 0;
+        for (int i = 0; i < inputs.length; i++) {
+            long start = offset;
+            long length = inputs[i].shape()[a];
+            vjps[i] = g -> slice(g, a, start, length);
+            offset += length;
+        }
+        return Graph.record(result, "Concat", inputs, vjps);
+    }
+
+    /** {@code length} entries of {@code x} from {@code start} along {@code axis}; the gradient pads with zeros. */
+    static Tensor slice(Tensor x, int axis, long start, long length) {
+        long[] in = x.shape();
+        int a = Shapes.normalizeAxis("slice", axis, in.length);
+        if (start < 0 || length < 0 || start + length > in[a]) {
+            throw new IllegalArgumentException("slice: [" + start + ", " + (start + length) + ") is outside axis " + axis
+                    + " of shape " + Shapes.format(in));
+        }
+        if (start == 0 && length == in[a]) {
+            return x;
+        }
+        INDArrayIndex[] index = new INDArrayIndex[in.length];
+        for (int i = 0; i < in.length; i++) {
+            index[i] = i == a ? NDArrayIndex.interval(start, start + length) : NDArrayIndex.all();
+        }
+        Tensor out = new Tensor(x.array().get(index).dup('c'));
+        return Graph.record(out, "Slice", x, g -> {
+            List<Tensor> parts = new ArrayList<>();
+            if (start > 0) {
+                parts.add(zeros(g, in, a, start));
+            }
+            parts.add(g);
+            if (start + length < in[a]) {
+                parts.add(zeros(g, in, a, in[a] - start - length));
+            }
+            return concat(parts, a);
+        });
+    }
+
+    private static Tensor zeros(Tensor like, long[] shape, int axis, long size) {
+        long[] s = shape.clone();
+        s[axis] = size;
+        return Tensor.of(Nd4j.zeros(like.dataType(), s));
+    }
+
+    private static String describe(List<Tensor> xs) {
+        StringBuilder b = new StringBuilder();
+        for (Tensor x : xs) {
+            b.append(b.length() == 0 ? "" : ", ").append(Shapes.format(x.shape()));
+        }
+        return b.toString();
     }
 }

@@ -389,6 +389,22 @@ public class Tensor {
     // ---------------------------------------------------------------- matrix
 
     /**
+     * Joins {@code tensors} along {@code axis} (negative counts from the end); every other dimension must agree.
+     * The gradient of each input is its slice of the incoming gradient.
+     */
+    public static Tensor concat(java.util.List<Tensor> tensors, int axis) { return ShapeOps.concat(tensors, axis); }
+
+    /** {@code length} entries from {@code start} along {@code axis}, a copy; the gradient is zero elsewhere. */
+    public Tensor slice(int axis, long start, long length) { return ShapeOps.slice(this, axis, start, length); }
+
+    /**
+     * NumPy's {@code take(this, ids, axis=0)}: the rows named by the integer tensor {@code ids}, shape
+     * {@code ids.shape + shape[1:]} (an embedding lookup). The gradient adds the incoming rows of every
+     * occurrence of an id into the row's gradient; ids outside {@code [0, shape[0])} are an error.
+     */
+    public Tensor take(Tensor ids) { return IndexOps.take(this, ids); }
+
+    /**
      * Matrix product with NumPy's (and Keras') rules: {@code [n, k] · [k, m]} gives {@code [n, m]}; axes before
      * the last two are batch axes that broadcast, so {@code [2, 1, 2, 3] · [5, 3, 4]} gives {@code [2, 5, 2, 4]}
      * (each gradient is summed over the batches its operand was repeated in); a rank-1 operand is a row vector

@@ -121,7 +121,8 @@ public abstract class Layer {
         Objects.requireNonNull(inputs, () -> describe() + ": the input is null");
         Tensor x = inputs;
         // Keras casts inputs to the layer's dtype; only untracked ones, since a cast is not recorded
-        if (convertsInputs() && x.dataType() != dtype && !(Graph.isRecording() && Graph.isTracked(x))) {
+        if (convertsInputs() && x.dataType() != dtype && !(Graph.isRecording() && Graph.isTracked(x))
+                && !(takesIntegerInputs() && x.dataType().isIntType())) {
             x = x.castTo(dtype);
         }
         maybeBuild(x);
@@ -163,7 +164,7 @@ public abstract class Layer {
             built = true;
         }
         checkInput(shape);
-        if (!weights.isEmpty() && inputs.dataType() != dtype) {
+        if (!weights.isEmpty() && inputs.dataType() != dtype && !(takesIntegerInputs() && inputs.dataType().isIntType())) {
             throw new IllegalArgumentException(describe() + ": the input is " + inputs.dataType() + " "
                     + Shapes.format(shape) + " but the weights are " + dtype + "; cast the input with castTo(DataType."
                     + dtype + ") or create the layer with dtype(DataType." + inputs.dataType() + ")");
@@ -176,6 +177,14 @@ public abstract class Layer {
      */
     protected void buildForInput(long[] batchShape) {
         build(batchShape);
+    }
+
+    /**
+     * True for layers whose inputs are integer ids (Embedding): integer inputs then reach {@link #call} as they
+     * are, neither cast to the layer's dtype nor checked against it (Keras' {@code autocast=False}).
+     */
+    protected boolean takesIntegerInputs() {
+        return false;
     }
 
     public boolean isBuilt() {

@@ -24,7 +24,31 @@ public final class Layers {
             .register("InputLayer", InputLayer::fromConfig)
             .register("Rescaling", Rescaling::fromConfig)
             .register("Normalization", Normalization::fromConfig)
-            .register("CategoryEncoding", CategoryEncoding::fromConfig);
+            .register("CategoryEncoding", CategoryEncoding::fromConfig)
+            .register("Conv1D", Conv1D::fromConfig)
+            .register("Conv2D", Conv2D::fromConfig)
+            .register("MaxPooling1D", MaxPooling1D::fromConfig)
+            .register("MaxPooling2D", MaxPooling2D::fromConfig)
+            .register("AveragePooling1D", AveragePooling1D::fromConfig)
+            .register("AveragePooling2D", AveragePooling2D::fromConfig)
+            .register("GlobalAveragePooling1D", GlobalAveragePooling1D::fromConfig)
+            .register("GlobalAveragePooling2D", GlobalAveragePooling2D::fromConfig)
+            .register("GlobalMaxPooling1D", GlobalMaxPooling1D::fromConfig)
+            .register("GlobalMaxPooling2D", GlobalMaxPooling2D::fromConfig)
+            .register("Reshape", Reshape::fromConfig)
+            .register("Concatenate", Concatenate::fromConfig)
+            .register("Add", Add::fromConfig)
+            .register("Subtract", Subtract::fromConfig)
+            .register("Multiply", Multiply::fromConfig)
+            .register("Average", Average::fromConfig)
+            .register("Maximum", Maximum::fromConfig)
+            .register("LayerNormalization", LayerNormalization::fromConfig)
+            .register("Embedding", Embedding::fromConfig)
+            .register("DepthwiseConv2D", DepthwiseConv2D::fromConfig)
+            .register("ZeroPadding2D", ZeroPadding2D::fromConfig)
+            .register("UpSampling2D", UpSampling2D::fromConfig)
+            .register("Permute", Permute::fromConfig)
+            .register("RepeatVector", RepeatVector::fromConfig);
 
     private Layers() {
     }

@@ -1,0 +1,236 @@
+package org.grad4j.core;
+
+import java.nio.FloatBuffer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.INDArrayIndex;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * The two kernels beneath convolution and pooling: {@code im2col} copies every window of a channels_last input
+ * into a row of a matrix {@code [batch, outH, outW, kernelH * kernelW, channels]} (padded cells hold a given
+ * value), so that a convolution is one GEMM with the kernel {@code (kh, kw, in, out)} read as
+ * {@code [kh * kw * in, out]}; {@code col2im}, its adjoint, adds every window row back into the cell it came from.
+ *
+ * <p>Two implementations, chosen by {@link Kernels}: Java loops over ND4J's float32 memory (channels_last makes
+ * each window cell one contiguous run of channels, copied in bulk), and one ND4J strided-view assignment per
+ * window cell, for float64 and for {@code -Dgrad4j.kernels=nd4j}.
+ */
+final class WindowKernels {
+    /** Below this many copied elements one thread does the whole loop. */
+    private static final long PARALLEL_FROM = 1 << 18;
+
+    private WindowKernels() {
+    }
+
+    // ---------------------------------------------------------------- Java loops (float32, contiguous)
+
+    // Each image is copied into a Java array, worked on there (array loops are several times faster than
+    // per-element buffer access) and its result copied back in one bulk transfer; images are split over the cores.
+
+    static void im2colFloat(FloatBuffer x, FloatBuffer cols, Windows w, float padValue) {
+        int c = w.channels();
+        int image = w.height() * w.width() * c;
+        int rowsOut = w.outH() * w.outW() * w.windowCells() * c;
+        parallel(w.batch(), (long) w.positions() * w.windowCells() * c, (from, to) -> {
+            float[] in = new float[image];
+            float[] out = new float[rowsOut];
+            for (int b = from; b < to; b++) {
+                x.get(b * image, in, 0, image);
+                int dst = 0;
+                for (int oh = 0; oh < w.outH(); oh++) {
+                    for (int ow = 0; ow < w.outW(); ow++) {
+                        for (int kh = 0; kh < w.kernelH(); kh++) {
+                            int ih = oh * w.strideH() - w.padTop() + kh * w.dilationH();
+                            for (int kw = 0; kw < w.kernelW(); kw++, dst += c) {
+                                int iw = ow * w.strideW() - w.padLeft() + kw * w.dilationW();
+                                if (ih < 0 || ih >= w.height() || iw < 0 || iw >= w.width()) {
+                                    java.util.Arrays.fill(out, dst, dst + c, padValue);
+                                } else {
+                                    System.arraycopy(in, (ih * w.width() + iw) * c, out, dst, c);
+                                }
+                            }
+                        }
+                    }
+                }
+                cols.put(b * rowsOut, out, 0, rowsOut);
+            }
+        });
+    }
+
+    /** Adds each window row of {@code cols} into {@code dx} (zeros on entry). */
+    static void col2imFloat(FloatBuffer cols, FloatBuffer dx, Windows w) {
+        int c = w.channels();
+        int image = w.height() * w.width() * c;
+        int rowsIn = w.outH() * w.outW() * w.windowCells() * c;
+        parallel(w.batch(), (long) w.positions() * w.windowCells() * c, (from, to) -> {
+            float[] in = new float[rowsIn];
+            float[] out = new float[image];
+            for (int b = from; b < to; b++) {
+                cols.get(b * rowsIn, in, 0, rowsIn);
+                java.util.Arrays.fill(out, 0f);
+                int src = 0;
+                for (int oh = 0; oh < w.outH(); oh++) {
+                    for (int ow = 0; ow < w.outW(); ow++) {
+                        for (int kh = 0; kh < w.kernelH(); kh++) {
+                            int ih = oh * w.strideH() - w.padTop() + kh * w.dilationH();
+                            for (int kw = 0; kw < w.kernelW(); kw++, src += c) {
+                                int iw = ow * w.strideW() - w.padLeft() + kw * w.dilationW();
+                                if (ih < 0 || ih >= w.height() || iw < 0 || iw >= w.width()) {
+                                    continue;   // a padded cell: its gradient belongs to no input
+                                }
+                                int dst = (ih * w.width() + iw) * c;
+                                for (int ch = 0; ch < c; ch++) {
+                                    out[dst + ch] += in[src + ch];
+                                }
+                            }
+                        }
+                    }
+                }
+                dx.put(b * image, out, 0, image);
+            }
+        });
+    }
+
+    /**
+     * For each output cell {@code (b, oh, ow, c)} of a max pooling, the flat input index of its window's maximum:
+     * the first in the window's row-major order (TensorFlow's choice among ties); padded cells never win.
+     */
+    static int[] maxCellsFloat(FloatBuffer x, Windows w) {
+        int c = w.channels();
+        int image = w.height() * w.width() * c;
+        int perImage = w.outH() * w.outW() * c;
+        int[] winners = new int[w.positions() * c];
+        parallel(w.batch(), (long) w.positions() * w.windowCells() * c, (from, to) -> {
+            float[] in = new float[image];
+            float[] best = new float[c];
+            for (int b = from; b < to; b++) {
+                x.get(b * image, in, 0, image);
+                int out = b * perImage;
+                for (int oh = 0; oh < w.outH(); oh++) {
+                    for (int ow = 0; ow < w.outW(); ow++, out += c) {
+                        java.util.Arrays.fill(winners, out, out + c, -1);
+                        for (int kh = 0; kh < w.kernelH(); kh++) {
+                            int ih = oh * w.strideH() - w.padTop() + kh * w.dilationH();
+                            if (ih < 0 || ih >= w.height()) {
+                                continue;
+                            }
+                            for (int kw = 0; kw < w.kernelW(); kw++) {
+                                int iw = ow * w.strideW() - w.padLeft() + kw * w.dilationW();
+                                if (iw < 0 || iw >= w.width()) {
+                                    continue;
+                                }
+                                int src = (ih * w.width() + iw) * c;
+                                for (int ch = 0; ch < c; ch++) {
+                                    float v = in[src + ch];
+                                    // a NaN wins once and keeps its place, so the maximum is NaN as NumPy's
+                                    if (winners[out + ch] < 0 || v > best[ch] || (v != v && best[ch] == best[ch])) {
+                                        best[ch] = v;
+                                        winners[out + ch] = b * image + src + ch;
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        });
+        return winners;
+    }
+
+    private static void parallel(int n, long work, FloatLoops.Body body) {
+        int chunks = work < PARALLEL_FROM ? 1 : Math.min(n, Runtime.getRuntime().availableProcessors());
+        if (chunks <= 1) {
+            body.run(0, n);
+            return;
+        }
+        java.util.stream.IntStream.range(0, chunks).parallel()
+                .forEach(i -> body.run((int) ((long) n * i / chunks), (int) ((long) n * (i + 1) / chunks)));
+    }
+
+    // ---------------------------------------------------------------- ND4J views (any type, any backend)
+
+    /** {@code x} as {@code [batch, height, width, channels]}, padded with {@code padValue}, windows into cols. */
+    static INDArray im2colViews(INDArray x, Windows w, double padValue) {
+        INDArray padded = pad(x.reshape('c', w.inputShape()), w, padValue);
+        INDArray cols = Nd4j.createUninitialized(x.dataType(), w.batch(), w.outH(), w.outW(), w.kernelH(), w.kernelW(),
+                w.channels());
+        for (int kh = 0; kh < w.kernelH(); kh++) {
+            for (int kw = 0; kw < w.kernelW(); kw++) {
+                cols.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(kh),
+                        NDArrayIndex.point(kw), NDArrayIndex.all()).assign(padded.get(window(w, kh, kw)));
+            }
+        }
+        return cols.reshape('c', w.windowsShape());
+    }
+
+    /** As {@link #maxCellsFloat}, from ND4J's arg-max over each window (its first maximum). */
+    static int[] maxCellsViews(INDArray x, Windows w) {
+        INDArray cols = im2colViews(x, w, Double.NEGATIVE_INFINITY);
+        int[] cell = Nd4j.argMax(cols, 3).castTo(org.nd4j.linalg.api.buffer.DataType.INT32)
+                .reshape('c', new long[] {(long) w.positions() * w.channels()}).toIntVector();
+        int c = w.channels();
+        int[] winners = new int[cell.length];
+        for (int i = 0; i < cell.length; i++) {
+            int ch = i % c;
+            int position = i / c;
+            int ow = position % w.outW();
+            int oh = (position / w.outW()) % w.outH();
+            int b = position / (w.outW() * w.outH());
+            int ih = oh * w.strideH() - w.padTop() + (cell[i] / w.kernelW()) * w.dilationH();
+            int iw = ow * w.strideW() - w.padLeft() + (cell[i] % w.kernelW()) * w.dilationW();
+            winners[i] = ((b * w.height() + ih) * w.width() + iw) * c + ch;
+        }
+        return winners;
+    }
+
+    /** The adjoint of {@link #im2colViews}: {@code [batch, height, width, channels]}. */
+    static INDArray col2imViews(INDArray cols, Windows w) {
+        INDArray c6 = cols.reshape('c', w.batch(), w.outH(), w.outW(), w.kernelH(), w.kernelW(), w.channels());
+        long[] paddedShape = paddedShape(w);
+        INDArray padded = Nd4j.zeros(cols.dataType(), paddedShape);
+        for (int kh = 0; kh < w.kernelH(); kh++) {
+            for (int kw = 0; kw < w.kernelW(); kw++) {
+                padded.get(window(w, kh, kw)).addi(c6.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all(),
+                        NDArrayIndex.point(kh), NDArrayIndex.point(kw), NDArrayIndex.all()));
+            }
+        }
+        if (paddedShape[1] == w.height() && paddedShape[2] == w.width()) {
+            return padded;
+        }
+        return padded.get(NDArrayIndex.all(), NDArrayIndex.interval(w.padTop(), w.padTop() + w.height()),
+                NDArrayIndex.interval(w.padLeft(), w.padLeft() + w.width()), NDArrayIndex.all()).dup('c');
+    }
+
+    /** The input cells that window cell {@code (kh, kw)} reads, for every output position, in padded coordinates. */
+    private static INDArrayIndex[] window(Windows w, int kh, int kw) {
+        long top = (long) kh * w.dilationH();
+        long left = (long) kw * w.dilationW();
+        return new INDArrayIndex[] {NDArrayIndex.all(), strided(top, w.strideH(), w.outH()),
+                strided(left, w.strideW(), w.outW()), NDArrayIndex.all()};
+    }
+
+    /** {@code count} cells from {@code first}, {@code stride} apart; one cell is a unit interval (ND4J mis-sizes a strided one). */
+    private static INDArrayIndex strided(long first, int stride, int count) {
+        return count == 1 || stride == 1 ? NDArrayIndex.interval(first, first + (long) (count - 1) * stride + 1)
+                : NDArrayIndex.interval(first, stride, first + (long) (count - 1) * stride + 1);
+    }
+
+    /** Large enough for every window: padding before, the input, and whatever the windows reach past its end. */
+    private static long[] paddedShape(Windows w) {
+        long h = Math.max(w.padTop() + w.height(), (long) (w.outH() - 1) * w.strideH() + (long) w.dilationH() * (w.kernelH() - 1) + 1);
+        long wd = Math.max(w.padLeft() + w.width(), (long) (w.outW() - 1) * w.strideW() + (long) w.dilationW() * (w.kernelW() - 1) + 1);
+        return new long[] {w.batch(), h, wd, w.channels()};
+    }
+
+    private static INDArray pad(INDArray x, Windows w, double padValue) {
+        long[] shape = paddedShape(w);
+        if (shape[1] == w.height() && shape[2] == w.width()) {
+            return x;
+        }
+        INDArray padded = Nd4j.createUninitialized(x.dataType(), shape).assign(padValue);
+        padded.get(NDArrayIndex.all(), NDArrayIndex.interval(w.padTop(), w.padTop() + w.height()),
+                NDArrayIndex.interval(w.padLeft(), w.padLeft() + w.width()), NDArrayIndex.all()).assign(x);
+        return padded;
+    }
+}
