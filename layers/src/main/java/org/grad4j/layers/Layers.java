@@ -21,7 +21,10 @@ public final class Layers {
             .register("Dropout", Dropout::fromConfig)
             .register("BatchNormalization", BatchNormalization::fromConfig)
             .register("Flatten", Flatten::fromConfig)
-            .register("InputLayer", InputLayer::fromConfig);
+            .register("InputLayer", InputLayer::fromConfig)
+            .register("SimpleRNN", SimpleRNN::fromConfig)
+            .register("LSTM", LSTM::fromConfig)
+            .register("GRU", GRU::fromConfig);
 
     private Layers() {
     }
