@@ -24,7 +24,9 @@ public final class Layers {
             .register("InputLayer", InputLayer::fromConfig)
             .register("SimpleRNN", SimpleRNN::fromConfig)
             .register("LSTM", LSTM::fromConfig)
-            .register("GRU", GRU::fromConfig);
+            .register("GRU", GRU::fromConfig)
+            .register("Bidirectional", Bidirectional::fromConfig)
+            .register("MultiHeadAttention", MultiHeadAttention::fromConfig);
 
     private Layers() {
     }
