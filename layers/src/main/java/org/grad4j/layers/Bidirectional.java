@@ -61,21 +61,40 @@ public class Bidirectional extends Layer {
     }
 
     public Bidirectional(RecurrentLayer<?> layer, MergeMode mergeMode) {
+        this(layer, mergeMode, null);
+    }
+
+    /**
+     * With the backward layer's config given (Keras' {@code backward_layer}, as a saved Bidirectional holds it);
+     * null derives it from {@code layer} with go_backwards on.
+     */
+    Bidirectional(RecurrentLayer<?> layer, MergeMode mergeMode, Map<String, Object> backwardConfig) {
         if (layer == null || layer.isBuilt()) {
             throw invalidArgument("Bidirectional: needs a recurrent layer that is not built yet, got "
                     + (layer == null ? "null" : layer.describe() + " (built)"));
         }
+        boolean backwards = backwardConfig == null || new ConfigReader("Bidirectional", backwardConfig)
+                .bool("go_backwards", false);
+        if (layer.goBackwards() || !backwards) {
+            throw invalidArgument("Bidirectional: the forward layer and the backward layer must have different go_backwards "
+                    + "values; got forward " + layer.goBackwards() + " and backward " + backwards);
+        }
         this.mergeMode = Objects.requireNonNull(mergeMode, "mergeMode");
-        this.forward = copy(layer, "forward_", layer.goBackwards());
-        this.backward = copy(layer, "backward_", !layer.goBackwards());
+        this.forward = copy(layer.className(), layer.config(), "forward_", layer.name());
+        String backwardName = backwardConfig == null ? layer.name() : String.valueOf(backwardConfig.get("name"));
+        Map<String, Object> backwardBase = new LinkedHashMap<>(backwardConfig == null ? layer.config() : backwardConfig);
+        backwardBase.put("go_backwards", true);
+        this.backward = copy(layer.className(), backwardBase, "backward_", backwardName);
+        // Keras: a returned sequence holds zeros at masked steps, so the two directions merge cleanly
+        forward.zeroOutputForMask(forward.returnSequences());
+        backward.zeroOutputForMask(backward.returnSequences());
         dtype(layer.dtype());
     }
 
-    private static RecurrentLayer<?> copy(RecurrentLayer<?> layer, String prefix, boolean goBackwards) {
-        Map<String, Object> config = new LinkedHashMap<>(layer.config());
-        config.put("name", prefix + layer.name());
-        config.put("go_backwards", goBackwards);
-        return (RecurrentLayer<?>) Layers.fromConfig(layer.className(), config);
+    private static RecurrentLayer<?> copy(String className, Map<String, Object> config, String prefix, String name) {
+        Map<String, Object> c = new LinkedHashMap<>(config);
+        c.put("name", prefix + (name.startsWith(prefix) ? name.substring(prefix.length()) : name));
+        return (RecurrentLayer<?>) Layers.fromConfig(className, c);
     }
 
     public RecurrentLayer<?> forwardLayer() {
@@ -212,14 +231,16 @@ public class Bidirectional extends Layer {
     @Override
     public Map<String, Object> config() {
         Map<String, Object> config = super.config();
-        Map<String, Object> inner = new LinkedHashMap<>(forward.config());
-        inner.put("name", forward.name().substring("forward_".length()));
-        inner.put("go_backwards", forward.goBackwards());
+        // as Keras: the forward layer's own config, which a rebuilt Bidirectional names forward_<name> again
         Map<String, Object> layer = new LinkedHashMap<>();
         layer.put("class_name", forward.className());
-        layer.put("config", inner);
+        layer.put("config", forward.config());
         config.put("layer", layer);
         config.put("merge_mode", mergeMode.kerasName());
+        Map<String, Object> backwardLayer = new LinkedHashMap<>();
+        backwardLayer.put("class_name", backward.className());
+        backwardLayer.put("config", backward.config());
+        config.put("backward_layer", backwardLayer);
         return config;
     }
 
@@ -236,6 +257,15 @@ public class Bidirectional extends Layer {
                     + inner.describe());
         }
         Object mode = config.containsKey("merge_mode") ? config.get("merge_mode") : "concat";
-        return new Bidirectional(rnn, mode == null ? null : mode.toString());
+        Map<String, Object> backwardConfig = null;
+        if (config.get("backward_layer") instanceof Map<?, ?> backward) {
+            Object backwardInner = backward.get("config");
+            if (!(backwardInner instanceof Map<?, ?>) || !rnn.className().equals(backward.get("class_name"))) {
+                throw new IllegalArgumentException("Bidirectional.fromConfig: \"backward_layer\" must be a {class_name, config} "
+                        + "map of the layer's class " + rnn.className() + ", got " + backward);
+            }
+            backwardConfig = (Map<String, Object>) backwardInner;
+        }
+        return new Bidirectional(rnn, MergeMode.of(mode == null ? null : mode.toString()), backwardConfig);
     }
 }

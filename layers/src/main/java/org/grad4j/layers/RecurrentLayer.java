@@ -33,6 +33,7 @@ public abstract class RecurrentLayer<L extends RecurrentLayer<L>> extends Layer 
     private boolean returnState;
     private boolean goBackwards;
     private boolean unroll;
+    private boolean zeroOutputForMask;
     private Initializer kernelInitializer = Initializers.glorotUniform();
     private Initializer recurrentInitializer = Initializers.orthogonal();
     private Initializer biasInitializer = Initializers.zeros();
@@ -88,6 +89,19 @@ public abstract class RecurrentLayer<L extends RecurrentLayer<L>> extends Layer 
     public L unroll(boolean unroll) {
         this.unroll = unroll;
         return self();
+    }
+
+    /**
+     * Whether a returned sequence holds zeros at masked steps (true) or repeats the previous output there (false,
+     * the default). Only a returned sequence with a mask is affected; {@link Bidirectional} sets it as Keras does.
+     */
+    public L zeroOutputForMask(boolean zeroOutputForMask) {
+        this.zeroOutputForMask = zeroOutputForMask;
+        return self();
+    }
+
+    public boolean zeroOutputForMask() {
+        return zeroOutputForMask;
     }
 
     /** Initial kernel {@code [features, k*units]} (default glorot_uniform). */
@@ -283,12 +297,14 @@ public abstract class RecurrentLayer<L extends RecurrentLayer<L>> extends Layer 
         for (int k = 0; k < steps; k++) {
             int t = goBackwards ? steps - 1 - k : k;
             List<Tensor> next = step.apply(perStep.get(t), states);
+            Tensor output = next.get(0);
             if (maskPerStep != null) {
                 next = carryMasked(maskPerStep.get(t), next, states);
+                output = zeroOutputForMask ? output.mul(maskPerStep.get(t).expandDims(1)) : next.get(0);
             }
             states = next;
             if (returnSequences) {
-                outputs.add(states.get(0));
+                outputs.add(output);
             }
         }
         List<Tensor> result = new ArrayList<>(1 + states.size());
@@ -354,6 +370,7 @@ public abstract class RecurrentLayer<L extends RecurrentLayer<L>> extends Layer 
         config.put("go_backwards", goBackwards);
         config.put("stateful", false);
         config.put("unroll", unroll);
+        config.put("zero_output_for_mask", zeroOutputForMask);
         return config;
     }
 
@@ -391,6 +408,7 @@ public abstract class RecurrentLayer<L extends RecurrentLayer<L>> extends Layer 
                 .returnState(read.bool("return_state", false))
                 .goBackwards(read.bool("go_backwards", false))
                 .unroll(read.bool("unroll", false))
+                .zeroOutputForMask(read.bool("zero_output_for_mask", false))
                 .kernelRegularizer(Regularizers.deserialize(config.get("kernel_regularizer")))
                 .recurrentRegularizer(Regularizers.deserialize(config.get("recurrent_regularizer")))
                 .biasRegularizer(Regularizers.deserialize(config.get("bias_regularizer")));

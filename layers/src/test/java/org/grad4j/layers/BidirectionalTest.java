@@ -85,6 +85,28 @@ class BidirectionalTest {
     }
 
     @Test
+    void maskedStepsOfReturnedSequencesAreZeroAsInKeras() {
+        Bidirectional bi = new Bidirectional(new SimpleRNN(3).returnSequences(true));
+        Tensor x = normal(6, 2, 4, 2);
+        Tensor mask = Tensor.of(Nd4j.createFromArray(new boolean[][] {{true, true, true, false}, {false, true, true, true}}));
+        double[] y = bi.call(x, mask, false).toDoubleArray();   // [2, 4, 6]
+        for (int b = 0; b < 2; b++) {
+            for (int t = 0; t < 4; t++) {
+                boolean masked = (b == 0 && t == 3) || (b == 1 && t == 0);
+                for (int k = 0; k < 6; k++) {
+                    double v = y[(b * 4 + t) * 6 + k];
+                    assertTrue(masked ? v == 0.0 : v != 0.0, b + "," + t + "," + k + ": " + v);
+                }
+            }
+        }
+        assertTrue(bi.forwardLayer().zeroOutputForMask());
+        // a lone layer repeats the previous output at a masked step (Keras' default zero_output_for_mask=False)
+        SimpleRNN lone = new SimpleRNN(3).returnSequences(true);
+        Tensor seq = lone.call(x, mask, false);
+        assertEquals(seq.slice(1, 2, 3).slice(0, 0, 1).array(), seq.slice(1, 3, 4).slice(0, 0, 1).array());
+    }
+
+    @Test
     void gradientsMatchCentralDifferencesInFloat64() {
         Bidirectional bi = new Bidirectional(new LSTM(2).returnSequences(true)).dtype(DataType.DOUBLE);
         Tensor x = normal64(3, 2, 3, 2);
@@ -104,7 +126,8 @@ class BidirectionalTest {
         assertEquals("sum", config.get("merge_mode"));
         Map<?, ?> layer = (Map<?, ?>) config.get("layer");
         assertEquals("GRU", layer.get("class_name"));
-        assertEquals("gru", ((Map<?, ?>) layer.get("config")).get("name"));
+        assertEquals("forward_gru", ((Map<?, ?>) layer.get("config")).get("name"));
+        assertEquals("backward_gru", ((Map<?, ?>) ((Map<?, ?>) config.get("backward_layer")).get("config")).get("name"));
         Layer copy = Layers.fromConfig("Bidirectional", config);
         assertEquals(config, copy.config());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -114,5 +137,8 @@ class BidirectionalTest {
         built.call(normal(5, 1, 2, 2), false);
         e = assertThrows(IllegalArgumentException.class, () -> new Bidirectional(built));
         assertTrue(e.getMessage().contains("not built yet"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new Bidirectional(new LSTM(2).goBackwards(true)));
+        assertEquals("Bidirectional: the forward layer and the backward layer must have different go_backwards values; "
+                + "got forward true and backward true", e.getMessage());
     }
 }
