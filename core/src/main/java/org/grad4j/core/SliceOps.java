@@ -1,7 +1,9 @@
 package org.grad4j.core;
 
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.INDArrayIndex;
@@ -29,13 +31,8 @@ final class SliceOps {
         }
         long[] shape = in.clone();
         shape[a] = end - start;
-        Tensor out;
-        if (Kernels.fits(x)) {
-            float[] values = Kernels.values(x);
-            float[] result = new float[(int) Shapes.size(shape)];
-            copyBlocks(values, in, a, start, result, shape, 0, end - start);
-            out = new Tensor(result, shape);
-        } else {
+        Tensor out = output(x.dataType(), shape, false);
+        if (out == null || !copy(x, in, a, start, out, shape, 0, end - start)) {
             out = new Tensor(x.array().get(range(in.length, a, start, end)).dup('c'));
         }
         return Graph.record(out, "Slice", x, g -> pad(g, a, start, in[a] - end));
@@ -46,12 +43,8 @@ final class SliceOps {
         long[] in = x.shape();
         long[] shape = in.clone();
         shape[axis] = in[axis] + before + after;
-        Tensor out;
-        if (Kernels.fits(x) && Kernels.keepsSmall(Shapes.size(shape))) {
-            float[] result = new float[(int) Shapes.size(shape)];
-            copyBlocks(Kernels.values(x), in, axis, 0, result, shape, before, in[axis]);
-            out = new Tensor(result, shape);
-        } else {
+        Tensor out = output(x.dataType(), shape, true);
+        if (out == null || !copy(x, in, axis, 0, out, shape, before, in[axis])) {
             INDArray result = Nd4j.zeros(x.dataType(), shape);
             result.get(range(shape.length, axis, before, before + in[axis])).assign(x.array());
             out = new Tensor(result);
@@ -68,7 +61,6 @@ final class SliceOps {
         int a = Shapes.normalizeAxis("concat", axis, first.rank());
         long[] shape = first.shape().clone();
         long total = 0;
-        boolean small = true;
         for (int i = 0; i < parts.size(); i++) {
             Tensor p = parts.get(i);
             long[] s = p.shape();
@@ -82,25 +74,23 @@ final class SliceOps {
                         + p.dataType() + " " + Shapes.format(s));
             }
             total += s[a];
-            small &= Kernels.fits(p);
         }
         if (parts.size() == 1) {
             return first;
         }
         shape[a] = total;
-        Tensor out;
-        if (small && Kernels.keepsSmall(Shapes.size(shape))) {
-            float[] result = new float[(int) Shapes.size(shape)];
-            long offset = 0;
-            for (Tensor p : parts) {
-                long[] s = p.shape();
-                copyBlocks(Kernels.values(p), s, a, 0, result, shape, offset, s[a]);
-                offset += s[a];
+        Tensor out = output(first.dataType(), shape, false);
+        long offset = 0;
+        for (Tensor p : parts) {
+            long length = p.shape()[a];
+            if (out != null && !copy(p, p.shape(), a, 0, out, shape, offset, length)) {
+                out = null;   // a part Java cannot read: ND4J joins them all
             }
-            out = new Tensor(result, shape);
-        } else {
+            offset += length;
+        }
+        if (out == null) {
             INDArray result = Nd4j.createUninitialized(first.dataType(), shape);
-            long offset = 0;
+            offset = 0;
             for (Tensor p : parts) {
                 long length = p.shape()[a];
                 result.get(range(shape.length, a, offset, offset + length)).assign(p.array());
@@ -110,12 +100,12 @@ final class SliceOps {
         }
         Tensor[] inputs = parts.toArray(new Tensor[0]);
         Vjp[] vjps = new Vjp[inputs.length];
-        long offset = 0;
+        long position = 0;
         for (int i = 0; i < inputs.length; i++) {
-            long from = offset;
-            long to = offset + inputs[i].shape()[a];
+            long from = position;
+            long to = position + inputs[i].shape()[a];
             vjps[i] = g -> slice(g, a, from, to);
-            offset = to;
+            position = to;
         }
         return Graph.record(out, "Concat", inputs, vjps);
     }
@@ -171,11 +161,35 @@ final class SliceOps {
     }
 
     /**
-     * Copies {@code length} positions along {@code axis}, from {@code fromStart} of {@code from} to {@code toStart}
-     * of {@code to}, for every outer and inner index; the two shapes differ only along {@code axis}.
+     * Where a result is written by Java: a small tensor's array, or the native memory of a new float32 ND4J array.
+     * Null in nd4j mode and for other types, which take ND4J's indexed views instead.
      */
-    private static void copyBlocks(float[] from, long[] fromShape, int axis, long fromStart, float[] to, long[] toShape,
+    private static Tensor output(DataType type, long[] shape, boolean zeroed) {
+        if (!Kernels.JAVA || type != DataType.FLOAT) {
+            return null;
+        }
+        long size = Shapes.size(shape);
+        if (Kernels.keepsSmall(size)) {
+            return new Tensor(new float[(int) size], shape);
+        }
+        return new Tensor(zeroed ? Nd4j.zeros(DataType.FLOAT, shape) : Nd4j.createUninitialized(DataType.FLOAT, shape));
+    }
+
+    /**
+     * Copies {@code length} positions along {@code axis}, from {@code fromStart} of {@code from} to {@code toStart}
+     * of {@code to} (made by {@link #output}), for every outer and inner index, one bulk copy per outer index; the
+     * shapes differ only along {@code axis}. False, copying nothing, when Java cannot read {@code from} (not float32,
+     * or an ND4J view that is not one row-major block).
+     */
+    private static boolean copy(Tensor from, long[] fromShape, int axis, long fromStart, Tensor to, long[] toShape,
             long toStart, long length) {
+        float[] fromValues = from.isSmallBacked() ? from.smallValues() : null;
+        FloatBuffer fromBuffer = fromValues == null ? FloatLoops.floats(from.array()) : null;
+        if (fromValues == null && fromBuffer == null) {
+            return false;
+        }
+        float[] toValues = to.isSmallBacked() ? to.smallValues() : null;
+        FloatBuffer toBuffer = toValues == null ? FloatLoops.floats(to.array()) : null;
         int inner = 1;
         for (int d = axis + 1; d < fromShape.length; d++) {
             inner *= (int) fromShape[d];
@@ -188,7 +202,18 @@ final class SliceOps {
         int toStride = (int) toShape[axis] * inner;
         int block = (int) length * inner;
         for (int o = 0; o < outer; o++) {
-            System.arraycopy(from, o * fromStride + (int) fromStart * inner, to, o * toStride + (int) toStart * inner, block);
+            int f = o * fromStride + (int) fromStart * inner;
+            int t = o * toStride + (int) toStart * inner;
+            if (fromValues != null && toValues != null) {
+                System.arraycopy(fromValues, f, toValues, t, block);
+            } else if (fromValues != null) {
+                toBuffer.put(t, fromValues, f, block);
+            } else if (toValues != null) {
+                fromBuffer.get(f, toValues, t, block);
+            } else {
+                toBuffer.put(t, fromBuffer, f, block);
+            }
         }
+        return true;
     }
 }

@@ -44,6 +44,23 @@ class SliceOpsTest {
     }
 
     @Test
+    void float32GradientsPadWithZerosForSmallAndLargeTensors() {
+        for (long[] shape : new long[][] {{2, 5, 3}, {8, 40, 30}}) {
+            Tensor x = floats(7, shape).requiresGrad(true);
+            Tensor a = x.slice(1, 1, 3);
+            Tensor b = x.slice(1, 2, 4);
+            Tensor.concat(List.of(a, b), 2).mul(Tensor.concat(List.of(a, b), 2)).sum().backward();
+            double[] g = x.grad().toDoubleArray();
+            double[] v = x.toDoubleArray();
+            for (int i = 0; i < g.length; i++) {
+                long t = (i / shape[2]) % shape[1];
+                double uses = (t >= 1 && t < 3 ? 1 : 0) + (t >= 2 && t < 4 ? 1 : 0);
+                assertEquals(2 * uses * v[i], g[i], 1e-5, "element " + i);
+            }
+        }
+    }
+
+    @Test
     void concatAndStackMatchNd4jForSmallAndLargeTensors() {
         for (long n : new long[] {3, 300}) {
             Tensor a = floats(2, 4, n);
