@@ -88,8 +88,8 @@ class LayersTest {
     @Test
     void unknownClassesAndBadValuesAreNamed() {
         var e = assertThrows(IllegalArgumentException.class, () -> Layers.fromConfig("Dence", Map.of()));
-        assertEquals("Layers.fromConfig: unknown layer class \"Dence\" (known: Activation, BatchNormalization, Dense, "
-                + "Dropout, Flatten, InputLayer)", e.getMessage());
+        assertEquals("Layers.fromConfig: unknown layer class \"Dence\" (known: Activation, BatchNormalization, Bidirectional, "
+                + "Dense, Dropout, Flatten, GRU, InputLayer, LSTM, MultiHeadAttention, SimpleRNN)", e.getMessage());
         var units = assertThrows(IllegalArgumentException.class, () -> Layers.fromConfig("Dense", Map.of("units", "ten")));
         assertEquals("Dense.fromConfig: config key \"units\" must be a number, got ten", units.getMessage());
         var missing = assertThrows(IllegalArgumentException.class, () -> Layers.fromConfig("Dense", Map.of()));
