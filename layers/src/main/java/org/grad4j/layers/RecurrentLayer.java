@@ -5,6 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.SplittableRandom;
+import org.grad4j.core.Seeds;
 import org.grad4j.core.Shapes;
 import org.grad4j.core.Tensor;
 import org.grad4j.core.Variable;
@@ -34,6 +36,9 @@ public abstract class RecurrentLayer<L extends RecurrentLayer<L>> extends Layer 
     private boolean goBackwards;
     private boolean unroll;
     private boolean zeroOutputForMask;
+    private double dropout;
+    private Long seed;
+    private SplittableRandom random = new SplittableRandom(Seeds.nextSeed());
     private Initializer kernelInitializer = Initializers.glorotUniform();
     private Initializer recurrentInitializer = Initializers.orthogonal();
     private Initializer biasInitializer = Initializers.zeros();
@@ -102,6 +107,29 @@ public abstract class RecurrentLayer<L extends RecurrentLayer<L>> extends Layer 
 
     public boolean zeroOutputForMask() {
         return zeroOutputForMask;
+    }
+
+    /**
+     * Keras' {@code dropout}: while training, each call drops input features at this rate (one mask per sample and
+     * feature, the same for every step, the kept ones scaled by {@code 1/(1-rate)}). Default 0; unseeded.
+     */
+    public L dropout(double rate) {
+        return dropout(rate, null);
+    }
+
+    /** As {@link #dropout(double)}, the masks drawn from the layer's own generator seeded with {@code seed}. */
+    public L dropout(double rate, Long seed) {
+        if (!(rate >= 0 && rate < 1)) {
+            throw new IllegalArgumentException(describe() + ": dropout must be in [0, 1), got " + rate);
+        }
+        this.dropout = rate;
+        this.seed = seed;
+        this.random = new SplittableRandom(seed != null ? seed : Seeds.nextSeed());
+        return self();
+    }
+
+    public double dropout() {
+        return dropout;
     }
 
     /** Initial kernel {@code [features, k*units]} (default glorot_uniform). */
@@ -250,12 +278,12 @@ public abstract class RecurrentLayer<L extends RecurrentLayer<L>> extends Layer 
     /** The output: {@code [batch, units]}, or {@code [batch, steps, units]} with return_sequences. */
     @Override
     public Tensor call(Tensor inputs, boolean training) {
-        return run(inputs, null).get(0);
+        return run(inputs, null, training).get(0);
     }
 
     /** The output with a mask {@code [batch, steps]} (BOOL, or numbers with 1 = real step); null for none. */
     public Tensor call(Tensor inputs, Tensor mask, boolean training) {
-        return run(inputs, mask).get(0);
+        return run(inputs, mask, training).get(0);
     }
 
     /**
@@ -263,15 +291,15 @@ public abstract class RecurrentLayer<L extends RecurrentLayer<L>> extends Layer 
      * {@code [batch, units]}. Returns the states whatever {@link #returnState()} says.
      */
     public List<Tensor> callWithState(Tensor inputs, boolean training) {
-        return run(inputs, null);
+        return run(inputs, null, training);
     }
 
     /** {@link #callWithState(Tensor, boolean)} with a mask (see {@link #call(Tensor, Tensor, boolean)}). */
     public List<Tensor> callWithState(Tensor inputs, Tensor mask, boolean training) {
-        return run(inputs, mask);
+        return run(inputs, mask, training);
     }
 
-    private List<Tensor> run(Tensor inputs, Tensor mask) {
+    private List<Tensor> run(Tensor inputs, Tensor mask, boolean training) {
         Objects.requireNonNull(inputs, () -> describe() + ": the input is null");
         maybeBuild(inputs);
         long[] shape = inputs.shape();
@@ -281,7 +309,8 @@ public abstract class RecurrentLayer<L extends RecurrentLayer<L>> extends Layer 
             throw new IllegalArgumentException(describe() + ": the input has no time steps, shape " + Shapes.format(shape));
         }
         Tensor maskValues = maskValues(mask, shape);
-        Tensor projected = inputs.matmul(kernel);   // [batch, steps, k*units]: one GEMM for every step
+        Tensor x = training && dropout > 0 ? inputs.mul(dropMask(batch, shape[2])) : inputs;
+        Tensor projected = x.matmul(kernel);   // [batch, steps, k*units]: one GEMM for every step
         Tensor inputBias = projectionBias();
         if (inputBias != null) {
             projected = projected.add(inputBias);
@@ -328,6 +357,16 @@ public abstract class RecurrentLayer<L extends RecurrentLayer<L>> extends Layer 
         return out;
     }
 
+    /** One dropout mask {@code [batch, 1, features]}: 0 or {@code 1/(1-rate)}, shared by every step. */
+    private Tensor dropMask(int batch, long features) {
+        double scale = 1.0 / (1.0 - dropout);
+        double[] m = new double[Math.toIntExact(batch * features)];
+        for (int i = 0; i < m.length; i++) {
+            m[i] = random.nextDouble() >= dropout ? scale : 0.0;
+        }
+        return Tensor.of(Nd4j.create(m, new long[] {batch, 1, features}, 'c').castTo(dtype()));
+    }
+
     /** The mask as 0/1 values of the layer's dtype, after checking its shape. */
     private Tensor maskValues(Tensor mask, long[] inputShape) {
         if (mask == null) {
@@ -363,8 +402,9 @@ public abstract class RecurrentLayer<L extends RecurrentLayer<L>> extends Layer 
         config.put("kernel_regularizer", Regularizers.serialize(kernelRegularizer));
         config.put("recurrent_regularizer", Regularizers.serialize(recurrentRegularizer));
         config.put("bias_regularizer", Regularizers.serialize(biasRegularizer));
-        config.put("dropout", 0.0);
+        config.put("dropout", dropout);
         config.put("recurrent_dropout", 0.0);
+        config.put("seed", seed);
         config.put("return_sequences", returnSequences);
         config.put("return_state", returnState);
         config.put("go_backwards", goBackwards);
@@ -388,18 +428,17 @@ public abstract class RecurrentLayer<L extends RecurrentLayer<L>> extends Layer 
     }
 
     /**
-     * Applies the keys every recurrent layer shares to a layer made from the cell's own. Dropout, recurrent dropout
-     * and stateful layers are not implemented: a config asking for them fails rather than training differently.
+     * Applies the keys every recurrent layer shares to a layer made from the cell's own. Recurrent dropout and
+     * stateful layers are not implemented: a config asking for them fails rather than training differently.
      */
     static <L extends RecurrentLayer<L>> L readCommon(L layer, Map<String, Object> config) {
         String owner = layer.className() + ".fromConfig";
         ConfigReader read = new ConfigReader(owner, config);
-        for (String key : List.of("dropout", "recurrent_dropout")) {
-            if (read.number(key, 0.0) != 0.0) {
-                throw new IllegalArgumentException(owner + ": " + key + " = " + read.number(key) + " is not supported (only "
-                        + "0.0); remove it from the config or add a Dropout layer before or after");
-            }
+        if (read.number("recurrent_dropout", 0.0) != 0.0) {
+            throw new IllegalArgumentException(owner + ": recurrent_dropout = " + read.number("recurrent_dropout")
+                    + " is not supported (only 0.0); remove it from the config, or use dropout (on the inputs) instead");
         }
+        layer.dropout(read.number("dropout", 0.0), read.optionalWhole("seed"));
         if (read.bool("stateful", false)) {
             throw new IllegalArgumentException(owner + ": stateful = true is not supported (only false)");
         }

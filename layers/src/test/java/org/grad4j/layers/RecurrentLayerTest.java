@@ -196,6 +196,28 @@ class RecurrentLayerTest {
     }
 
     @Test
+    void dropoutDropsWholeInputFeaturesForEveryStepWhileTraining() {
+        // one feature: each sample's input is either dropped at every step or doubled (rate 0.5)
+        Tensor x = normal(9, 16, 5, 1);
+        GRU gru = new GRU(3).dropout(0.5, 21L);
+        Tensor inference = gru.call(x, false);
+        Tensor dropped = gru.call(x.mul(0.0), false);
+        Tensor doubled = gru.call(x.mul(2.0), false);
+        Tensor training = gru.call(x, true);
+        int zeros = 0;
+        for (int b = 0; b < 16; b++) {
+            INDArray row = training.slice(0, b, b + 1).array();
+            boolean wasDropped = row.equalsWithEps(dropped.slice(0, b, b + 1).array(), 1e-6);
+            assertTrue(wasDropped || row.equalsWithEps(doubled.slice(0, b, b + 1).array(), 1e-6), "sample " + b);
+            zeros += wasDropped ? 1 : 0;
+        }
+        assertTrue(zeros > 0 && zeros < 16, zeros + " of 16 dropped");
+        assertTrue(inference.array().equalsWithEps(gru.call(x, false).array(), 0), "inference never drops");
+        assertEquals(0.5, gru.config().get("dropout"));
+        assertEquals(21L, ((Number) Layers.fromConfig("GRU", gru.config()).config().get("seed")).longValue());
+    }
+
+    @Test
     void oneTrainingStepLowersTheLoss() {
         LSTM lstm = new LSTM(4);
         Tensor x = normal(5, 8, 6, 3);
