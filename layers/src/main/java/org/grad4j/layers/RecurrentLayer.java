@@ -296,10 +296,28 @@ public abstract class RecurrentLayer<L extends RecurrentLayer<L>> extends Layer 
 
     /** {@link #callWithState(Tensor, boolean)} with a mask (see {@link #call(Tensor, Tensor, boolean)}). */
     public List<Tensor> callWithState(Tensor inputs, Tensor mask, boolean training) {
-        return run(inputs, mask, training);
+        return run(inputs, null, mask, training);
+    }
+
+    /**
+     * Keras' call with {@code initial_state}: the states to start from instead of zeros ({@code [h]}, or {@code [h, c]}
+     * for LSTM, each {@code [batch, units]}; gradients flow into them), e.g. an encoder's final states for a decoder.
+     * Returns {@code [output, states...]}; the mask may be null.
+     */
+    public List<Tensor> callWithState(Tensor inputs, List<Tensor> initialState, Tensor mask, boolean training) {
+        return run(inputs, Objects.requireNonNull(initialState, "initialState"), mask, training);
+    }
+
+    /** The output, starting from {@code initialState} (see {@link #callWithState(Tensor, List, Tensor, boolean)}). */
+    public Tensor call(Tensor inputs, List<Tensor> initialState, Tensor mask, boolean training) {
+        return callWithState(inputs, initialState, mask, training).get(0);
     }
 
     private List<Tensor> run(Tensor inputs, Tensor mask, boolean training) {
+        return run(inputs, null, mask, training);
+    }
+
+    private List<Tensor> run(Tensor inputs, List<Tensor> initialState, Tensor mask, boolean training) {
         Objects.requireNonNull(inputs, () -> describe() + ": the input is null");
         maybeBuild(inputs);
         long[] shape = inputs.shape();
@@ -309,6 +327,7 @@ public abstract class RecurrentLayer<L extends RecurrentLayer<L>> extends Layer 
             throw new IllegalArgumentException(describe() + ": the input has no time steps, shape " + Shapes.format(shape));
         }
         Tensor maskValues = maskValues(mask, shape);
+        checkInitialState(initialState, batch);
         Tensor x = training && dropout > 0 ? inputs.mul(dropMask(batch, shape[2])) : inputs;
         Tensor projected = x.matmul(kernel);   // [batch, steps, k*units]: one GEMM for every step
         Tensor inputBias = projectionBias();
@@ -319,7 +338,7 @@ public abstract class RecurrentLayer<L extends RecurrentLayer<L>> extends Layer 
         List<Tensor> maskPerStep = maskValues == null ? null : maskValues.unstack(1);
         List<Tensor> states = new ArrayList<>(stateCount());
         for (int i = 0; i < stateCount(); i++) {
-            states.add(Tensor.of(Nd4j.zeros(dtype(), batch, units)));
+            states.add(initialState != null ? initialState.get(i) : Tensor.of(Nd4j.zeros(dtype(), batch, units)));
         }
         Step step = step();
         List<Tensor> outputs = new ArrayList<>(returnSequences ? steps : 1);
@@ -355,6 +374,23 @@ public abstract class RecurrentLayer<L extends RecurrentLayer<L>> extends Layer 
             out.add(next.get(i).mul(column).add(previous.get(i).mul(keep)));
         }
         return out;
+    }
+
+    private void checkInitialState(List<Tensor> initialState, int batch) {
+        if (initialState == null) {
+            return;
+        }
+        String expected = stateCount() + " state" + (stateCount() == 1 ? "" : "s") + " of " + dtype() + " ["
+                + batch + ", " + units + "]";
+        boolean ok = initialState.size() == stateCount();
+        for (int i = 0; ok && i < initialState.size(); i++) {
+            Tensor s = initialState.get(i);
+            ok = s != null && s.dataType() == dtype() && Arrays.equals(s.shape(), new long[] {batch, units});
+        }
+        if (!ok) {
+            throw new IllegalArgumentException(describe() + ": initial_state must be " + expected + ", got "
+                    + initialState.stream().map(s -> s == null ? "null" : s.dataType() + " " + Shapes.format(s.shape())).toList());
+        }
     }
 
     /** One dropout mask {@code [batch, 1, features]}: 0 or {@code 1/(1-rate)}, shared by every step. */

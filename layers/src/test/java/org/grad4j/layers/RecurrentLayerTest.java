@@ -218,6 +218,27 @@ class RecurrentLayerTest {
     }
 
     @Test
+    void anInitialStateContinuesWhereTheLastCallEnded() {
+        Tensor x = normal(12, 3, 6, 2);
+        for (RecurrentLayer<?> layer : List.<RecurrentLayer<?>>of(new SimpleRNN(4), new LSTM(4), new GRU(4))) {
+            List<Tensor> whole = layer.callWithState(x, false);
+            List<Tensor> first = layer.callWithState(x.slice(1, 0, 4), false);
+            List<Tensor> rest = layer.callWithState(x.slice(1, 4, 6), first.subList(1, first.size()), null, false);
+            for (int i = 0; i < whole.size(); i++) {
+                assertTrue(whole.get(i).array().equalsWithEps(rest.get(i).array(), 1e-6), layer.describe() + " " + i);
+            }
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> layer.callWithState(x, List.of(normal(1, 3, 5)), null, false));
+            assertTrue(e.getMessage().contains("initial_state must be"), e.getMessage());
+        }
+        LSTM lstm = new LSTM(2).dtype(DataType.DOUBLE);
+        Tensor input = normal64(13, 2, 3, 2);
+        double error = GradientCheck.check(in -> objective(lstm.callWithState(in.get(0), List.of(in.get(1), in.get(2)),
+                null, false)), List.of(input, normal64(14, 2, 2), normal64(15, 2, 2)));
+        assertTrue(error < GRADIENT_BOUND, "with initial states: " + error);
+    }
+
+    @Test
     void oneTrainingStepLowersTheLoss() {
         LSTM lstm = new LSTM(4);
         Tensor x = normal(5, 8, 6, 3);
