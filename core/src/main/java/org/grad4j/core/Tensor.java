@@ -386,16 +386,22 @@ public class Tensor {
     /** Sums a broadcast tensor back down to {@code shape} (the inverse of {@link #broadcastTo}). */
     public Tensor sumToShape(long... shape) { return ShapeOps.sumToShape(this, shape); }
 
-    // ---------------------------------------------------------------- matrix
-
     /**
-     * Joins {@code tensors} along {@code axis} (negative counts from the end); every other dimension must agree.
-     * The gradient of each input is its slice of the incoming gradient.
+     * {@code this[..., start:end, ...]} along {@code axis} (negative counts from the end), e.g. one time step
+     * {@code x.slice(1, t, t + 1)} of {@code [batch, steps, features]}. The gradient is zero outside the range.
      */
-    public static Tensor concat(java.util.List<Tensor> tensors, int axis) { return ShapeOps.concat(tensors, axis); }
+    public Tensor slice(int axis, long start, long end) { return SliceOps.slice(this, axis, start, end); }
 
-    /** {@code length} entries from {@code start} along {@code axis}, a copy; the gradient is zero elsewhere. */
-    public Tensor slice(int axis, long start, long length) { return ShapeOps.slice(this, axis, start, length); }
+    /** The slices along {@code axis}, each without that axis: {@code [b, t, f]} along 1 gives t tensors {@code [b, f]}. */
+    public java.util.List<Tensor> unstack(int axis) { return SliceOps.unstack(this, axis); }
+
+    /** The tensors joined along an existing {@code axis}; the other dimensions and the data type must agree. */
+    public static Tensor concat(java.util.List<Tensor> tensors, int axis) { return SliceOps.concat(tensors, axis); }
+
+    /** Tensors of one shape stacked along a new {@code axis}: t tensors {@code [b, f]} along 1 give {@code [b, t, f]}. */
+    public static Tensor stack(java.util.List<Tensor> tensors, int axis) { return SliceOps.stack(tensors, axis); }
+
+    // ---------------------------------------------------------------- matrix
 
     /**
      * NumPy's {@code take(this, ids, axis=0)}: the rows named by the integer tensor {@code ids}, shape

@@ -48,7 +48,12 @@ public final class Layers {
             .register("ZeroPadding2D", ZeroPadding2D::fromConfig)
             .register("UpSampling2D", UpSampling2D::fromConfig)
             .register("Permute", Permute::fromConfig)
-            .register("RepeatVector", RepeatVector::fromConfig);
+            .register("RepeatVector", RepeatVector::fromConfig)
+            .register("SimpleRNN", SimpleRNN::fromConfig)
+            .register("LSTM", LSTM::fromConfig)
+            .register("GRU", GRU::fromConfig)
+            .register("Bidirectional", Bidirectional::fromConfig)
+            .register("MultiHeadAttention", MultiHeadAttention::fromConfig);
 
     private Layers() {
     }

@@ -100,7 +100,7 @@ class LayersTest {
         // every registered class, sorted; the list grows with each layer family, so it is read from the registry
         java.util.TreeSet<String> known = new java.util.TreeSet<>(Layers.registry().names());
         assertTrue(known.containsAll(java.util.List.of("Activation", "BatchNormalization", "CategoryEncoding", "Conv2D", "Dense", "Dropout",
-                "Embedding", "Flatten", "InputLayer", "MaxPooling2D", "Normalization", "Rescaling")), known.toString());
+                "Embedding", "Flatten", "GRU", "InputLayer", "LSTM", "MaxPooling2D", "MultiHeadAttention", "Normalization", "Rescaling", "SimpleRNN", "Bidirectional")), known.toString());
         assertEquals("Layers.fromConfig: unknown layer class \"Dence\" (known: " + String.join(", ", known) + ")",
                 e.getMessage());
         var units = assertThrows(IllegalArgumentException.class, () -> Layers.fromConfig("Dense", Map.of("units", "ten")));

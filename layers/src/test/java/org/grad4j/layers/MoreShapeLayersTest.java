@@ -51,10 +51,10 @@ class MoreShapeLayersTest {
         for (int c = 0; c < 3; c++) {
             for (int m = 0; m < 2; m++) {
                 // channel c, filter m: a plain one-channel convolution
-                Tensor kernel = depthwise.kernel().slice(2, c, 1).slice(3, m, 1);
-                double[] expected = ConvolutionOps.conv(x.slice(3, c, 1), kernel, null, false, new int[] {2, 2}, true,
+                Tensor kernel = depthwise.kernel().slice(2, c, c + 1).slice(3, m, m + 1);
+                double[] expected = ConvolutionOps.conv(x.slice(3, c, c + 1), kernel, null, false, new int[] {2, 2}, true,
                         new int[] {1, 1}, 1).toDoubleArray();
-                double[] actual = y.slice(3, c * 2 + m, 1).toDoubleArray();
+                double[] actual = y.slice(3, c * 2 + m, c * 2 + m + 1).toDoubleArray();
                 for (int i = 0; i < expected.length; i++) {
                     assertEquals(expected[i] + bias[c * 2 + m], actual[i], 1e-12, "channel " + c + " filter " + m);
                 }
