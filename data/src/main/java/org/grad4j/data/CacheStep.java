@@ -7,12 +7,11 @@ import java.util.List;
  * {@code cache}: the first pass that reaches its end is kept and replayed. A pass left early keeps nothing, so a
  * later pass never replays half the data. Replayed elements are the same arrays: do not modify them in place.
  */
-final class CacheStep extends Dataset {
-    private final Dataset source;
+final class CacheStep extends Step {
     private volatile List<Element> cached;
 
     CacheStep(Dataset source) {
-        this.source = source;
+        super(source);
     }
 
     /** True once a complete pass is held. */
@@ -63,11 +62,6 @@ final class CacheStep extends Dataset {
     public long cardinality() {
         List<Element> replay = cached;
         return replay != null ? replay.size() : source.cardinality();
-    }
-
-    @Override
-    public boolean isBatched() {
-        return source.isBatched();
     }
 
     @Override

@@ -3,12 +3,11 @@ package org.grad4j.data;
 import java.util.function.UnaryOperator;
 
 /** {@code map}: a function applied to every element as it passes. */
-final class MapStep extends Dataset {
-    private final Dataset source;
+final class MapStep extends Step {
     private final UnaryOperator<Element> function;
 
     MapStep(Dataset source, UnaryOperator<Element> function) {
-        this.source = source;
+        super(source);
         this.function = function;
     }
 
@@ -37,16 +36,6 @@ final class MapStep extends Dataset {
                 in.close();
             }
         };
-    }
-
-    @Override
-    public long cardinality() {
-        return source.cardinality();
-    }
-
-    @Override
-    public boolean isBatched() {
-        return source.isBatched();
     }
 
     @Override

@@ -8,31 +8,20 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** {@code prefetch(n)}: a daemon thread per pass reads the source up to n elements ahead of the consumer. */
-final class PrefetchStep extends Dataset {
+final class PrefetchStep extends Step {
     private static final AtomicInteger THREADS = new AtomicInteger();
     private static final Cleaner CLEANER = Cleaner.create();
 
-    private final Dataset source;
     private final int n;
 
     PrefetchStep(Dataset source, int n) {
-        this.source = source;
+        super(source);
         this.n = n;
     }
 
     @Override
     public Cursor iterator() {
         return new PrefetchCursor();
-    }
-
-    @Override
-    public long cardinality() {
-        return source.cardinality();
-    }
-
-    @Override
-    public boolean isBatched() {
-        return source.isBatched();
     }
 
     @Override

@@ -1,12 +1,11 @@
 package org.grad4j.data;
 
 /** {@code repeat}: the source's passes one after another, {@code count} times or (count -1) without end. */
-final class RepeatStep extends Dataset {
-    private final Dataset source;
+final class RepeatStep extends Step {
     private final int count;
 
     RepeatStep(Dataset source, int count) {
-        this.source = source;
+        super(source);
         this.count = count;
     }
 
@@ -59,11 +58,6 @@ final class RepeatStep extends Dataset {
             return INFINITE;
         }
         return c < 0 ? c : c * count;
-    }
-
-    @Override
-    public boolean isBatched() {
-        return source.isBatched();
     }
 
     @Override

@@ -3,17 +3,16 @@ package org.grad4j.data;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** {@code shuffle}: a new order on every pass, each pass's seed derived from the seed and the pass number. */
-final class ShuffleStep extends Dataset {
+final class ShuffleStep extends Step {
     /** A buffer that holds the whole dataset: a uniformly random permutation. */
     static final int WHOLE = Integer.MAX_VALUE;
 
-    private final Dataset source;
     private final long seed;
     private final int bufferSize;
     private final AtomicLong passes = new AtomicLong();
 
     ShuffleStep(Dataset source, long seed, int bufferSize) {
-        this.source = source;
+        super(source);
         this.seed = seed;
         this.bufferSize = bufferSize;
     }
@@ -54,16 +53,6 @@ final class ShuffleStep extends Dataset {
         ArraySource arrays = source.rowSource();
         int[] order = source.nextRowOrder();
         return ShuffleBuffer.permute(order, arrays.rows(), passSeed(seed, passes.getAndIncrement()), bufferSize);
-    }
-
-    @Override
-    public long cardinality() {
-        return source.cardinality();
-    }
-
-    @Override
-    public boolean isBatched() {
-        return source.isBatched();
     }
 
     @Override

@@ -1,12 +1,11 @@
 package org.grad4j.data;
 
 /** {@code take(n)}: the first n elements; the source's pass is closed as soon as n are given. */
-final class TakeStep extends Dataset {
-    private final Dataset source;
+final class TakeStep extends Step {
     private final long n;
 
     TakeStep(Dataset source, long n) {
-        this.source = source;
+        super(source);
         this.n = n;
     }
 
@@ -42,11 +41,6 @@ final class TakeStep extends Dataset {
             return n;
         }
         return c == UNKNOWN ? UNKNOWN : Math.min(c, n);
-    }
-
-    @Override
-    public boolean isBatched() {
-        return source.isBatched();
     }
 
     @Override
