@@ -27,6 +27,7 @@ public final class Layers {
             .register("CategoryEncoding", CategoryEncoding::fromConfig)
             .register("Conv1D", Conv1D::fromConfig)
             .register("Conv2D", Conv2D::fromConfig)
+            .register("Conv2DTranspose", Conv2DTranspose::fromConfig)
             .register("MaxPooling1D", MaxPooling1D::fromConfig)
             .register("MaxPooling2D", MaxPooling2D::fromConfig)
             .register("AveragePooling1D", AveragePooling1D::fromConfig)
