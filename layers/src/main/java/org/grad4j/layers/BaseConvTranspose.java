@@ -48,7 +48,7 @@ public abstract class BaseConvTranspose<T extends BaseConvTranspose<T>> extends 
         }
         this.strides = ConvArguments.tuple(className(), "strides", rank, 1);
         this.dilationRate = ConvArguments.tuple(className(), "dilation_rate", rank, 1);
-        inputSpec(new InputSpec(rank + 2, rank + 2, Map.of(), "(channels_last)"));
+        inputSpec(new InputSpec(rank + 2, rank + 2, Map.of(), ConvArguments.layout(rank)));
     }
 
     @SuppressWarnings("unchecked")

@@ -99,6 +99,11 @@ final class ConvArguments {
         }
     }
 
+    /** The layout a convolution or pooling layer of {@code rank} spatial axes takes, for rank errors. */
+    static String layout(int rank) {
+        return rank == 1 ? "([batch, steps, channels], channels_last)" : "([batch, height, width, channels], channels_last)";
+    }
+
     static List<Integer> list(int[] values) {
         List<Integer> out = new ArrayList<>();
         for (int v : values) {
