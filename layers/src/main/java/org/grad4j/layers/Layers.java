@@ -26,6 +26,7 @@ public final class Layers {
             .register("Normalization", Normalization::fromConfig)
             .register("CategoryEncoding", CategoryEncoding::fromConfig)
             .register("Conv1D", Conv1D::fromConfig)
+            .register("Conv1DTranspose", Conv1DTranspose::fromConfig)
             .register("Conv2D", Conv2D::fromConfig)
             .register("Conv2DTranspose", Conv2DTranspose::fromConfig)
             .register("MaxPooling1D", MaxPooling1D::fromConfig)

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.TestFactory;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
- * Conv2DTranspose: outputs and gradients against PyTorch float64 references in Keras' semantics
+ * Conv2DTranspose (and Conv1DTranspose, its height-one case): outputs and gradients against PyTorch float64 references in Keras' semantics
  * ({@code /reference/conv2d_transpose.json}, made by {@code conv2d_transpose.py} beside it), Keras' shapes,
  * parameter counts and config, float64 gradient checks and the errors for bad arguments.
  */
@@ -236,5 +236,27 @@ class Conv2DTransposeTest {
         IllegalArgumentException none = assertThrows(IllegalArgumentException.class, () -> empty.apply(Tensor.zeros(1, 1, 3, 2)));
         assertTrue(none.getMessage().contains("(Conv2DTranspose)") && none.getMessage().contains("[1, 1, 3, 2]"), none.getMessage());
         assertTrue(empty.weights().isEmpty() && !empty.isBuilt(), "no weights after a failed build");
+    }
+
+    @Test
+    void conv1dTransposeIsTheHeightOneCase() {
+        Conv1DTranspose layer = new Conv1DTranspose(3, 4).strides(2).padding("same").outputPadding(1).dtype(DataType.DOUBLE);
+        Tensor x = normal64(30, 2, 5, 2);
+        Tensor y = layer.apply(x);
+        // (5-1)*2 + 4 % 2 + 1 = 9 steps; kernel (k, filters, in)
+        assertShape(new long[] {2, 9, 3}, y);
+        assertArrayEquals(new long[] {-1, 9, 3}, layer.computeOutputShape(-1, 5, 2));
+        assertNames(List.of("conv1d_transpose/kernel:0 [4, 3, 2]", "conv1d_transpose/bias:0 [3]"), layer.weights());
+        Conv2DTranspose image = new Conv2DTranspose(3, 1, 4).strides(1, 2).padding("same").outputPadding(0, 1).dtype(DataType.DOUBLE);
+        image.build(2, 1, 5, 2);
+        image.weights().get(0).assign(layer.weights().get(0).array().reshape(1, 4, 3, 2));
+        image.weights().get(1).assign(layer.weights().get(1).array());
+        assertArrayEquals(image.apply(x.reshape(2, 1, 5, 2)).toDoubleArray(), y.toDoubleArray(), 0.0);
+        double inputError = GradientCheck.check(in -> layer.call(in.get(0), true), List.of(x));
+        double weightError = GradientCheck.checkVariables(() -> layer.call(x, true).square().sum(), layer.trainableWeights());
+        assertTrue(inputError < GRADIENT_BOUND && weightError < GRADIENT_BOUND, inputError + ", " + weightError);
+        Layer copy = Layers.fromConfig("Conv1DTranspose", layer.config());
+        assertEquals(layer.config(), copy.config());
+        assertEquals(List.of(1), copy.config().get("output_padding"));
     }
 }

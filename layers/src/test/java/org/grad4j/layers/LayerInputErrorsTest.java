@@ -62,7 +62,7 @@ class LayerInputErrorsTest {
                     "[batch, height, width, channels]", "got shape [2, 28, 28]");
             assertUntouched(layer);
         }
-        List<Layer> sequences = List.of(new Conv1D(2, 3), new MaxPooling1D(), new GlobalMaxPooling1D());
+        List<Layer> sequences = List.of(new Conv1D(2, 3), new Conv1DTranspose(2, 3), new MaxPooling1D(), new GlobalMaxPooling1D());
         for (Layer layer : sequences) {
             assertRejected(() -> layer.apply(Tensor.zeros(2, 5, 5, 3)), layer.describe(), "rank 3",
                     "[batch, steps, channels]", "got shape [2, 5, 5, 3]");
