@@ -73,6 +73,52 @@ public final class ConvolutionOps {
     }
 
     /**
+     * Keras' Conv1DTranspose/Conv2DTranspose forward without activation: the gradient of {@link #conv} with respect
+     * to its input, for an input of the output's size. Each input cell's channels times the kernel give one window
+     * of output rows ({@code [rows, in]} times {@code [cells * filters, in]} transposed, one GEMM), which
+     * {@code col2im} adds into their cells; the gradients are then {@code im2col} and the GEMM's, as a convolution's.
+     * Output sizes and padding follow {@link Windows#transposed}.
+     *
+     * @param x             {@code [batch, steps, in]} or {@code [batch, height, width, in]}
+     * @param kernel        {@code [k, filters, in]} or {@code [kh, kw, filters, in]} (Keras' layout)
+     * @param bias          {@code [filters]}, or null
+     * @param strides       one per spatial axis
+     * @param same          {@code same} padding, else {@code valid}
+     * @param outputPadding one per spatial axis, or null for Keras' default
+     * @param dilation      one per spatial axis
+     * @return {@code [batch, outSteps, filters]} or {@code [batch, outH, outW, filters]}
+     */
+    public static Tensor convTranspose(Tensor x, Tensor kernel, Tensor bias, int[] strides, boolean same,
+            int[] outputPadding, int[] dilation) {
+        long[] ks = kernel.shape();
+        int spatial = x.rank() - 2;
+        if (spatial < 1 || spatial > 2 || ks.length != spatial + 2) {
+            throw new IllegalArgumentException("convTranspose: input " + Shapes.format(x.shape()) + " and kernel "
+                    + Shapes.format(ks) + " must be rank 3 (1-D: [batch, steps, channels], kernel [k, filters, in]) or "
+                    + "rank 4 (2-D: [batch, height, width, channels], kernel [kh, kw, filters, in])");
+        }
+        ElementwiseOps.checkSameType("convTranspose", x, kernel);
+        long in = x.shape()[x.rank() - 1];
+        long filters = ks[spatial];
+        if (ks[spatial + 1] != in) {
+            throw new IllegalArgumentException("convTranspose: input channels " + in + " (shape " + Shapes.format(x.shape())
+                    + ") must equal the kernel's last axis (kernel " + Shapes.format(ks) + ", [..., filters, in])");
+        }
+        if (bias != null && (bias.rank() != 1 || bias.shape()[0] != filters)) {
+            throw new IllegalArgumentException("convTranspose: bias " + Shapes.format(bias.shape()) + " must be [" + filters + "]");
+        }
+        int[] size = new int[spatial];
+        for (int i = 0; i < spatial; i++) {
+            size[i] = (int) ks[i];
+        }
+        Windows w = Windows.transposed("convTranspose", x.shape(), filters, size, strides, dilation, same, outputPadding);
+        Tensor rows = x.reshape(w.positions(), in).matmul(kernel.reshape(w.windowCells() * filters, in), false, true);
+        Tensor out = col2im(rows.reshape(w.windowsShape()), w);
+        out = bias == null ? out : out.add(bias);
+        return x.rank() == 3 ? out.reshape(w.batch(), w.width(), filters) : out;
+    }
+
+    /**
      * Keras' MaxPooling1D/2D: the maximum of each window; padded cells never win (they act as -inf). The gradient
      * goes to the window's first maximal cell, as TensorFlow's.
      *

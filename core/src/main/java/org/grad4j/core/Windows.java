@@ -100,6 +100,83 @@ public record Windows(int batch, int height, int width, int channels, int kernel
                 d[0], d[1], before[0], before[1], out[0], out[1]);
     }
 
+    /**
+     * The windows of a transposed convolution over an input of {@code inputShape}: those of the convolution whose
+     * gradient it is, which maps the transposed convolution's output ({@link #transposeOutputSize}, here the
+     * windows' input) back onto {@code inputShape} (here the windows' output). Its padding is TensorFlow's for that
+     * convolution, {@code total = max((m - 1)*s + d*(k-1) + 1 - n, 0)} with {@code total / 2} before, which is also
+     * what Keras' JAX backend computes; Keras' torch backend differs by one cell in some odd cases (its own warning).
+     *
+     * @param op            names the caller in errors
+     * @param inputShape    {@code [batch, steps, in]} or {@code [batch, height, width, in]}
+     * @param filters       the output channels (the windows' channels)
+     * @param outputPadding per spatial axis, each in {@code [0, stride)}, or null for Keras' default (None)
+     * @throws IllegalArgumentException for a rank that does not match the window's, non-positive sizes, an output
+     *                                  padding out of range, or an empty output
+     */
+    public static Windows transposed(String op, long[] inputShape, long filters, int[] size, int[] strides,
+            int[] dilation, boolean same, int[] outputPadding) {
+        int spatial = size.length;
+        Windows forward = of(op, inputShape, size, strides, dilation, true);   // checks rank, sizes and known shape
+        if (outputPadding != null) {
+            if (outputPadding.length != spatial) {
+                throw new IllegalArgumentException(op + ": output_padding needs " + spatial + " values, got "
+                        + Arrays.toString(outputPadding));
+            }
+            for (int i = 0; i < spatial; i++) {
+                if (outputPadding[i] < 0 || outputPadding[i] >= strides[i]) {
+                    throw new IllegalArgumentException(op + ": output_padding must be >= 0 and < strides (as in Keras), "
+                            + "got output_padding " + Arrays.toString(outputPadding) + " and strides " + Arrays.toString(strides));
+                }
+            }
+        }
+        if (filters < 1 || filters > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(op + ": filters must be a positive int, got " + filters);
+        }
+        int[] n = {1, 1};
+        int[] before = {0, 0};
+        int[] m = {forward.height(), forward.width()};
+        for (int i = 0; i < spatial; i++) {
+            int axis = 2 - spatial + i;
+            long length = transposeOutputSize(m[axis], size[i], strides[i], dilation[i], same,
+                    outputPadding == null ? null : outputPadding[i]);
+            if (length < 1 || length > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException(op + ": the output would have " + length + " cells along "
+                        + (spatial == 1 ? "steps" : axis == 0 ? "height" : "width") + " for input " + Shapes.format(inputShape)
+                        + ", kernel " + Arrays.toString(size) + ", strides " + Arrays.toString(strides) + " and output_padding "
+                        + Arrays.toString(outputPadding) + "; use a larger output_padding or 'valid' padding");
+            }
+            n[axis] = (int) length;
+            if (same) {
+                int span = dilation[i] * (size[i] - 1) + 1;
+                before[axis] = (int) (Math.max((long) (m[axis] - 1) * strides[i] + span - length, 0) / 2);
+            }
+        }
+        return new Windows(forward.batch(), n[0], n[1], (int) filters, forward.kernelH(), forward.kernelW(),
+                forward.strideH(), forward.strideW(), forward.dilationH(), forward.dilationW(), before[0], before[1],
+                m[0], m[1]);
+    }
+
+    /**
+     * Output size along one spatial axis of a transposed convolution, as Keras computes it ({@code -1} stays
+     * unknown). With span {@code d*(k-1) + 1}: {@code valid} gives {@code (n-1)*s + span + p}, {@code p} defaulting
+     * to {@code max(span, s) - span}; {@code same} gives {@code n*s}, or {@code (n-1)*s + span % 2 + p} when an
+     * output padding {@code p} is given.
+     *
+     * @param outputPadding the output padding, or null for Keras' None
+     */
+    public static long transposeOutputSize(long n, int size, int stride, int dilation, boolean same, Integer outputPadding) {
+        if (n < 0) {
+            return -1;
+        }
+        long span = (long) dilation * (size - 1) + 1;
+        if (!same) {
+            long extra = outputPadding == null ? Math.max(span, stride) - span : outputPadding;
+            return (n - 1) * stride + span + extra;
+        }
+        return outputPadding == null ? n * stride : (n - 1) * stride + span % 2 + outputPadding;
+    }
+
     /** Output size along one spatial axis, as Keras computes it ({@code -1} stays unknown). */
     public static long outputSize(long n, int size, int stride, int dilation, boolean same) {
         if (n < 0) {

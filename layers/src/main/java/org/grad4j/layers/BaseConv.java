@@ -48,7 +48,7 @@ public abstract class BaseConv<T extends BaseConv<T>> extends Layer {
         }
         this.strides = ConvArguments.tuple(className(), "strides", rank, 1);
         this.dilationRate = ConvArguments.tuple(className(), "dilation_rate", rank, 1);
-        inputSpec(new InputSpec(rank + 2, rank + 2, Map.of(), ""));
+        inputSpec(new InputSpec(rank + 2, rank + 2, Map.of(), ConvArguments.layout(rank)));
     }
 
     @SuppressWarnings("unchecked")

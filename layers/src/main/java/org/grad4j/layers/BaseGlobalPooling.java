@@ -20,7 +20,7 @@ public abstract class BaseGlobalPooling<T extends BaseGlobalPooling<T>> extends 
     protected BaseGlobalPooling(int rank, boolean max) {
         this.rank = rank;
         this.max = max;
-        inputSpec(new InputSpec(rank + 2, rank + 2, Map.of(), "(channels_last)"));
+        inputSpec(new InputSpec(rank + 2, rank + 2, Map.of(), ConvArguments.layout(rank)));
     }
 
     @SuppressWarnings("unchecked")

@@ -31,7 +31,7 @@ public abstract class BasePooling<T extends BasePooling<T>> extends Layer {
             throw invalidArgument(e.getMessage());
         }
         this.strides = this.poolSize.clone();
-        inputSpec(new InputSpec(rank + 2, rank + 2, Map.of(), ""));
+        inputSpec(new InputSpec(rank + 2, rank + 2, Map.of(), ConvArguments.layout(rank)));
     }
 
     @SuppressWarnings("unchecked")
@@ -63,6 +63,12 @@ public abstract class BasePooling<T extends BasePooling<T>> extends Layer {
     public T dtype(DataType dtype) {
         super.dtype(dtype);
         return self();
+    }
+
+    @Override
+    public void build(long... inputShape) {
+        computeOutputShape(inputShape);   // a pool larger than the input fails here, leaving the layer unbuilt
+        super.build(inputShape);
     }
 
     @Override

@@ -89,6 +89,7 @@ public class Bidirectional extends Layer {
         forward.zeroOutputForMask(forward.returnSequences());
         backward.zeroOutputForMask(backward.returnSequences());
         dtype(layer.dtype());
+        inputSpec(forward.inputSpec());   // so that a wrong rank names the Bidirectional before it builds
     }
 
     private static RecurrentLayer<?> copy(String className, Map<String, Object> config, String prefix, String name) {
@@ -154,6 +155,9 @@ public class Bidirectional extends Layer {
 
     /** {@link #callWithState(Tensor, boolean)} with a mask {@code [batch, steps]} (null for none). */
     public List<Tensor> callWithState(Tensor inputs, Tensor mask, boolean training) {
+        Objects.requireNonNull(inputs, () -> describe() + ": the input is null");
+        checkInput(inputs.shape());
+        RecurrentLayer.checkMask(this, mask, inputs.shape());   // before the lazy build: a bad mask changes nothing
         maybeBuild(inputs);
         List<Tensor> f = forward.callWithState(inputs, mask, training);
         List<Tensor> b = backward.callWithState(inputs, mask, training);

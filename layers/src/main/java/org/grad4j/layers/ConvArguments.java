@@ -12,14 +12,24 @@ final class ConvArguments {
 
     /** One value per spatial axis: a single value repeats, as Keras' {@code standardize_tuple}. */
     static int[] tuple(String owner, String key, int rank, int... values) {
+        return tuple(owner, key, rank, 1, values);
+    }
+
+    /** As {@link #tuple}, with zeros allowed (Keras' {@code allow_zero}, for output_padding). */
+    static int[] tupleAllowingZero(String owner, String key, int rank, int... values) {
+        return tuple(owner, key, rank, 0, values);
+    }
+
+    private static int[] tuple(String owner, String key, int rank, int smallest, int[] values) {
         int[] out = values.length == 1 ? filled(rank, values[0]) : values.clone();
         if (out.length != rank) {
             throw new IllegalArgumentException(owner + ": " + key + " must have 1 or " + rank + " values, got "
                     + Arrays.toString(values));
         }
         for (int v : out) {
-            if (v < 1) {
-                throw new IllegalArgumentException(owner + ": " + key + " must be positive, got " + Arrays.toString(values));
+            if (v < smallest) {
+                throw new IllegalArgumentException(owner + ": " + key + " must be " + (smallest == 0 ? "non-negative" : "positive")
+                        + ", got " + Arrays.toString(values));
             }
         }
         return out;
@@ -33,8 +43,17 @@ final class ConvArguments {
 
     /** A config value that is an int or a list of ints (JSON numbers), as {@link #tuple}. */
     static int[] fromConfig(String owner, String key, int rank, Object value) {
+        return fromConfig(owner, key, rank, 1, value);
+    }
+
+    /** As {@link #fromConfig}, with zeros allowed (output_padding). */
+    static int[] fromConfigAllowingZero(String owner, String key, int rank, Object value) {
+        return fromConfig(owner, key, rank, 0, value);
+    }
+
+    private static int[] fromConfig(String owner, String key, int rank, int smallest, Object value) {
         if (value instanceof Number n) {
-            return tuple(owner, key, rank, new int[] {whole(owner, key, n, value)});
+            return tuple(owner, key, rank, smallest, new int[] {whole(owner, key, n, value)});
         }
         if (value instanceof List<?> list) {
             int[] out = new int[list.size()];
@@ -45,10 +64,10 @@ final class ConvArguments {
                 }
                 out[i] = whole(owner, key, n, value);
             }
-            return tuple(owner, key, rank, out);
+            return tuple(owner, key, rank, smallest, out);
         }
         if (value instanceof int[] a) {
-            return tuple(owner, key, rank, a);
+            return tuple(owner, key, rank, smallest, a);
         }
         throw new IllegalArgumentException(owner + ": config key \"" + key + "\" must be an int or a list of ints, got " + value);
     }
@@ -78,6 +97,11 @@ final class ConvArguments {
             throw new IllegalArgumentException(owner + ": data_format \"" + format + "\" is not supported; grad4j's "
                     + "convolution and pooling layers take channels_last inputs (transpose channels_first data first)");
         }
+    }
+
+    /** The layout a convolution or pooling layer of {@code rank} spatial axes takes, for rank errors. */
+    static String layout(int rank) {
+        return rank == 1 ? "([batch, steps, channels], channels_last)" : "([batch, height, width, channels], channels_last)";
     }
 
     static List<Integer> list(int[] values) {

@@ -33,7 +33,7 @@ public class DepthwiseConv2D extends Layer {
         } catch (IllegalArgumentException e) {
             throw invalidArgument(e.getMessage());
         }
-        inputSpec(new InputSpec(4, 4, Map.of(), "(channels_last)"));
+        inputSpec(new InputSpec(4, 4, Map.of(), ConvArguments.layout(2)));
     }
 
     public DepthwiseConv2D strides(int... strides) {
@@ -131,7 +131,8 @@ public class DepthwiseConv2D extends Layer {
             out[1 + i] = Windows.outputSize(inputShape[1 + i], kernelSize[i], strides[i], dilationRate[i], padding.equals("same"));
             if (inputShape[1 + i] >= 0 && out[1 + i] <= 0) {
                 throw new IllegalArgumentException(describe() + ": the kernel " + ConvArguments.list(kernelSize)
-                        + " is larger than the input " + Shapes.format(inputShape) + " with 'valid' padding");
+                        + " (dilation_rate " + ConvArguments.list(dilationRate) + ") is larger than the input "
+                        + Shapes.format(inputShape) + " with 'valid' padding; use padding(\"same\") or a larger input");
             }
         }
         out[3] = inputShape[3] < 0 ? -1 : inputShape[3] * depthMultiplier;

@@ -260,11 +260,12 @@ public class MultiHeadAttention extends Layer {
         Objects.requireNonNull(query, () -> describe() + ": the query is null");
         Objects.requireNonNull(value, () -> describe() + ": the value is null");
         Tensor key = keyOrNull == null ? value : keyOrNull;
-        prepare(query, value, key);
+        checkShapes(query.shape(), value.shape(), key.shape());
         long batch = query.shape()[0];
         long t = query.shape()[1];
         long s = value.shape()[1];
-        Tensor mask = mask(attentionMask, useCausalMask, batch, t, s);   // before any op: a bad mask changes nothing
+        Tensor mask = mask(attentionMask, useCausalMask, batch, t, s);   // before the lazy build: a bad mask changes nothing
+        prepare(query, value, key);
 
         Tensor q = heads(query, queryKernel, queryBias, keyDim).mul(1.0 / Math.sqrt(keyDim));
         Tensor k = heads(key, keyKernel, keyBias, keyDim);

@@ -319,8 +319,10 @@ public abstract class RecurrentLayer<L extends RecurrentLayer<L>> extends Layer 
 
     private List<Tensor> run(Tensor inputs, List<Tensor> initialState, Tensor mask, boolean training) {
         Objects.requireNonNull(inputs, () -> describe() + ": the input is null");
-        maybeBuild(inputs);
         long[] shape = inputs.shape();
+        checkInput(shape);
+        checkMask(this, mask, shape);   // before the lazy build: a bad mask changes nothing
+        maybeBuild(inputs);
         int batch = Math.toIntExact(shape[0]);
         int steps = Math.toIntExact(shape[1]);
         if (steps == 0) {
@@ -403,16 +405,27 @@ public abstract class RecurrentLayer<L extends RecurrentLayer<L>> extends Layer 
         return Tensor.of(Nd4j.create(m, new long[] {batch, 1, features}, 'c').castTo(dtype()));
     }
 
+    /**
+     * Checks that a mask (null for none) is {@code [batch, steps]} of inputs of {@code inputShape} (rank 3, already
+     * checked), naming {@code owner} and both shapes.
+     */
+    static void checkMask(Layer owner, Tensor mask, long[] inputShape) {
+        if (mask == null) {
+            return;
+        }
+        long[] expected = {inputShape[0], inputShape[1]};
+        if (!Arrays.equals(mask.shape(), expected)) {
+            throw new IllegalArgumentException(owner.describe() + ": the mask must have shape [batch, steps] = "
+                    + Shapes.format(expected) + " for inputs " + Shapes.format(inputShape) + ", got " + Shapes.format(mask.shape()));
+        }
+    }
+
     /** The mask as 0/1 values of the layer's dtype, after checking its shape. */
     private Tensor maskValues(Tensor mask, long[] inputShape) {
         if (mask == null) {
             return null;
         }
-        long[] expected = {inputShape[0], inputShape[1]};
-        if (!Arrays.equals(mask.shape(), expected)) {
-            throw new IllegalArgumentException(describe() + ": the mask must have shape [batch, steps] = "
-                    + Shapes.format(expected) + " for inputs " + Shapes.format(inputShape) + ", got " + Shapes.format(mask.shape()));
-        }
+        checkMask(this, mask, inputShape);
         org.nd4j.linalg.api.ndarray.INDArray values = mask.array();
         return Tensor.of((values.dataType() == DataType.BOOL ? values : values.neq(0)).castTo(dtype()));
     }

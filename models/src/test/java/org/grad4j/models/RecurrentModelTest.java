@@ -15,6 +15,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.grad4j.layers.Bidirectional;
 import org.grad4j.layers.Dense;
+import org.grad4j.layers.Embedding;
 import org.grad4j.layers.GRU;
 import org.grad4j.layers.InputLayer;
 import org.grad4j.layers.LSTM;
@@ -51,6 +52,18 @@ class RecurrentModelTest {
                  Trainable params: 27,105 (105.88 KB)
                  Non-trainable params: 0 (0.00 B)
                 """), text);
+    }
+
+    @Test
+    void anEmbeddingLstmClassifierCountsAsKeras() {
+        // Embedding(1000, 64): 64,000; LSTM(128) on 64 features: 4 * (128 * (64 + 128) + 128) = 98,816; Dense(10): 1,290
+        Sequential model = new Sequential(new InputLayer(20), new Embedding(1000, 64), new LSTM(128), new Dense(10));
+        String text = model.summaryString();
+        assertTrue(text.contains(row("embedding (Embedding)", "(None, 20, 64)", "64,000")), text);
+        assertTrue(text.contains(row("lstm (LSTM)", "(None, 128)", "98,816")), text);
+        assertTrue(text.contains(row("dense (Dense)", "(None, 10)", "1,290")), text);
+        assertTrue(text.contains(" Total params: 164,106 (641.04 KB)\n"), text);
+        assertEquals(164_106, model.countParams());
     }
 
     @Test
