@@ -11,7 +11,7 @@ import org.junit.jupiter.api.TestFactory;
 
 /** The MultiHeadAttention cases of golden/layers.json: output and gradients in float32. */
 class AttentionGoldenTest {
-    private static final Set<String> LAYERS = Set.of("MultiHeadAttention");
+    static final Set<String> LAYERS = Set.of("MultiHeadAttention");
 
     @Test
     void everyAttentionCaseIsRun() {

@@ -31,7 +31,7 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 class ConvolutionGoldenTest {
     /** The layers of this family; the recurrent and attention cases are tested with those layers. */
-    private static final Set<String> LAYERS = Set.of("Conv1D", "Conv2D", "MaxPooling1D", "MaxPooling2D",
+    static final Set<String> LAYERS = Set.of("Conv1D", "Conv2D", "MaxPooling1D", "MaxPooling2D",
             "AveragePooling1D", "AveragePooling2D", "GlobalAveragePooling1D", "GlobalAveragePooling2D",
             "GlobalMaxPooling1D", "GlobalMaxPooling2D", "Embedding", "LayerNormalization", "Reshape", "Concatenate", "Add");
 

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.TestFactory;
 
 /** The SimpleRNN, LSTM and GRU cases of golden/layers.json: outputs, states and gradients in float32. */
 class RecurrentGoldenTest {
-    private static final Set<String> LAYERS = Set.of("SimpleRNN", "LSTM", "GRU");
+    static final Set<String> LAYERS = Set.of("SimpleRNN", "LSTM", "GRU");
 
     @Test
     void everyRecurrentCaseIsRun() {
