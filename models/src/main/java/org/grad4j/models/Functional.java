@@ -1,0 +1,284 @@
+package org.grad4j.models;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.grad4j.core.Shapes;
+import org.grad4j.core.Tensor;
+import org.grad4j.layers.KerasTensor;
+import org.grad4j.layers.Layer;
+import org.grad4j.layers.LayerNode;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Keras' functional model: the graph of layer calls between symbolic inputs ({@link Input#of}) and outputs,
+ * run in topological order. A layer called twice is shared (one set of weights; the gradients of both calls
+ * add up), a model called on a symbolic tensor is one layer of the graph, and any layer may read any earlier
+ * tensor (skip connections).
+ *
+ * <pre>{@code
+ * Tensor a = Input.of(new long[] {784}, "pixels");   Tensor b = Input.of(new long[] {10}, "meta");
+ * Tensor h = new Dense(64, "relu").apply(a);
+ * Tensor out = new Dense(10).apply(new Concatenate().apply(List.of(h, b)));
+ * Model f = Model.of(List.of(a, b), List.of(out));
+ * }</pre>
+ *
+ * <p>With one input and one output it is used exactly as a Sequential. With several, inputs and targets are
+ * lists of arrays in the order of {@link #inputNames()} and {@link #outputNames()} (or maps by those names), and
+ * {@link #predictAll} returns one array per output. An output's name is the name of the layer that produced it,
+ * as in Keras.
+ */
+public class Functional extends Model {
+    private final FunctionalGraph graph;
+    /** How several inputs travel as one array through the training loop; null with one input. */
+    private final Packing inputPacking;
+    /** How several outputs travel as one array; null with one output. */
+    private final Packing outputPacking;
+
+    /** A model from {@code inputs} to {@code outputs}, symbolic tensors of one graph. */
+    public Functional(List<? extends Tensor> inputs, List<? extends Tensor> outputs) {
+        this(inputs, outputs, null);
+    }
+
+    /** A model of one input and one output. */
+    public Functional(Tensor input, Tensor output) {
+        this(List.of(input), List.of(output), null);
+    }
+
+    /** A model named {@code name} (automatic, {@code functional}, ..., when null). */
+    public Functional(List<? extends Tensor> inputs, List<? extends Tensor> outputs, String name) {
+        if (name != null) {
+            name(name);
+        }
+        FunctionalGraph g;
+        try {
+            g = FunctionalGraph.of(describe(), inputs, outputs);
+        } catch (RuntimeException e) {
+            throw invalidArgument(e.getMessage());
+        }
+        this.graph = g;
+        this.inputPacking = g.inputs.size() == 1 ? null
+                : Packing.of(describe(), inputNames(), g.inputs.stream().map(Functional::sampleShape).toList());
+        this.outputPacking = g.outputs.size() == 1 ? null
+                : Packing.of(describe(), outputNames(), g.outputs.stream().map(Functional::sampleShape).toList());
+        markBuilt(g.inputs.size() == 1 ? g.inputs.get(0).shape() : new long[] {-1, inputPacking.width()});
+    }
+
+    static long[] sampleShape(KerasTensor t) {
+        long[] s = t.shape();
+        return Arrays.copyOfRange(s, 1, s.length);
+    }
+
+    // ---------------------------------------------------------------- structure
+
+    /** Keras' {@code model.layers} of a functional model: ordered from the inputs, InputLayers included. */
+    @Override
+    public List<Layer> layers() {
+        return graph.layers;
+    }
+
+    /** The symbolic inputs, in order. */
+    public List<KerasTensor> inputs() {
+        return graph.inputs;
+    }
+
+    /** The symbolic outputs, in order. */
+    public List<KerasTensor> outputs() {
+        return graph.outputs;
+    }
+
+    /** The names of the inputs (their InputLayers' names), in order. */
+    public List<String> inputNames() {
+        return graph.inputs.stream().map(t -> t.layer().name()).toList();
+    }
+
+    /** The names of the outputs: the names of the layers that produced them, in order. */
+    public List<String> outputNames() {
+        return graph.outputs.stream().map(t -> t.layer().name()).toList();
+    }
+
+    FunctionalGraph graph() {
+        return graph;
+    }
+
+    Packing inputPacking() {
+        return inputPacking;
+    }
+
+    Packing outputPacking() {
+        return outputPacking;
+    }
+
+    // ---------------------------------------------------------------- forward
+
+    /**
+     * The forward pass on one value per input, in order; returns one value per output. Each input is checked
+     * against its declared shape first.
+     */
+    public List<Tensor> call(List<? extends Tensor> inputs, boolean training) {
+        Objects.requireNonNull(inputs, () -> describe() + ": the inputs are null");
+        if (inputs.size() != graph.inputs.size()) {
+            throw new IllegalArgumentException(describe() + ": expects " + graph.inputs.size() + " inputs " + inputNames()
+                    + ", got " + inputs.size());
+        }
+        Map<KerasTensor, Tensor> values = new IdentityHashMap<>();
+        for (int i = 0; i < inputs.size(); i++) {
+            KerasTensor declared = graph.inputs.get(i);
+            Tensor value = Objects.requireNonNull(inputs.get(i), () -> describe() + ": input " + inputs.size() + " is null");
+            requireShape(declared, value.shape());
+            values.put(declared, value);
+        }
+        for (LayerNode node : graph.nodes) {
+            if (node.inputs().isEmpty()) {
+                continue;   // an input's node: its value is given
+            }
+            List<Tensor> args = new ArrayList<>();
+            for (KerasTensor in : node.inputs()) {
+                args.add(values.get(in));
+            }
+            List<Tensor> outs = node.run(args, training);
+            for (int i = 0; i < node.outputs().size(); i++) {
+                values.put(node.outputs().get(i), outs.get(i));
+            }
+        }
+        List<Tensor> out = new ArrayList<>();
+        for (KerasTensor o : graph.outputs) {
+            out.add(values.get(o));
+        }
+        return out;
+    }
+
+    private void requireShape(KerasTensor declared, long[] shape) {
+        long[] expected = declared.shape();
+        boolean ok = shape.length == expected.length;
+        for (int d = 1; ok && d < shape.length; d++) {
+            ok = expected[d] < 0 || expected[d] == shape[d];
+        }
+        if (!ok) {
+            throw new IllegalArgumentException(describe() + ": input \"" + declared.layer().name() + "\" expects shape "
+                    + Shapes.format(expected) + ", got " + Shapes.format(shape));
+        }
+    }
+
+    /**
+     * The one-tensor forward pass: with one input and one output, that input and output. With several inputs,
+     * {@code inputs} holds them packed side by side ({@code [batch, sum of per-sample sizes]}, each sample's values
+     * in row-major order), and with several outputs the result is packed the same way: how they go through
+     * {@code fit}, {@code evaluate} and {@code predict}. Use {@link #call(List, boolean)} to pass them separately.
+     */
+    @Override
+    public Tensor call(Tensor inputs, boolean training) {
+        List<Tensor> ins = inputPacking == null ? List.of(inputs) : unpackInputs(inputs);
+        List<Tensor> outs = call(ins, training);
+        return outputPacking == null ? outs.get(0) : outputPacking.pack(outs);
+    }
+
+    private List<Tensor> unpackInputs(Tensor packed) {
+        if (packed.rank() != 2 || packed.shape()[1] != inputPacking.width()) {
+            throw new IllegalArgumentException(describe() + ": has " + graph.inputs.size() + " inputs " + inputNames()
+                    + "; give them as a list (call(List, training), predictAll, fit(List, List, ...)), got one tensor of shape "
+                    + Shapes.format(packed.shape()));
+        }
+        return inputPacking.unpack(packed);
+    }
+
+    @Override
+    public long[] computeOutputShape(long... inputShape) {
+        if (graph.outputs.size() != 1) {
+            throw new IllegalStateException(describe() + ": has " + graph.outputs.size() + " outputs; see outputs()");
+        }
+        long[] out = graph.outputs.get(0).shape().clone();
+        if (inputShape.length > 0) {
+            out[0] = inputShape[0];
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- predict
+
+    /**
+     * Keras' {@code predict} on one array per input, in batches of {@code batchSize}: one array per output.
+     */
+    public List<INDArray> predictAll(List<INDArray> x, int batchSize) {
+        INDArray packed = packInputs("predict", x);
+        INDArray out = predict(packed, batchSize);
+        return outputPacking == null ? List.of(out) : outputPacking.unpack(out);
+    }
+
+    /** {@link #predictAll(List, int)} in batches of 32. */
+    public List<INDArray> predictAll(List<INDArray> x) {
+        return predictAll(x, 32);
+    }
+
+    /** {@link #predictAll(List, int)} with the inputs by name. */
+    public List<INDArray> predictAll(Map<String, INDArray> x) {
+        return predictAll(byName("predict", "input", x, inputNames()), 32);
+    }
+
+    /** One array per input as the single array the one-array loops take; checks counts and shapes first. */
+    INDArray packInputs(String where, List<INDArray> x) {
+        checkArrays(where, "x", x, graph.inputs, true);
+        return inputPacking == null ? x.get(0) : inputPacking.pack(x, dtype());
+    }
+
+    void checkArrays(String where, String what, List<INDArray> arrays, List<KerasTensor> declared, boolean checkShapes) {
+        if (arrays == null || arrays.size() != declared.size()) {
+            throw new IllegalArgumentException(describe() + "." + where + ": " + what + " must hold " + declared.size()
+                    + " arrays " + (what.equals("x") ? inputNames() : outputNames()) + ", got "
+                    + (arrays == null ? "null" : arrays.size()));
+        }
+        long n = -1;
+        for (int i = 0; i < arrays.size(); i++) {
+            INDArray a = arrays.get(i);
+            String name = declared.get(i).layer().name();
+            if (a == null || a.rank() == 0) {
+                throw new IllegalArgumentException(describe() + "." + where + ": " + what + " \"" + name + "\" needs a sample "
+                        + "axis, got " + (a == null ? "null" : Shapes.format(a.shape())));
+            }
+            if (n >= 0 && a.size(0) != n) {
+                throw new IllegalArgumentException(describe() + "." + where + ": the arrays of " + what + " must have one "
+                        + "sample count, but \"" + name + "\" has " + a.size(0) + " and the first has " + n);
+            }
+            n = a.size(0);
+            if (checkShapes) {
+                long[] shape = a.shape().clone();
+                shape[0] = -1;
+                long[] expected = declared.get(i).shape();
+                boolean ok = shape.length == expected.length;
+                for (int d = 1; ok && d < shape.length; d++) {
+                    ok = expected[d] < 0 || expected[d] == shape[d];
+                }
+                if (!ok) {
+                    throw new IllegalArgumentException(describe() + "." + where + ": input \"" + name + "\" expects shape "
+                            + Shapes.format(expected) + ", got " + Shapes.format(a.shape()));
+                }
+            }
+        }
+    }
+
+    /** The arrays of a map by name, in {@code names}' order; unknown and missing names fail. */
+    List<INDArray> byName(String where, String what, Map<String, INDArray> arrays, List<String> names) {
+        if (arrays == null) {
+            throw new IllegalArgumentException(describe() + "." + where + ": the " + what + " map is null");
+        }
+        for (String key : arrays.keySet()) {
+            if (!names.contains(key)) {
+                throw new IllegalArgumentException(describe() + "." + where + ": unknown " + what + " \"" + key
+                        + "\" (known: " + String.join(", ", names) + ")");
+            }
+        }
+        List<INDArray> out = new ArrayList<>();
+        for (String name : names) {
+            if (!arrays.containsKey(name)) {
+                throw new IllegalArgumentException(describe() + "." + where + ": no array for " + what + " \"" + name
+                        + "\" (given: " + String.join(", ", arrays.keySet()) + ")");
+            }
+            out.add(arrays.get(name));
+        }
+        return Collections.unmodifiableList(out);
+    }
+}
