@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -12,6 +13,11 @@ import org.grad4j.core.Tensor;
 import org.grad4j.layers.KerasTensor;
 import org.grad4j.layers.Layer;
 import org.grad4j.layers.LayerNode;
+import org.grad4j.losses.Loss;
+import org.grad4j.losses.Losses;
+import org.grad4j.metrics.Metric;
+import org.grad4j.optimizers.Optimizer;
+import org.grad4j.optimizers.Optimizers;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -196,6 +202,136 @@ public class Functional extends Model {
             out[0] = inputShape[0];
         }
         return out;
+    }
+
+    // ---------------------------------------------------------------- compile
+
+    /**
+     * Keras' {@code compile} with one loss: with several outputs, as in Keras, every output gets that loss and the
+     * metrics (given by name, since a Metric object holds one output's state), logged as {@code <output>_<metric>}.
+     */
+    @Override
+    public Model compile(Optimizer optimizer, Loss loss, Object... metrics) {
+        if (outputPacking == null || loss instanceof OutputLosses) {
+            return super.compile(optimizer, loss, metrics);
+        }
+        Compiled.requireBoth(this, optimizer, loss);
+        Map<String, Object> losses = new LinkedHashMap<>();
+        Map<String, List<Object>> perOutput = new LinkedHashMap<>();
+        for (String name : outputNames()) {
+            losses.put(name, loss);
+            List<Object> list = new ArrayList<>();
+            for (Object m : metrics == null ? new Object[0] : metrics) {
+                if (m instanceof Metric metric) {
+                    throw new IllegalArgumentException(describe() + ".compile: a Metric object (" + metric.name() + ") cannot "
+                            + "serve the outputs " + outputNames() + " at once; give it by name, or one per output with "
+                            + "compile(optimizer, losses, lossWeights, metrics)");
+                }
+                list.add(m);
+            }
+            perOutput.put(name, list);
+        }
+        return compile(optimizer, losses, null, perOutput);
+    }
+
+    /**
+     * Keras' {@code compile} with a loss per output name ({@link Loss} objects or Keras names; an output left out is
+     * not trained), {@code lossWeights} by output name (null: each 1; the loss minimised is the weighted sum) and
+     * metrics by output name (null: none). The logs hold {@code loss}, {@code <output>_loss} (weighted) and
+     * {@code <output>_<metric>}, as Keras'.
+     */
+    public Functional compile(Optimizer optimizer, Map<String, ?> loss, Map<String, ? extends Number> lossWeights,
+            Map<String, ? extends List<?>> metrics) {
+        Compiled.requireBoth(this, optimizer, loss);
+        if (outputPacking == null) {
+            String name = outputNames().get(0);
+            OutputLosses.of(this, loss, lossWeights, metrics);   // checks the names
+            Object l = loss.get(name);
+            Loss single = l instanceof String s ? Losses.get(s) : (Loss) l;
+            double weight = lossWeights == null || lossWeights.get(name) == null ? 1.0 : lossWeights.get(name).doubleValue();
+            if (weight != 1.0) {
+                // a lone loss' weight only rescales the gradient: a learning rate the user can set plainly
+                throw new IllegalArgumentException(describe() + ".compile: lossWeights weigh outputs against each other, "
+                        + "but the model has one output \"" + name + "\"; got weight " + weight + " (scale the learning rate instead)");
+            }
+            List<?> m = metrics == null || metrics.get(name) == null ? List.of() : metrics.get(name);
+            super.compile(optimizer, single, m.toArray());
+            return this;
+        }
+        OutputLosses losses = OutputLosses.of(this, loss, lossWeights, metrics);
+        super.compile(optimizer, losses, losses.metrics(describe() + ".compile").toArray());
+        return this;
+    }
+
+    /** {@link #compile(Optimizer, Map, Map, Map)} with the optimizer by Keras name. */
+    public Functional compile(String optimizer, Map<String, ?> loss, Map<String, ? extends Number> lossWeights,
+            Map<String, ? extends List<?>> metrics) {
+        Compiled.requireBoth(this, optimizer, loss);
+        return compile(Optimizers.get(optimizer), loss, lossWeights, metrics);
+    }
+
+    /** {@link #compile(Optimizer, Map, Map, Map)} with every weight 1 and no metrics. */
+    public Functional compile(Optimizer optimizer, Map<String, ?> loss) {
+        return compile(optimizer, loss, null, null);
+    }
+
+    // ---------------------------------------------------------------- fit and evaluate
+
+    /**
+     * Keras' {@code fit} on one array per input and one per output, in the order of {@link #inputNames()} and
+     * {@link #outputNames()}. With one input and one output it is exactly {@link #fit(INDArray, INDArray, FitOptions)}.
+     * Validation on lists is by {@code validationSplit} (validation arrays in {@code options} take one array each,
+     * so they suit a model of one input and one output only).
+     */
+    public History fit(List<INDArray> x, List<INDArray> y, FitOptions options) {
+        INDArray xs = packInputs("fit", x);
+        INDArray ys = packTargets("fit", y);
+        if (options != null && options.xVal() != null && (inputPacking != null || outputPacking != null)) {
+            throw new IllegalArgumentException(describe() + ".fit: validationData takes one array of inputs and one of "
+                    + "targets, but the model has inputs " + inputNames() + " and outputs " + outputNames()
+                    + "; use validationSplit, or evaluate(x, y) on the validation lists");
+        }
+        return fit(xs, ys, options);
+    }
+
+    /** {@link #fit(List, List, FitOptions)} with the arrays by input and output name. */
+    public History fit(Map<String, INDArray> x, Map<String, INDArray> y, FitOptions options) {
+        return fit(byName("fit", "input", x, inputNames()), byName("fit", "output", y, outputNames()), options);
+    }
+
+    /** Keras' {@code evaluate} on one array per input and per output: {@code loss}, per-output losses and metrics. */
+    public Map<String, Double> evaluate(List<INDArray> x, List<INDArray> y, int batchSize) {
+        return evaluate(packInputs("evaluate", x), packTargets("evaluate", y), batchSize);
+    }
+
+    /** {@link #evaluate(List, List, int)} in batches of 32. */
+    public Map<String, Double> evaluate(List<INDArray> x, List<INDArray> y) {
+        return evaluate(x, y, 32);
+    }
+
+    /** {@link #evaluate(List, List, int)} with the arrays by name, in batches of 32. */
+    public Map<String, Double> evaluate(Map<String, INDArray> x, Map<String, INDArray> y) {
+        return evaluate(byName("evaluate", "input", x, inputNames()), byName("evaluate", "output", y, outputNames()), 32);
+    }
+
+    /** One target array per output as one array; the compiled per-output losses learn the targets' layout. */
+    private INDArray packTargets(String where, List<INDArray> y) {
+        checkArrays(where, "y", y, graph.outputs, false);
+        if (outputPacking == null) {
+            return y.get(0);
+        }
+        OutputLosses losses = outputLosses(where);
+        Packing targets = Packing.ofArrays(y);
+        losses.targets(targets);
+        return targets.pack(y, dtype());
+    }
+
+    OutputLosses outputLosses(String where) {
+        if (!(requireCompiled(where).loss() instanceof OutputLosses losses)) {
+            throw new IllegalStateException(describe() + "." + where + ": the model has outputs " + outputNames()
+                    + " but was compiled with one loss for one output");
+        }
+        return losses;
     }
 
     // ---------------------------------------------------------------- predict

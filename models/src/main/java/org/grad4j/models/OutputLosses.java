@@ -1,0 +1,205 @@
+package org.grad4j.models;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.grad4j.core.Tensor;
+import org.grad4j.losses.Loss;
+import org.grad4j.losses.Losses;
+import org.grad4j.metrics.Metric;
+import org.grad4j.metrics.Metrics;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Keras' {@code CompileLoss} of a model with several outputs: each output's loss on its own targets, times its
+ * {@code lossWeights} entry (1 when not given), summed. Targets and predictions arrive packed side by side (see
+ * {@link Packing}); an output without a loss is not trained. It also makes the per-output entries of the logs:
+ * {@code <output>_loss} (the weighted loss, as Keras records it) and {@code <output>_<metric>}.
+ */
+final class OutputLosses implements Loss {
+    private final List<String> names;
+    private final List<Loss> losses;
+    private final double[] weights;
+    private final Packing predictions;
+    /** The layout of the targets: set by fit and evaluate from the arrays they were given. */
+    private volatile Packing targets;
+    /** What compile was given, as Keras' compile_config records it. */
+    private final Map<String, List<Object>> metricSpecs;
+
+    private OutputLosses(List<String> names, List<Loss> losses, double[] weights, Packing predictions,
+            Map<String, List<Object>> metricSpecs) {
+        this.names = names;
+        this.losses = losses;
+        this.weights = weights;
+        this.predictions = predictions;
+        this.metricSpecs = metricSpecs;
+    }
+
+    /**
+     * The losses by output name (Loss objects or Keras names; an output left out is not trained), their weights
+     * (null: all 1) and the metrics by output name (null: none). Unknown names fail, naming the outputs.
+     */
+    static OutputLosses of(Functional model, Map<String, ?> loss, Map<String, ? extends Number> lossWeights,
+            Map<String, ? extends List<?>> metrics) {
+        String where = model.describe() + ".compile";
+        List<String> names = model.outputNames();
+        requireKnown(where, "loss", loss.keySet(), names);
+        if (lossWeights != null) {
+            requireKnown(where, "lossWeights", lossWeights.keySet(), names);
+        }
+        if (metrics != null) {
+            requireKnown(where, "metrics", metrics.keySet(), names);
+        }
+        List<Loss> losses = new ArrayList<>();
+        double[] weights = new double[names.size()];
+        Map<String, List<Object>> specs = new LinkedHashMap<>();
+        for (int i = 0; i < names.size(); i++) {
+            Object l = loss.get(names.get(i));
+            if (l != null && !(l instanceof Loss) && !(l instanceof String)) {
+                throw new IllegalArgumentException(where + ": the loss of output \"" + names.get(i) + "\" must be a Loss or "
+                        + "a Keras name such as \"mse\", got " + l.getClass().getSimpleName() + " " + l);
+            }
+            losses.add(l instanceof String s ? Losses.get(s) : (Loss) l);
+            Number w = lossWeights == null ? null : lossWeights.get(names.get(i));
+            weights[i] = w == null ? 1.0 : w.doubleValue();
+            if (!Double.isFinite(weights[i])) {
+                throw new IllegalArgumentException(where + ": the loss weight of output \"" + names.get(i)
+                        + "\" must be finite, got " + weights[i]);
+            }
+            List<?> m = metrics == null ? null : metrics.get(names.get(i));
+            specs.put(names.get(i), m == null ? List.of() : new ArrayList<>(m));
+        }
+        if (losses.stream().allMatch(l -> l == null)) {
+            throw new IllegalArgumentException(where + ": no output has a loss; give one for at least one of " + names);
+        }
+        return new OutputLosses(names, losses, weights, model.outputPacking(), specs);
+    }
+
+    private static void requireKnown(String where, String what, java.util.Set<String> keys, List<String> names) {
+        for (String key : keys) {
+            if (!names.contains(key)) {
+                throw new IllegalArgumentException(where + ": " + what + " names an unknown output \"" + key
+                        + "\" (outputs: " + String.join(", ", names) + ")");
+            }
+        }
+    }
+
+    /**
+     * The logged metrics, as Keras 3 orders them: each output's {@code <output>_loss}, then each output's metrics
+     * as {@code <output>_<name>}; "accuracy" is chosen from the output's loss, else from its shapes on first use.
+     */
+    List<Metric> metrics(String where) {
+        List<Metric> out = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            if (losses.get(i) != null) {
+                out.add(OutputMetric.lossOf(this, i, names.get(i) + "_loss"));
+            }
+        }
+        for (int i = 0; i < names.size(); i++) {
+            for (Object m : metricSpecs.get(names.get(i))) {
+                Metric metric;
+                String name;
+                if (m instanceof Metric given) {
+                    metric = given;
+                    name = given.name();
+                } else if (m instanceof String s) {
+                    name = s;
+                    metric = s.equals("accuracy") || s.equals("acc") ? Compiled.accuracyFor(losses.get(i)) : Metrics.get(s);
+                } else {
+                    throw new IllegalArgumentException(where + ": a metric of output \"" + names.get(i) + "\" must be a "
+                            + "Metric or a Keras name such as \"mae\", got " + m);
+                }
+                out.add(OutputMetric.of(this, i, metric, names.get(i) + "_" + name));
+            }
+        }
+        return out;
+    }
+
+    void targets(Packing targets) {
+        if (targets.count() != names.size()) {
+            throw new IllegalArgumentException("targets: expected " + names.size() + " arrays " + names + ", got "
+                    + targets.count());
+        }
+        this.targets = targets;
+    }
+
+    Tensor target(Tensor packed, int i) {
+        Packing t = targets;
+        if (t == null) {
+            throw new IllegalStateException("the targets of outputs " + names + " are given to fit or evaluate as a list "
+                    + "(or a map by output name), one array per output");
+        }
+        return t.unpack(packed).get(i);
+    }
+
+    Tensor prediction(Tensor packed, int i) {
+        return predictions.unpack(packed).get(i);
+    }
+
+    /** Output {@code i}'s loss times its weight. */
+    Tensor weighted(int i, Tensor yTrue, Tensor yPred, Tensor sampleWeight) {
+        Tensor value = losses.get(i).call(yTrue, yPred, sampleWeight);
+        return weights[i] == 1.0 ? value : value.mul(weights[i]);
+    }
+
+    @Override
+    public Tensor call(Tensor yTrue, Tensor yPred) {
+        return call(yTrue, yPred, null);
+    }
+
+    @Override
+    public Tensor call(Tensor yTrue, Tensor yPred, Tensor sampleWeight) {
+        Packing t = targets;
+        if (t == null) {
+            target(yTrue, 0);   // fails with the message that says how targets are given
+        }
+        List<Tensor> ys = t.unpack(yTrue);
+        List<Tensor> ps = predictions.unpack(yPred);
+        Tensor total = null;
+        for (int i = 0; i < names.size(); i++) {
+            if (losses.get(i) != null) {
+                Tensor value = weighted(i, ys.get(i), ps.get(i), sampleWeight);
+                total = total == null ? value : total.add(value);
+            }
+        }
+        return total;
+    }
+
+    @Override
+    public void validateLabels(String where, long[] yShape, long[] yPredShape, Tensor yTrue) {
+        List<INDArray> ys = targets.unpack(yTrue.array());
+        for (int i = 0; i < names.size(); i++) {
+            if (losses.get(i) == null) {
+                continue;
+            }
+            long[] p = predictions.sampleShape(i);
+            long[] pShape = new long[p.length + 1];
+            pShape[0] = yShape[0];
+            System.arraycopy(p, 0, pShape, 1, p.length);
+            losses.get(i).validateLabels(where + ": output \"" + names.get(i) + "\"", ys.get(i).shape(), pShape,
+                    Tensor.of(ys.get(i)));
+        }
+    }
+
+    @Override
+    public String name() {
+        return "loss";
+    }
+
+    List<String> names() {
+        return names;
+    }
+
+    Loss loss(int i) {
+        return losses.get(i);
+    }
+
+    double weight(int i) {
+        return weights[i];
+    }
+
+    Map<String, List<Object>> metricSpecs() {
+        return metricSpecs;
+    }
+}
