@@ -41,6 +41,7 @@ public final class Input {
         if (name != null) {
             layer.name(name);
         }
+        layer.build(layer.batchShape());   // as Keras' InputLayer, built from the start (its summary row shows 0 params)
         return KerasTensor.of(layer);
     }
 }
