@@ -334,6 +334,19 @@ public class Functional extends Model {
         return losses;
     }
 
+    // ---------------------------------------------------------------- config
+
+    /** Keras 3's functional config: the layers with their inbound nodes, {@code input_layers}, {@code output_layers}. */
+    @Override
+    public Map<String, Object> config() {
+        return FunctionalConfig.of(this, super.config());
+    }
+
+    /** Rebuilds a functional model from {@link #config()}: new layers, called again on new symbolic tensors. */
+    public static Functional fromConfig(Map<String, Object> config) {
+        return FunctionalConfig.fromConfig(config);
+    }
+
     // ---------------------------------------------------------------- predict
 
     /**

@@ -202,4 +202,66 @@ final class OutputLosses implements Loss {
     Map<String, List<Object>> metricSpecs() {
         return metricSpecs;
     }
+
+    // ---------------------------------------------------------------- compile_config
+
+    /** Keras' compile_config entries: {@code loss}, {@code loss_weights} and {@code metrics}, each by output name. */
+    void addCompileConfig(Map<String, Object> out) {
+        Map<String, Object> loss = new LinkedHashMap<>();
+        Map<String, Object> weightsByName = new LinkedHashMap<>();
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        for (int i = 0; i < names.size(); i++) {
+            if (losses.get(i) != null) {
+                loss.put(names.get(i), Losses.serialize(losses.get(i)));
+            }
+            weightsByName.put(names.get(i), weights[i]);
+            List<Object> list = new ArrayList<>();
+            for (Object m : metricSpecs.get(names.get(i))) {
+                list.add(m instanceof Metric metric ? Metrics.serialize(metric) : m);
+            }
+            metrics.put(names.get(i), list);
+        }
+        out.put("loss", loss);
+        out.put("loss_weights", weightsByName);
+        out.put("metrics", metrics);
+    }
+
+    /** Compiles {@code model} from {@link #addCompileConfig}'s entries with {@code optimizer}. */
+    @SuppressWarnings("unchecked")
+    static void compile(Functional model, org.grad4j.optimizers.Optimizer optimizer, Map<String, Object> config) {
+        Map<String, Object> loss = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : ((Map<String, Object>) config.get("loss")).entrySet()) {
+            if (!(e.getValue() instanceof Map<?, ?> serialized)) {
+                throw new IllegalArgumentException("compile_config.loss." + e.getKey() + " must be {class_name, config}, got "
+                        + e.getValue());
+            }
+            loss.put(e.getKey(), Losses.deserialize((Map<String, ?>) serialized));
+        }
+        Map<String, Number> weights = new LinkedHashMap<>();
+        if (config.get("loss_weights") instanceof Map<?, ?> w) {
+            for (Map.Entry<?, ?> e : w.entrySet()) {
+                if (!(e.getValue() instanceof Number n)) {
+                    throw new IllegalArgumentException("compile_config.loss_weights." + e.getKey() + " must be a number, got "
+                            + e.getValue());
+                }
+                weights.put((String) e.getKey(), n);
+            }
+        }
+        Map<String, List<Object>> metrics = new LinkedHashMap<>();
+        if (config.get("metrics") instanceof Map<?, ?> m) {
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                List<Object> list = new ArrayList<>();
+                for (Object item : e.getValue() instanceof List<?> l ? l : List.of()) {
+                    if (item instanceof Map<?, ?> serialized && serialized.get("class_name") instanceof String className) {
+                        Object c = serialized.get("config");
+                        list.add(Metrics.fromConfig(className, c instanceof Map<?, ?> cm ? (Map<String, ?>) cm : Map.of()));
+                    } else {
+                        list.add(item);
+                    }
+                }
+                metrics.put((String) e.getKey(), list);
+            }
+        }
+        model.compile(optimizer, loss, weights, metrics);
+    }
 }
