@@ -18,6 +18,7 @@ import org.grad4j.losses.Losses;
 import org.grad4j.metrics.Metric;
 import org.grad4j.optimizers.Optimizer;
 import org.grad4j.optimizers.Optimizers;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -67,6 +68,10 @@ public class Functional extends Model {
             throw invalidArgument(e.getMessage());
         }
         this.graph = g;
+        DataType type = g.inputs.get(0).dataType();
+        if (type.isFPType() && type != dtype()) {
+            dtype(type);   // a float64 graph packs and predicts in float64
+        }
         this.inputPacking = g.inputs.size() == 1 ? null
                 : Packing.of(describe(), inputNames(), g.inputs.stream().map(Functional::sampleShape).toList());
         this.outputPacking = g.outputs.size() == 1 ? null
