@@ -299,6 +299,35 @@ public class Functional extends Model {
         return fit(xs, ys, options);
     }
 
+    /**
+     * {@link #fit(List, List, FitOptions)} validating on {@code xVal} and {@code yVal} (one array per input and per
+     * output, targets of the same per-sample shapes as {@code y}) every {@code validationFreq} epochs; logged with
+     * the {@code val_} prefix.
+     */
+    public History fit(List<INDArray> x, List<INDArray> y, List<INDArray> xVal, List<INDArray> yVal, FitOptions options) {
+        INDArray xs = packInputs("fit", x);
+        INDArray ys = packTargets("fit", y);
+        INDArray xv = packInputs("fit: validation", xVal);
+        checkArrays("fit: validation", "y", yVal, graph.outputs, false);
+        for (int i = 0; outputPacking != null && i < y.size(); i++) {
+            long[] train = Arrays.copyOfRange(y.get(i).shape(), 1, y.get(i).rank());
+            long[] val = Arrays.copyOfRange(yVal.get(i).shape(), 1, yVal.get(i).rank());
+            if (!Arrays.equals(train, val)) {
+                throw new IllegalArgumentException(describe() + ".fit: validation targets of output \"" + outputNames().get(i)
+                        + "\" have per-sample shape " + Shapes.format(val) + " but the training targets " + Shapes.format(train));
+            }
+        }
+        INDArray yv = outputPacking == null ? yVal.get(0) : outputPacking(yVal);
+        if (options == null) {
+            throw new IllegalArgumentException(describe() + ".fit: options are required, e.g. FitOptions.epochs(10)");
+        }
+        return fit(xs, ys, options.validationData(xv, yv));
+    }
+
+    private INDArray outputPacking(List<INDArray> y) {
+        return Packing.ofArrays(y).pack(y, dtype());
+    }
+
     /** {@link #fit(List, List, FitOptions)} with the arrays by input and output name. */
     public History fit(Map<String, INDArray> x, Map<String, INDArray> y, FitOptions options) {
         return fit(byName("fit", "input", x, inputNames()), byName("fit", "output", y, outputNames()), options);

@@ -172,4 +172,29 @@ class FunctionalFitTest {
                 () -> f.fit(List.of(values(8, 4)), List.of(values(8, 1), values(7, 1)), FitOptions.epochs(1)));
         assertTrue(rows.getMessage().contains("one sample count"), rows.getMessage());
     }
+
+    @Test
+    void validationListsAreLoggedWithTheValPrefix() {
+        Tensor a = Input.of(new long[] {3}, "a");
+        Tensor b = Input.of(new long[] {2}, "b");
+        Tensor joined = new Concatenate().apply(List.of(a, b));
+        Dense u = new Dense(1);
+        u.name("u");
+        Dense v = new Dense(2);
+        v.name("v");
+        Functional f = new Functional(List.of(a, b), List.of(u.apply(joined), v.apply(joined)));
+        f.compile(new SGD(0.05), new MeanSquaredError());
+        List<INDArray> x = List.of(values(20, 3), values(20, 2));
+        List<INDArray> y = List.of(values(20, 1), values(20, 2));
+        List<INDArray> xv = List.of(values(6, 3), values(6, 2));
+        List<INDArray> yv = List.of(values(6, 1), values(6, 2));
+        History h = f.fit(x, y, xv, yv, FitOptions.epochs(2).batchSize(5).verbose(0));
+        assertEquals(List.of("loss", "u_loss", "v_loss", "val_loss", "val_u_loss", "val_v_loss", "learning_rate"),
+                List.copyOf(h.history().keySet()));
+        Map<String, Double> val = f.evaluate(xv, yv, 5);   // the batches validation used
+        assertEquals(val.get("loss"), h.history().get("val_loss").get(1), 1e-12);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> f.fit(x, y, xv, List.of(values(6, 1), values(6, 3)), FitOptions.epochs(1)));
+        assertTrue(e.getMessage().contains("validation targets of output \"v\""), e.getMessage());
+    }
 }
