@@ -2,7 +2,6 @@ package org.grad4j.models;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,6 +44,7 @@ public class Functional extends Model {
     private final Packing inputPacking;
     /** How several outputs travel as one array; null with one output. */
     private final Packing outputPacking;
+    private final NamedArrays arrays = new NamedArrays(this);
 
     /** A model from {@code inputs} to {@code outputs}, symbolic tensors of one graph. */
     public Functional(List<? extends Tensor> inputs, List<? extends Tensor> outputs) {
@@ -289,6 +289,7 @@ public class Functional extends Model {
      * so they suit a model of one input and one output only).
      */
     public History fit(List<INDArray> x, List<INDArray> y, FitOptions options) {
+        refuseClassWeight(options);
         INDArray xs = packInputs("fit", x);
         INDArray ys = packTargets("fit", y);
         if (options != null && options.xVal() != null && (inputPacking != null || outputPacking != null)) {
@@ -305,10 +306,11 @@ public class Functional extends Model {
      * the {@code val_} prefix.
      */
     public History fit(List<INDArray> x, List<INDArray> y, List<INDArray> xVal, List<INDArray> yVal, FitOptions options) {
+        refuseClassWeight(options);
         INDArray xs = packInputs("fit", x);
         INDArray ys = packTargets("fit", y);
         INDArray xv = packInputs("fit: validation", xVal);
-        checkArrays("fit: validation", "y", yVal, graph.outputs, false);
+        arrays.check("fit: validation", "y", yVal, graph.outputs, false);
         for (int i = 0; outputPacking != null && i < y.size(); i++) {
             long[] train = Arrays.copyOfRange(y.get(i).shape(), 1, y.get(i).rank());
             long[] val = Arrays.copyOfRange(yVal.get(i).shape(), 1, yVal.get(i).rank());
@@ -330,7 +332,7 @@ public class Functional extends Model {
 
     /** {@link #fit(List, List, FitOptions)} with the arrays by input and output name. */
     public History fit(Map<String, INDArray> x, Map<String, INDArray> y, FitOptions options) {
-        return fit(byName("fit", "input", x, inputNames()), byName("fit", "output", y, outputNames()), options);
+        return fit(arrays.byName("fit", "input", x, inputNames()), arrays.byName("fit", "output", y, outputNames()), options);
     }
 
     /** Keras' {@code evaluate} on one array per input and per output: {@code loss}, per-output losses and metrics. */
@@ -345,12 +347,20 @@ public class Functional extends Model {
 
     /** {@link #evaluate(List, List, int)} with the arrays by name, in batches of 32. */
     public Map<String, Double> evaluate(Map<String, INDArray> x, Map<String, INDArray> y) {
-        return evaluate(byName("evaluate", "input", x, inputNames()), byName("evaluate", "output", y, outputNames()), 32);
+        return evaluate(arrays.byName("evaluate", "input", x, inputNames()), arrays.byName("evaluate", "output", y, outputNames()), 32);
+    }
+
+    /** As Keras: class weights say nothing of which output they weigh. */
+    private void refuseClassWeight(FitOptions options) {
+        if (options != null && options.classWeight() != null && outputPacking != null) {
+            throw new IllegalArgumentException(describe() + ".fit: classWeight applies to a model of one output, but this "
+                    + "one has outputs " + outputNames());
+        }
     }
 
     /** One target array per output as one array; the compiled per-output losses learn the targets' layout. */
     private INDArray packTargets(String where, List<INDArray> y) {
-        checkArrays(where, "y", y, graph.outputs, false);
+        arrays.check(where, "y", y, graph.outputs, false);
         if (outputPacking == null) {
             return y.get(0);
         }
@@ -399,69 +409,12 @@ public class Functional extends Model {
 
     /** {@link #predictAll(List, int)} with the inputs by name. */
     public List<INDArray> predictAll(Map<String, INDArray> x) {
-        return predictAll(byName("predict", "input", x, inputNames()), 32);
+        return predictAll(arrays.byName("predict", "input", x, inputNames()), 32);
     }
 
     /** One array per input as the single array the one-array loops take; checks counts and shapes first. */
     INDArray packInputs(String where, List<INDArray> x) {
-        checkArrays(where, "x", x, graph.inputs, true);
+        arrays.check(where, "x", x, graph.inputs, true);
         return inputPacking == null ? x.get(0) : inputPacking.pack(x, dtype());
-    }
-
-    void checkArrays(String where, String what, List<INDArray> arrays, List<KerasTensor> declared, boolean checkShapes) {
-        if (arrays == null || arrays.size() != declared.size()) {
-            throw new IllegalArgumentException(describe() + "." + where + ": " + what + " must hold " + declared.size()
-                    + " arrays " + (what.equals("x") ? inputNames() : outputNames()) + ", got "
-                    + (arrays == null ? "null" : arrays.size()));
-        }
-        long n = -1;
-        for (int i = 0; i < arrays.size(); i++) {
-            INDArray a = arrays.get(i);
-            String name = declared.get(i).layer().name();
-            if (a == null || a.rank() == 0) {
-                throw new IllegalArgumentException(describe() + "." + where + ": " + what + " \"" + name + "\" needs a sample "
-                        + "axis, got " + (a == null ? "null" : Shapes.format(a.shape())));
-            }
-            if (n >= 0 && a.size(0) != n) {
-                throw new IllegalArgumentException(describe() + "." + where + ": the arrays of " + what + " must have one "
-                        + "sample count, but \"" + name + "\" has " + a.size(0) + " and the first has " + n);
-            }
-            n = a.size(0);
-            if (checkShapes) {
-                long[] shape = a.shape().clone();
-                shape[0] = -1;
-                long[] expected = declared.get(i).shape();
-                boolean ok = shape.length == expected.length;
-                for (int d = 1; ok && d < shape.length; d++) {
-                    ok = expected[d] < 0 || expected[d] == shape[d];
-                }
-                if (!ok) {
-                    throw new IllegalArgumentException(describe() + "." + where + ": input \"" + name + "\" expects shape "
-                            + Shapes.format(expected) + ", got " + Shapes.format(a.shape()));
-                }
-            }
-        }
-    }
-
-    /** The arrays of a map by name, in {@code names}' order; unknown and missing names fail. */
-    List<INDArray> byName(String where, String what, Map<String, INDArray> arrays, List<String> names) {
-        if (arrays == null) {
-            throw new IllegalArgumentException(describe() + "." + where + ": the " + what + " map is null");
-        }
-        for (String key : arrays.keySet()) {
-            if (!names.contains(key)) {
-                throw new IllegalArgumentException(describe() + "." + where + ": unknown " + what + " \"" + key
-                        + "\" (known: " + String.join(", ", names) + ")");
-            }
-        }
-        List<INDArray> out = new ArrayList<>();
-        for (String name : names) {
-            if (!arrays.containsKey(name)) {
-                throw new IllegalArgumentException(describe() + "." + where + ": no array for " + what + " \"" + name
-                        + "\" (given: " + String.join(", ", arrays.keySet()) + ")");
-            }
-            out.add(arrays.get(name));
-        }
-        return Collections.unmodifiableList(out);
     }
 }

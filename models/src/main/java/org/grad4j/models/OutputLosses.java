@@ -130,11 +130,11 @@ final class OutputLosses implements Loss {
             throw new IllegalStateException("the targets of outputs " + names + " are given to fit or evaluate as a list "
                     + "(or a map by output name), one array per output");
         }
-        return t.unpack(packed).get(i);
+        return t.unpack(packed, i);
     }
 
     Tensor prediction(Tensor packed, int i) {
-        return predictions.unpack(packed).get(i);
+        return predictions.unpack(packed, i);
     }
 
     /** Output {@code i}'s loss times its weight. */

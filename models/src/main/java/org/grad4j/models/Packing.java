@@ -96,16 +96,24 @@ final class Packing {
         return flat.size() == 1 ? flat.get(0) : Tensor.concat(flat, 1);
     }
 
-    List<Tensor> unpack(Tensor packed) {
+    /** Array {@code i} of {@code packed}, alone. */
+    Tensor unpack(Tensor packed, int i) {
+        requireWidth(packed);
+        Tensor block = count() == 1 ? packed : packed.slice(1, offsets[i], offsets[i + 1]);
+        return block.reshape(batchShape(packed.shape()[0], i));
+    }
+
+    private void requireWidth(Tensor packed) {
         if (packed.rank() != 2 || packed.shape()[1] != width) {
             throw new IllegalArgumentException("expected the packed arrays [batch, " + width + "], got "
                     + Shapes.format(packed.shape()));
         }
-        long n = packed.shape()[0];
+    }
+
+    List<Tensor> unpack(Tensor packed) {
         List<Tensor> out = new ArrayList<>();
         for (int i = 0; i < count(); i++) {
-            Tensor block = count() == 1 ? packed : packed.slice(1, offsets[i], offsets[i + 1]);
-            out.add(block.reshape(batchShape(n, i)));
+            out.add(unpack(packed, i));
         }
         return out;
     }

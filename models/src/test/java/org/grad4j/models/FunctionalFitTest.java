@@ -171,6 +171,10 @@ class FunctionalFitTest {
         IllegalArgumentException rows = assertThrows(IllegalArgumentException.class,
                 () -> f.fit(List.of(values(8, 4)), List.of(values(8, 1), values(7, 1)), FitOptions.epochs(1)));
         assertTrue(rows.getMessage().contains("one sample count"), rows.getMessage());
+        IllegalArgumentException weights = assertThrows(IllegalArgumentException.class,
+                () -> f.fit(List.of(values(8, 4)), List.of(values(8, 1), values(8, 1)),
+                        FitOptions.epochs(1).classWeight(Map.of(0, 1.0))));
+        assertTrue(weights.getMessage().contains("classWeight applies to a model of one output"), weights.getMessage());
     }
 
     @Test
