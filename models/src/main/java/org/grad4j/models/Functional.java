@@ -242,7 +242,7 @@ public class Functional extends Model {
     /**
      * Keras' {@code compile} with a loss per output name ({@link Loss} objects or Keras names; an output left out is
      * not trained), {@code lossWeights} by output name (null: each 1; the loss minimised is the weighted sum) and
-     * metrics by output name (null: none). The logs hold {@code loss}, {@code <output>_loss} (weighted) and
+     * metrics by output name (null: none). The logs hold {@code loss}, {@code <output>_loss} (unweighted) and
      * {@code <output>_<metric>}, as Keras'.
      */
     public Functional compile(Optimizer optimizer, Map<String, ?> loss, Map<String, ? extends Number> lossWeights,

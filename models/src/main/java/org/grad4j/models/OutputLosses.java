@@ -15,7 +15,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Keras' {@code CompileLoss} of a model with several outputs: each output's loss on its own targets, times its
  * {@code lossWeights} entry (1 when not given), summed. Targets and predictions arrive packed side by side (see
  * {@link Packing}); an output without a loss is not trained. It also makes the per-output entries of the logs:
- * {@code <output>_loss} (the weighted loss, as Keras records it) and {@code <output>_<metric>}.
+ * {@code <output>_loss} (unweighted, as Keras 3 records it, and only when two or more outputs have a loss) and
+ * {@code <output>_<metric>}.
  */
 final class OutputLosses implements Loss {
     private final List<String> names;
@@ -86,12 +87,14 @@ final class OutputLosses implements Loss {
     }
 
     /**
-     * The logged metrics, as Keras 3 orders them: each output's {@code <output>_loss}, then each output's metrics
+     * The logged metrics, as Keras 3 orders them: each output's {@code <output>_loss} (when several outputs have a
+     * loss), then each output's metrics
      * as {@code <output>_<name>}; "accuracy" is chosen from the output's loss, else from its shapes on first use.
      */
     List<Metric> metrics(String where) {
         List<Metric> out = new ArrayList<>();
-        for (int i = 0; i < names.size(); i++) {
+        boolean track = losses.stream().filter(l -> l != null).count() > 1;
+        for (int i = 0; track && i < names.size(); i++) {
             if (losses.get(i) != null) {
                 out.add(OutputMetric.lossOf(this, i, names.get(i) + "_loss"));
             }
@@ -137,9 +140,14 @@ final class OutputLosses implements Loss {
         return predictions.unpack(packed, i);
     }
 
+    /** Output {@code i}'s loss, unweighted. */
+    Tensor unweighted(int i, Tensor yTrue, Tensor yPred, Tensor sampleWeight) {
+        return losses.get(i).call(yTrue, yPred, sampleWeight);
+    }
+
     /** Output {@code i}'s loss times its weight. */
     Tensor weighted(int i, Tensor yTrue, Tensor yPred, Tensor sampleWeight) {
-        Tensor value = losses.get(i).call(yTrue, yPred, sampleWeight);
+        Tensor value = unweighted(i, yTrue, yPred, sampleWeight);
         return weights[i] == 1.0 ? value : value.mul(weights[i]);
     }
 

@@ -5,8 +5,8 @@ import org.grad4j.metrics.Metric;
 
 /**
  * One output's entry in the logs of a model with several outputs: a metric of that output's targets and
- * predictions ({@code <output>_<metric>}), or its weighted loss averaged over the samples ({@code <output>_loss},
- * Keras' per-output loss tracker).
+ * predictions ({@code <output>_<metric>}), or its loss before the loss weight, averaged over the samples weighted
+ * by batch size ({@code <output>_loss}, Keras 3's per-output loss tracker).
  */
 final class OutputMetric extends Metric {
     private final OutputLosses outputs;
@@ -39,7 +39,7 @@ final class OutputMetric extends Metric {
         Tensor p = outputs.prediction(yPred, index);
         if (isLoss) {
             long batch = p.shape()[0];
-            total += outputs.weighted(index, y, p, sampleWeight).itemDouble() * batch;
+            total += outputs.unweighted(index, y, p, sampleWeight).itemDouble() * batch;
             count += batch;
             return;
         }

@@ -103,16 +103,16 @@ class FunctionalFitTest {
         Map<String, List<Double>> logs = history.history();
         assertEquals(List.of("loss", "reg_loss", "cls_loss", "reg_mae", "cls_accuracy", "learning_rate"),
                 List.copyOf(logs.keySet()));
+        // Keras 3 logs each output's loss before its weight; the total is the weighted sum
         for (int e = 0; e < 20; e++) {
-            double sum = logs.get("reg_loss").get(e) + logs.get("cls_loss").get(e);
+            double sum = 0.5 * logs.get("reg_loss").get(e) + 2.0 * logs.get("cls_loss").get(e);
             assertEquals(logs.get("loss").get(e), sum, 1e-5 * Math.max(1, sum));
         }
         assertTrue(logs.get("loss").get(19) < logs.get("loss").get(0));
-        // the per-output losses are weighted: evaluate reg_loss is 0.5 * the mse of the reg head
         Map<String, Double> scores = f.evaluate(List.of(x), List.of(yReg, yCls));
         List<INDArray> p = f.predictAll(List.of(x));
         double mse = p.get(0).sub(yReg).muli(p.get(0).sub(yReg)).meanNumber().doubleValue();
-        assertEquals(0.5 * mse, scores.get("reg_loss"), 1e-5);
+        assertEquals(mse, scores.get("reg_loss"), 1e-5);
         assertEquals(3, p.get(1).size(1));
     }
 
@@ -126,6 +126,7 @@ class FunctionalFitTest {
         second.name("second");
         Functional f = new Functional(List.of(a), List.of(first.apply(h), second.apply(h)));
         f.compile(new SGD(0.1), Map.of("first", "mse", "second", "mse"), Map.of("second", 0.0), null);
+        assertEquals(List.of("first_loss", "second_loss"), f.metrics().stream().map(m -> m.name()).toList());
         INDArray before = second.weights().get(0).array().dup();
         INDArray firstBefore = first.weights().get(0).array().dup();
         INDArray x = values(16, 4);
@@ -200,5 +201,16 @@ class FunctionalFitTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> f.fit(x, y, xv, List.of(values(6, 1), values(6, 3)), FitOptions.epochs(1)));
         assertTrue(e.getMessage().contains("validation targets of output \"v\""), e.getMessage());
+    }
+
+    @Test
+    void oneLossAmongTwoOutputsLogsNoPerOutputLoss() {
+        Tensor a = Input.of(new long[] {4}, "a");
+        Tensor h = new Dense(6, "tanh").apply(a);
+        Functional f = new Functional(List.of(a), List.of(new Dense(1).name("p").apply(h), new Dense(2).name("q").apply(h)));
+        f.compile(new SGD(0.1), Map.of("p", "mse"), null, Map.of("q", List.of("mae")));
+        History history = f.fit(List.of(values(16, 4)), List.of(values(16, 1), values(16, 2)),
+                FitOptions.epochs(1).batchSize(8).verbose(0));
+        assertEquals(List.of("loss", "q_mae", "learning_rate"), List.copyOf(history.history().keySet()));
     }
 }
