@@ -6,7 +6,8 @@ import org.grad4j.core.Tensor;
 /**
  * How a layer was called on symbolic tensors, so that a functional model calls it the same way on values:
  * one tensor ({@link Layer#apply}), a list ({@link Merge#apply(List)}), one tensor with the states returned
- * ({@code callWithState} of a recurrent layer), or query, value and optional key (MultiHeadAttention).
+ * ({@code callWithState} of a recurrent layer), query, value and optional key (MultiHeadAttention), or a list
+ * giving a list ({@link ListCallable}).
  */
 public enum CallKind {
     /** An InputLayer's node: the model's input itself, never run. */
@@ -14,7 +15,9 @@ public enum CallKind {
     SINGLE,
     LIST,
     STATE,
-    ATTENTION;
+    ATTENTION,
+    /** A list in, a list out: a functional model of several inputs or outputs inside another. */
+    MULTI;
 
     /** Calls {@code layer} on {@code inputs} this way; returns its outputs. */
     List<Tensor> invoke(Layer layer, List<Tensor> inputs, boolean training) {
@@ -26,6 +29,7 @@ public enum CallKind {
                     : ((RecurrentLayer<?>) layer).callWithState(inputs.get(0), training);
             case ATTENTION -> List.of(((MultiHeadAttention) layer).call(inputs.get(0), inputs.get(1),
                     inputs.size() > 2 ? inputs.get(2) : null, null, training, false));
+            case MULTI -> ((ListCallable) layer).callList(inputs, training);
         };
     }
 }

@@ -12,6 +12,7 @@ import org.grad4j.core.Tensor;
 import org.grad4j.layers.KerasTensor;
 import org.grad4j.layers.Layer;
 import org.grad4j.layers.LayerNode;
+import org.grad4j.layers.ListCallable;
 import org.grad4j.losses.Loss;
 import org.grad4j.losses.Losses;
 import org.grad4j.metrics.Metric;
@@ -38,7 +39,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@link #predictAll} returns one array per output. An output's name is the name of the layer that produced it,
  * as in Keras.
  */
-public class Functional extends Model {
+public class Functional extends Model implements ListCallable {
     private final FunctionalGraph graph;
     /** How several inputs travel as one array through the training loop; null with one input. */
     private final Packing inputPacking;
@@ -132,6 +133,10 @@ public class Functional extends Model {
      */
     public List<Tensor> call(List<? extends Tensor> inputs, boolean training) {
         Objects.requireNonNull(inputs, () -> describe() + ": the inputs are null");
+        List<Tensor> symbolic = ListCallable.recordIfSymbolic(this, inputs);
+        if (symbolic != null) {
+            return symbolic;   // this model is one node of another graph
+        }
         if (inputs.size() != graph.inputs.size()) {
             throw new IllegalArgumentException(describe() + ": expects " + graph.inputs.size() + " inputs " + inputNames()
                     + ", got " + inputs.size());
@@ -161,6 +166,17 @@ public class Functional extends Model {
             out.add(values.get(o));
         }
         return out;
+    }
+
+    /** {@link #call(List, boolean)}: how an enclosing graph calls a model of several inputs or outputs. */
+    @Override
+    public List<Tensor> callList(List<? extends Tensor> inputs, boolean training) {
+        return call(inputs, training);
+    }
+
+    /** Whether an enclosing graph must call this model with lists ({@link #call(List, boolean)}). */
+    boolean takesLists() {
+        return inputPacking != null || outputPacking != null;
     }
 
     private void requireShape(KerasTensor declared, long[] shape) {

@@ -61,7 +61,7 @@ final class FunctionalConfig {
                     tensors.add(tensor(t, index));
                 }
                 Map<String, Object> call = new LinkedHashMap<>();
-                call.put("args", node.kind() == CallKind.LIST ? List.of(tensors) : tensors);
+                call.put("args", node.kind() == CallKind.LIST || node.kind() == CallKind.MULTI ? List.of(tensors) : tensors);
                 call.put("kwargs", new LinkedHashMap<>());
                 nodes.add(call);
             }
@@ -236,6 +236,9 @@ final class FunctionalConfig {
     }
 
     private static List<KerasTensor> call(Layer layer, List<KerasTensor> in, boolean list) {
+        if (layer instanceof Functional nested && list) {
+            return nested.call(in, false).stream().map(t -> (KerasTensor) t).toList();
+        }
         if (list || layer instanceof Merge) {
             return List.of((KerasTensor) ((Merge) layer).apply(new ArrayList<>(in)));
         }

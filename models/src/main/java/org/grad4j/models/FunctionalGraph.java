@@ -119,6 +119,12 @@ final class FunctionalGraph {
                         + ", which is not among the model's inputs ("
                         + String.join(", ", inputs.stream().map(k -> k.layer().name()).toList()) + ")");
             }
+            if (node.kind() == org.grad4j.layers.CallKind.SINGLE && node.layer() instanceof Functional nested
+                    && nested.takesLists()) {
+                throw new IllegalArgumentException(where + ": " + nested.describe() + " has inputs " + nested.inputNames()
+                        + " and outputs " + nested.outputNames() + "; call it with call(List.of(...), training) to get one "
+                        + "tensor per output");
+            }
             firstSeen.putIfAbsent(node.layer(), firstSeen.size());
             inProgress.add(node);
             if (!inputs.contains(tensor)) {

@@ -104,4 +104,39 @@ class FunctionalSaveLoadTest {
         double weightError = GradientCheck.checkVariables(() -> model.call(List.of(xa, xb), false).get(0).square().sum(), weights);
         assertTrue(weightError < 1e-6, "weights: " + weightError);
     }
+
+    @Test
+    void aModelOfTwoInputsAndOutputsNestsInAnotherAndComesBack() {
+        Tensor p = Input.of(new long[] {3}, "p");
+        Tensor q = Input.of(new long[] {2}, "q");
+        Tensor joined = new Concatenate().apply(List.of(p, q));
+        Functional inner = new Functional(List.of(p, q),
+                List.of(new Dense(4).name("left").apply(joined), new Dense(1).name("right").apply(joined)), "inner");
+        Tensor a = Input.of(new long[] {3}, "a");
+        Tensor b = Input.of(new long[] {2}, "b");
+        List<Tensor> both = inner.call(List.of(a, b), false);
+        assertEquals(2, both.size());
+        Tensor out = new Dense(2).name("top").apply(new Concatenate().apply(both));
+        Functional outer = new Functional(List.of(a, b), List.of(out, both.get(1)));
+        INDArray xa = values(5, 3);
+        INDArray xb = values(5, 2);
+        List<INDArray> inside = inner.predictAll(List.of(xa, xb));
+        List<INDArray> p2 = outer.predictAll(List.of(xa, xb));
+        assertEquals(inside.get(1), p2.get(1));
+        // both outputs in the nested model's row, wrapped in its column as rich wraps them
+        assertTrue(outer.summaryString().contains("│ inner (Functional)  │ [(None, 4),       │         30 │ a[0][0], b[0][0]  │\n"
+                + "│                     │ (None, 1)]        │            │                   │\n"), outer.summaryString());
+        assertEquals(List.of("top", "inner"), outer.outputNames());
+        Functional back = roundTrip(outer);
+        List<INDArray> again = back.predictAll(List.of(xa, xb));
+        assertEquals(p2.get(0), again.get(0));
+        assertEquals(p2.get(1), again.get(1));
+        // called with one tensor, such a model could only give its outputs packed: refused with the way to call it
+        Tensor c = Input.of(new long[] {3}, "c");
+        Tensor d = Input.of(new long[] {2}, "d");
+        Tensor packed = new Dense(1).apply(inner.apply(new Concatenate().apply(List.of(c, d))));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new Functional(List.of(c, d), List.of(packed)));
+        assertTrue(e.getMessage().contains("call it with call(List.of(...), training)"), e.getMessage());
+    }
 }
