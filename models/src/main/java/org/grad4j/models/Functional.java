@@ -77,7 +77,8 @@ public class Functional extends Model implements ListCallable {
                 : Packing.of(describe(), inputNames(), g.inputs.stream().map(Functional::sampleShape).toList());
         this.outputPacking = g.outputs.size() == 1 ? null
                 : Packing.of(describe(), outputNames(), g.outputs.stream().map(Functional::sampleShape).toList());
-        markBuilt(g.inputs.size() == 1 ? g.inputs.get(0).shape() : new long[] {-1, inputPacking.width()});
+        markBuilt(inputPacking == null || !inputPacking.known() ? g.inputs.get(0).shape()
+                : new long[] {-1, inputPacking.width()});
     }
 
     static long[] sampleShape(KerasTensor t) {
@@ -205,6 +206,10 @@ public class Functional extends Model implements ListCallable {
     }
 
     private List<Tensor> unpackInputs(Tensor packed) {
+        if (!inputPacking.known()) {
+            throw new IllegalArgumentException(describe() + ": has " + graph.inputs.size() + " inputs " + inputNames()
+                    + "; give them as a list (call(List, training)), got one tensor of shape " + Shapes.format(packed.shape()));
+        }
         if (packed.rank() != 2 || packed.shape()[1] != inputPacking.width()) {
             throw new IllegalArgumentException(describe() + ": has " + graph.inputs.size() + " inputs " + inputNames()
                     + "; give them as a list (call(List, training), predictAll, fit(List, List, ...)), got one tensor of shape "

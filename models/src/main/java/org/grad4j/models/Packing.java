@@ -18,8 +18,15 @@ final class Packing {
     private final List<long[]> sampleShapes;
     private final long[] offsets;
     private final long width;
+    /** Why these arrays cannot be packed (a per-sample dimension unknown), or null when they can. */
+    private final String unknown;
 
     private Packing(List<long[]> sampleShapes) {
+        this(sampleShapes, null);
+    }
+
+    private Packing(List<long[]> sampleShapes, String unknown) {
+        this.unknown = unknown;
         this.sampleShapes = sampleShapes.stream().map(long[]::clone).toList();
         this.offsets = new long[sampleShapes.size() + 1];
         for (int i = 0; i < sampleShapes.size(); i++) {
@@ -28,18 +35,32 @@ final class Packing {
         this.width = offsets[sampleShapes.size()];
     }
 
-    /** For per-sample shapes (no batch dimension), all known. */
+    /**
+     * For per-sample shapes (no batch dimension). With a dimension unknown (a sequence of any length) the arrays
+     * cannot be packed: every use then fails, naming it, while the model itself works on lists of tensors.
+     */
     static Packing of(String where, List<String> names, List<long[]> sampleShapes) {
         for (int i = 0; i < sampleShapes.size(); i++) {
             for (long d : sampleShapes.get(i)) {
                 if (d < 0) {
-                    throw new IllegalArgumentException(where + ": \"" + names.get(i) + "\" has per-sample shape "
+                    return new Packing(sampleShapes, where + ": \"" + names.get(i) + "\" has per-sample shape "
                             + Shapes.format(sampleShapes.get(i)) + " with an unknown dimension; a model of several inputs or "
-                            + "outputs trains on arrays of known per-sample shapes");
+                            + "outputs is fitted, evaluated and predicted on arrays of known per-sample shapes (call(List, "
+                            + "training) takes any)");
                 }
             }
         }
         return new Packing(sampleShapes);
+    }
+
+    boolean known() {
+        return unknown == null;
+    }
+
+    private void requireKnown() {
+        if (unknown != null) {
+            throw new IllegalArgumentException(unknown);
+        }
     }
 
     /** The per-sample shapes of arrays {@code [N, ...]}. */
@@ -57,6 +78,7 @@ final class Packing {
     }
 
     long width() {
+        requireKnown();
         return width;
     }
 
@@ -65,6 +87,7 @@ final class Packing {
     }
 
     INDArray pack(List<INDArray> arrays, DataType type) {
+        requireKnown();
         long n = arrays.get(0).size(0);
         INDArray out = Nd4j.create(type, n, width);
         for (int i = 0; i < arrays.size(); i++) {
@@ -77,6 +100,7 @@ final class Packing {
     }
 
     List<INDArray> unpack(INDArray packed) {
+        requireKnown();
         List<INDArray> out = new ArrayList<>();
         long n = packed.size(0);
         for (int i = 0; i < count(); i++) {
@@ -88,6 +112,7 @@ final class Packing {
     }
 
     Tensor pack(List<Tensor> tensors) {
+        requireKnown();
         List<Tensor> flat = new ArrayList<>();
         for (int i = 0; i < tensors.size(); i++) {
             Tensor t = tensors.get(i);
@@ -104,6 +129,7 @@ final class Packing {
     }
 
     private void requireWidth(Tensor packed) {
+        requireKnown();
         if (packed.rank() != 2 || packed.shape()[1] != width) {
             throw new IllegalArgumentException("expected the packed arrays [batch, " + width + "], got "
                     + Shapes.format(packed.shape()));

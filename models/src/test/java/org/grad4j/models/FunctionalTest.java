@@ -184,4 +184,20 @@ class FunctionalTest {
                 () -> f.predictAll(Map.of("a", values(4, 3), "c", values(4, 2))));
         assertTrue(unknown.getMessage().contains("unknown input \"c\" (known: a, b)"), unknown.getMessage());
     }
+
+    @Test
+    void sequencesOfAnyLengthWorkAsListsButCannotBePacked() {
+        Tensor s = Input.of(new long[] {-1, 3}, "s");
+        Tensor t = Input.of(new long[] {-1, 3}, "t");
+        LSTM shared = new LSTM(4);
+        Tensor out = new Dense(1).apply(new Add().apply(List.of(shared.apply(s), shared.apply(t))));
+        Functional f = new Functional(List.of(s, t), List.of(out));
+        List<Tensor> five = f.call(List.of(Tensor.of(values(2, 5, 3)), Tensor.of(values(2, 5, 3))), false);
+        List<Tensor> seven = f.call(List.of(Tensor.of(values(2, 7, 3)), Tensor.of(values(2, 7, 3))), false);
+        assertArrayEquals(new long[] {2, 1}, five.get(0).shape());
+        assertArrayEquals(new long[] {2, 1}, seven.get(0).shape());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> f.predictAll(List.of(values(2, 5, 3), values(2, 5, 3))));
+        assertTrue(e.getMessage().contains("\"s\" has per-sample shape [-1, 3] with an unknown dimension"), e.getMessage());
+    }
 }
