@@ -71,7 +71,8 @@ final class SliceOps {
             if (!compatible) {
                 throw new IllegalArgumentException("concat: along axis " + axis + " every tensor must match "
                         + first.dataType() + " " + Shapes.format(shape) + " except on that axis, but tensor " + i + " is "
-                        + p.dataType() + " " + Shapes.format(s));
+                        + p.dataType() + " " + Shapes.format(s) + " (shapes: " + String.join(", ",
+                        parts.stream().map(t -> Shapes.format(t.shape())).toList()) + ")");
             }
             total += s[a];
         }

@@ -150,6 +150,9 @@ public class Bidirectional extends Layer {
      * {@code [forward output, backward output, forward states..., backward states...]}.
      */
     public List<Tensor> callWithState(Tensor inputs, boolean training) {
+        if (inputs instanceof KerasTensor symbolic) {
+            return List.copyOf(Symbolic.call(this, List.of(symbolic), CallKind.STATE));
+        }
         return callWithState(inputs, null, training);
     }
 

@@ -39,6 +39,7 @@ public abstract class Layer {
     private DataType dtype = DataType.FLOAT;
     private InputSpec inputSpec;
     private final LayerWeights weights = new LayerWeights();
+    private final List<LayerNode> inboundNodes = new ArrayList<>();
 
     protected Layer() {
         autoName = LayerNames.issue(getClass());
@@ -119,6 +120,10 @@ public abstract class Layer {
     /** Keras' {@code __call__}: builds the layer on first use, checks the input and runs {@link #call}. */
     public final Tensor apply(Tensor inputs, boolean training) {
         Objects.requireNonNull(inputs, () -> describe() + ": the input is null");
+        if (inputs instanceof KerasTensor symbolic) {
+            maybeBuild(symbolic);   // builds for the unknown batch, and a rejected shape names the symbolic one
+            return Symbolic.call(this, List.of(symbolic), CallKind.SINGLE).get(0);
+        }
         Tensor x = inputs;
         // Keras casts inputs to the layer's dtype; only untracked ones, since a cast is not recorded
         if (convertsInputs() && x.dataType() != dtype && !(Graph.isRecording() && Graph.isTracked(x))
@@ -226,6 +231,18 @@ public abstract class Layer {
             out[0] = -1;
         }
         return out;
+    }
+
+    /**
+     * Keras' {@code _inbound_nodes}: every call of this layer on symbolic tensors, in call order. A functional
+     * model runs the ones its graph uses.
+     */
+    public List<LayerNode> inboundNodes() {
+        return List.copyOf(inboundNodes);
+    }
+
+    final void addInboundNode(LayerNode node) {
+        inboundNodes.add(node);
     }
 
     // ---------------------------------------------------------------- weights

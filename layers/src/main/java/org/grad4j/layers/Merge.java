@@ -27,6 +27,9 @@ public abstract class Merge extends Layer {
 
     /** Keras' {@code __call__} with a list: checks the inputs, builds on first use and merges. */
     public final Tensor apply(List<Tensor> inputs, boolean training) {
+        if (inputs != null && Symbolic.any(inputs)) {
+            return Symbolic.call(this, Symbolic.all(this, inputs), CallKind.LIST).get(0);
+        }
         return call(inputs, training);
     }
 

@@ -246,6 +246,14 @@ public class MultiHeadAttention extends Layer {
      */
     public Tensor call(Tensor query, Tensor value, Tensor key, Tensor attentionMask, boolean training,
             boolean useCausalMask) {
+        if (query instanceof KerasTensor) {
+            if (attentionMask != null || useCausalMask) {
+                throw new IllegalArgumentException(describe() + ": a functional model cannot record an attention mask "
+                        + "or a causal mask yet; call it on query, value and key only");
+            }
+            List<Tensor> args = key == null ? List.of(query, value) : List.of(query, value, key);
+            return Symbolic.call(this, Symbolic.all(this, args), CallKind.ATTENTION).get(0);
+        }
         return attend(query, value, key, attentionMask, training, useCausalMask)[0];
     }
 

@@ -291,6 +291,9 @@ public abstract class RecurrentLayer<L extends RecurrentLayer<L>> extends Layer 
      * {@code [batch, units]}. Returns the states whatever {@link #returnState()} says.
      */
     public List<Tensor> callWithState(Tensor inputs, boolean training) {
+        if (inputs instanceof KerasTensor symbolic) {
+            return List.copyOf(Symbolic.call(this, List.of(symbolic), CallKind.STATE));
+        }
         return run(inputs, null, training);
     }
 

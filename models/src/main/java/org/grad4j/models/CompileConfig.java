@@ -31,6 +31,10 @@ final class CompileConfig {
         metrics.addAll(compiled.pendingAccuracy());
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("optimizer", optimizer);
+        if (compiled.loss() instanceof OutputLosses outputs) {
+            outputs.addCompileConfig(out);   // Keras' dicts by output name
+            return out;
+        }
         out.put("loss", Losses.serialize(compiled.loss()));
         out.put("metrics", metrics);
         return out;
@@ -50,6 +54,11 @@ final class CompileConfig {
         Object rawConfig = optimizerConfig.get("config");
         Optimizer optimizer = Optimizers.fromConfig(className,
                 rawConfig == null ? Map.of() : object(rawConfig, "compile_config.optimizer.config"));
+        if (model instanceof Functional functional && config.get("loss") instanceof Map<?, ?> losses
+                && !losses.containsKey("class_name")) {
+            OutputLosses.compile(functional, optimizer, (Map<String, Object>) config);
+            return;
+        }
         Map<String, Object> lossConfig = object(config.get("loss"), "compile_config.loss");
         if (lossConfig.get("class_name") instanceof String lossClass) {
             ModelConfigs.requireRegistered(lossClass, Losses.registry(), "loss", "losses");

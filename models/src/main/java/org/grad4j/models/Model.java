@@ -69,6 +69,19 @@ public class Model extends Layer {
     protected Model() {
     }
 
+    /**
+     * Keras' {@code keras.Model(inputs, outputs)}: a {@link Functional} model over the graph of layer calls from the
+     * symbolic {@code inputs} ({@link Input#of}) to {@code outputs}.
+     */
+    public static Model of(List<? extends Tensor> inputs, List<? extends Tensor> outputs) {
+        return new Functional(inputs, outputs);
+    }
+
+    /** A functional model of one input and one output. */
+    public static Model of(Tensor input, Tensor output) {
+        return new Functional(input, output);
+    }
+
     // ---------------------------------------------------------------- layers
 
     /** Registers a layer as part of this model (its weights become the model's) and returns it. */

@@ -33,7 +33,8 @@ final class ModelConfigs {
 
     /** A model class of the user's: anything but Model and Sequential themselves. */
     private static boolean isSubclassedModel(Layer layer) {
-        return layer instanceof Model && layer.getClass() != Model.class && layer.getClass() != Sequential.class;
+        return layer instanceof Model && layer.getClass() != Model.class && layer.getClass() != Sequential.class
+                && layer.getClass() != Functional.class;
     }
 
     /** Reads back {@link #serialize}'s form: a new, unbuilt layer (a Sequential with a known input is built). */
@@ -54,6 +55,9 @@ final class ModelConfigs {
             // frozen layer stays frozen (Layers.fromConfig would set the flag on every layer afterwards)
             if (className.equals("Sequential")) {
                 return Sequential.fromConfig(config);
+            }
+            if (className.equals("Functional")) {
+                return Functional.fromConfig(config);
             }
             requireRegistered(className, Layers.registry(), "layer", "layers");
             return Layers.fromConfig(className, config);

@@ -4,12 +4,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.grad4j.core.Variable;
+import org.grad4j.layers.KerasTensor;
 import org.grad4j.layers.Layer;
+import org.grad4j.layers.LayerNode;
 import org.grad4j.optimizers.Optimizer;
 
 /** Keras 3's {@code model.summary()} table, drawn with the same box characters. */
 final class Summary {
+    /**
+     * Keras lays the table out on 76 columns (an 80-column terminal less 4) at fractions 0.45, 0.80, 1.0 of it, and
+     * rich then takes the 4 border characters evenly off the columns: 33, 24 and 15 characters with their padding.
+     */
     private static final int[] WIDTHS = {33, 24, 15};
+    /** The same for Keras' functional layout at fractions 0.30, 0.56, 0.74, 1.0 with 5 borders: 22, 20, 14, 20 less 5. */
+    private static final int[] CONNECTED_WIDTHS = {21, 19, 12, 19};
 
     private Summary() {
     }
@@ -19,23 +27,45 @@ final class Summary {
             throw new IllegalStateException(model.describe() + ".summary: the model is not built yet; call build(inputShape) "
                     + "(e.g. build(9) for 9 features), start a Sequential with an InputLayer, or fit/predict it first");
         }
-        List<Layer> layers = model.layers();
-        List<long[]> shapes = model instanceof Sequential s ? s.layerOutputShapes() : List.of();
-        StringBuilder out = new StringBuilder();
-        out.append("Model: \"").append(model.name()).append("\"\n");
-        out.append(line('┏', '━', '┳', '┓'));
-        out.append(row('┃', "Layer (type)", "Output Shape", "Param #"));
-        out.append(line('┡', '━', '╇', '┩'));
-        for (int i = 0; i < layers.size(); i++) {
-            Layer layer = layers.get(i);
-            String shape = i < shapes.size() ? kerasShape(shapes.get(i)) : "?";
-            String params = layer.isBuilt() ? String.format(Locale.ROOT, "%,d", layer.countParams()) : "0 (unbuilt)";
-            out.append(row('│', layer.describe(), shape, params));
-            if (i < layers.size() - 1) {
-                out.append(line('├', '─', '┼', '┤'));
+        List<String[]> rows = new ArrayList<>();
+        int[] widths = WIDTHS;
+        if (model instanceof Functional functional) {
+            FunctionalGraph graph = functional.graph();
+            // Keras 3 draws a plain chain of layers with the Sequential columns, any other graph with "Connected to"
+            boolean chain = graph.sequentialLike();
+            widths = chain ? WIDTHS : CONNECTED_WIDTHS;
+            rows.add(chain ? new String[] {"Layer (type)", "Output Shape", "Param #"}
+                    : new String[] {"Layer (type)", "Output Shape", "Param #", "Connected to"});
+            for (Layer layer : graph.layers) {
+                List<LayerNode> nodes = layer.inboundNodes().stream().filter(graph::contains).toList();
+                String shape = nodes.isEmpty() ? "?" : kerasShapes(nodes.get(nodes.size() - 1).outputs());
+                String params = layer.isBuilt() ? String.format(Locale.ROOT, "%,d", layer.countParams()) : "0 (unbuilt)";
+                rows.add(chain ? new String[] {layer.describe(), shape, params}
+                        : new String[] {layer.describe(), shape, params, connections(nodes)});
+            }
+        } else {
+            List<Layer> layers = model.layers();
+            List<long[]> shapes = model instanceof Sequential s ? s.layerOutputShapes() : List.of();
+            rows.add(new String[] {"Layer (type)", "Output Shape", "Param #"});
+            for (int i = 0; i < layers.size(); i++) {
+                Layer layer = layers.get(i);
+                String shape = i < shapes.size() ? kerasShape(shapes.get(i)) : "?";
+                String params = layer.isBuilt() ? String.format(Locale.ROOT, "%,d", layer.countParams()) : "0 (unbuilt)";
+                rows.add(new String[] {layer.describe(), shape, params});
             }
         }
-        out.append(line('└', '─', '┴', '┘'));
+        StringBuilder out = new StringBuilder();
+        out.append("Model: \"").append(model.name()).append("\"\n");
+        out.append(line(widths, '┏', '━', '┳', '┓'));
+        out.append(row(widths, '┃', rows.get(0)));
+        out.append(line(widths, '┡', '━', '╇', '┩'));
+        for (int i = 1; i < rows.size(); i++) {
+            out.append(row(widths, '│', rows.get(i)));
+            if (i < rows.size() - 1) {
+                out.append(line(widths, '├', '─', '┼', '┤'));
+            }
+        }
+        out.append(line(widths, '└', '─', '┴', '┘'));
         List<Variable> trainable = model.trainableVariables();
         List<Variable> nonTrainable = model.nonTrainableVariables();
         // Keras 3 counts the optimizer's state in the total once the optimizer is built
@@ -101,21 +131,20 @@ final class Summary {
         return String.format(Locale.ROOT, "%.2f %s", size * 1024, "PB");
     }
 
-    private static String line(char left, char fill, char cross, char right) {
+    private static String line(int[] widths, char left, char fill, char cross, char right) {
         StringBuilder out = new StringBuilder().append(left);
-        for (int c = 0; c < WIDTHS.length; c++) {
-            out.append(String.valueOf(fill).repeat(WIDTHS[c])).append(c < WIDTHS.length - 1 ? cross : right);
+        for (int c = 0; c < widths.length; c++) {
+            out.append(String.valueOf(fill).repeat(widths[c])).append(c < widths.length - 1 ? cross : right);
         }
         return out.append('\n').toString();
     }
 
-    /** One table row; a cell too long for its column wraps onto further lines at spaces, as rich does. */
-    private static String row(char border, String layer, String shape, String params) {
-        String[] cells = {layer, shape, params};
+    /** One table row; a cell too long for its column wraps onto further lines at spaces, as rich does. Param # is right-aligned. */
+    private static String row(int[] widths, char border, String[] cells) {
         List<List<String>> wrapped = new ArrayList<>();
         int height = 0;
         for (int c = 0; c < cells.length; c++) {
-            wrapped.add(wrap(cells[c], WIDTHS[c] - 2));
+            wrapped.add(wrap(cells[c], widths[c] - 2));
             height = Math.max(height, wrapped.get(c).size());
         }
         StringBuilder out = new StringBuilder();
@@ -124,11 +153,28 @@ final class Summary {
             for (int c = 0; c < cells.length; c++) {
                 List<String> lines = wrapped.get(c);
                 String text = line < lines.size() ? lines.get(line) : "";
-                out.append(' ').append(pad(text, WIDTHS[c] - 2, c == cells.length - 1)).append(' ').append(border);
+                out.append(' ').append(pad(text, widths[c] - 2, c == 2)).append(' ').append(border);
             }
             out.append('\n');
         }
         return out.toString();
+    }
+
+    /** Keras' "Connected to": every input of every call in this model, {@code layer[node][tensor]}, or "-". */
+    private static String connections(List<LayerNode> nodes) {
+        List<String> out = new ArrayList<>();
+        for (LayerNode node : nodes) {
+            for (KerasTensor in : node.inputs()) {
+                out.add(in.history());
+            }
+        }
+        return out.isEmpty() ? "-" : String.join(", ", out);
+    }
+
+    /** One output {@code (None, 8)}; several as Python prints a list of them, {@code [(None, 8), (None, 8)]}. */
+    private static String kerasShapes(List<KerasTensor> outputs) {
+        List<String> shapes = outputs.stream().map(t -> kerasShape(t.shape())).toList();
+        return shapes.size() == 1 ? shapes.get(0) : "[" + String.join(", ", shapes) + "]";
     }
 
     /** Greedy word wrap to {@code width}; a single word longer than the width is cut with an ellipsis. */
