@@ -72,9 +72,8 @@ public final class SequenceApp implements App {
         double learningRate = options.number("lr", 0);
         long seed = options.longValue("seed");
 
-        // test sequences from a seed of their own, so no test sequence is a training one by construction of the stream
         AddingProblem train = AddingProblem.generate(trainCount, length, seed);
-        AddingProblem test = AddingProblem.generate(testCount, length, seed ^ 0x5DEECE66DL);
+        AddingProblem test = AddingProblem.generate(testCount, length, testSeed(seed));
         out.printf(Locale.ROOT, "adding problem: %d training and %d test sequences of %d steps (value in [0, 1), marker); "
                 + "target: the sum of the two marked values%n", trainCount, testCount, length);
 
@@ -107,6 +106,11 @@ public final class SequenceApp implements App {
         if (options.plots()) {
             Plots.save(predictedAgainstTrue(cell, test, predicted, modelMse, baselineMse), options.out(), PICTURE_FILE, out);
         }
+    }
+
+    /** The test sequences' seed: a stream of their own, so they do not repeat the training sequences' draws. */
+    static long testSeed(long seed) {
+        return seed ^ 0x5DEECE66DL;
     }
 
     /** The mean over samples of the squared difference, in double precision. */
