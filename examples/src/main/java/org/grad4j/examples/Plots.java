@@ -54,17 +54,17 @@ public final class Plots {
     }
 
     /**
-     * A classifier's training curves from its {@link History}: every loss ({@code loss}, {@code val_loss}) on the
-     * left axis from 0, every other entry (the accuracies) on the right axis from chance level to 1, so that small
-     * wiggles look as small as they are. Each entry is drawn at the epochs it was logged (1-based), so validation
-     * every few epochs is placed right.
+     * A classifier's training curves from its {@link History}: the losses ({@code loss}, {@code val_loss}) on the
+     * left axis from 0, the accuracies on the right axis from chance level to 1, so that small wiggles look as small as
+     * they are; other entries (such as {@code learning_rate}) are left out. Each entry is drawn at the epochs it was
+     * logged (1-based), so validation every few epochs is placed right.
      */
     public static XYChart trainingCurves(String title, History history, double chanceAccuracy) {
         XYChart chart = chart(title, "epoch", "loss");
         List<String> keys = List.copyOf(history.history().keySet());
         for (boolean loss : new boolean[] {true, false}) {
             for (String key : keys) {
-                if (key.endsWith("loss") == loss) {
+                if (key.endsWith(loss ? "loss" : "accuracy")) {
                     List<Integer> epochs = history.epochsOf(key);
                     List<Double> values = history.get(key);
                     double[] xs = new double[values.size()];
