@@ -57,7 +57,7 @@ public final class Examples {
         }
         String name = args[0];
         if (name.equals("list") || name.equals("--help") || name.equals("-h")) {
-            out.println("usage: examples/run [app] [options]   (no app runs them all)");
+            out.println("usage: examples/run [app] [options]   (no app runs them all, the real-data ones briefly)");
             for (App app : apps.values()) {
                 out.printf("  %-22s %s%n", app.name(), app.description());
                 out.print(Options.usage(app.options()));

@@ -134,7 +134,8 @@ public final class SequenceApp implements App {
             truth[i] = test.targets().getDouble(i, 0);
             guess[i] = predicted.getDouble(i, 0);
         }
-        XYChart chart = Plots.chart(String.format(Locale.ROOT, "adding problem: %d test sequences", n),
+        XYChart chart = Plots.chart(String.format(Locale.ROOT, "adding problem: %d test sequences of %d steps", n,
+                        test.inputs().size(1)),
                 "true sum of the two marked values", "predicted sum");
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
         Plots.points(chart, String.format(Locale.ROOT, "%s (MSE %.4f)", cell, modelMse), truth, guess);
