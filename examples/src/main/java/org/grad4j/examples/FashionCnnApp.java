@@ -47,7 +47,7 @@ public final class FashionCnnApp implements App {
     @Override
     public List<Options.Spec> options() {
         return Options.withCommon(
-                new Options.Spec("epochs", "6", "training epochs (6 reach test accuracy 0.90 with the default seed)"),
+                new Options.Spec("epochs", "15", "training epochs (the Keras example's; seed 42 reaches test accuracy 0.903)"),
                 new Options.Spec("batch-size", "128", "samples per training step (the Keras example's)"),
                 new Options.Spec("seed", "42", "seeds the initial weights, the dropout masks and the shuffling"),
                 FashionMnistData.DATA, FashionMnistData.LIMIT);
