@@ -15,6 +15,15 @@ public interface App {
     }
 
     /**
+     * The options the no-argument run of every app gives this one: none, unless its defaults take minutes (real
+     * data, many epochs), when they trade the result for a run of seconds. {@code examples/run <app>} alone gives
+     * the full run.
+     */
+    default List<String> quickArgs() {
+        return List.of();
+    }
+
+    /**
      * Runs the app, printing to {@code out}.
      *
      * @param options the parsed command line (after the app's name)

@@ -18,7 +18,6 @@ import org.grad4j.models.History;
 import org.grad4j.models.Sequential;
 import org.grad4j.optimizers.SGD;
 import org.knowm.xchart.XYChart;
-import org.knowm.xchart.style.Styler;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -130,18 +129,8 @@ public final class BinaryClassificationApp implements App {
                 Math.abs(b), -b / w);
 
         if (plots) {
-            XYChart chart = Plots.chart("Sequential Dense(1) on N(-1, 1) vs N(3, 1), SGD " + fitLearningRate, "epoch", "loss");
-            Plots.curve(chart, "loss", history.get("loss"));
-            Plots.curve(chart, "val_loss", history.get("val_loss"));
-            Plots.curve(chart, "accuracy", history.get("accuracy")).setYAxisGroup(1);
-            Plots.curve(chart, "val_accuracy", history.get("val_accuracy")).setYAxisGroup(1);
-            chart.setYAxisGroupTitle(1, "accuracy");
-            chart.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
-            // loss from 0, accuracy from chance level, so that small wiggles look as small as they are
-            chart.getStyler().setYAxisMin(0, 0.0);
-            chart.getStyler().setYAxisMin(1, 0.5);
-            chart.getStyler().setYAxisMax(1, 1.0);
-            chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+            XYChart chart = Plots.trainingCurves("Sequential Dense(1) on N(-1, 1) vs N(3, 1), SGD " + fitLearningRate,
+                    history, 0.5);
             Plots.save(chart, options.out(), "binary-classification.png", out);
         }
     }

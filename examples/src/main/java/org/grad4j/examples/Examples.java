@@ -8,12 +8,13 @@ import java.util.Map;
 
 /**
  * The launcher: {@code Examples <app> [options]} runs one app, {@code Examples list} lists them with
- * their options, and no arguments runs every app in turn with its defaults.
+ * their options, and no arguments runs every app in turn with its defaults, except that an app whose defaults take
+ * minutes runs with its {@link App#quickArgs()}.
  */
 public final class Examples {
     private static final List<App> APPS = List.of(new RegressionApp(), new LinearRegressionApp(),
             new BinaryClassificationApp(), new MulticlassApp(), new AutodiffTour(), new OptimizersApp(),
-            new FashionMnistApp());
+            new FashionMnistApp(), new FashionCnnApp(), new SequenceApp());
 
     private Examples() {
     }
@@ -43,15 +44,20 @@ public final class Examples {
         Map<String, App> apps = apps();
         if (args.length == 0) {
             for (App app : apps.values()) {
+                List<String> quick = app.quickArgs();
                 out.println("=== " + app.name() + ": " + app.description());
-                app.run(Options.parse(app.name(), app.options(), new String[0]), out);
+                if (!quick.isEmpty()) {
+                    out.println("(a quick run: " + String.join(" ", quick) + "; \"examples/run " + app.name()
+                            + "\" gives the full one)");
+                }
+                app.run(Options.parse(app.name(), app.options(), quick.toArray(String[]::new)), out);
                 out.println();
             }
             return 0;
         }
         String name = args[0];
         if (name.equals("list") || name.equals("--help") || name.equals("-h")) {
-            out.println("usage: examples/run [app] [options]   (no app runs them all)");
+            out.println("usage: examples/run [app] [options]   (no app runs them all, the real-data ones briefly)");
             for (App app : apps.values()) {
                 out.printf("  %-22s %s%n", app.name(), app.description());
                 out.print(Options.usage(app.options()));

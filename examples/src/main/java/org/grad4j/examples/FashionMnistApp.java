@@ -1,17 +1,12 @@
 package org.grad4j.examples;
 
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.grad4j.core.Seeds;
 import org.grad4j.core.Tensor;
-import org.grad4j.data.DatasetException;
 import org.grad4j.data.Datasets;
-import org.grad4j.data.TrainTest;
 import org.grad4j.layers.Dense;
 import org.grad4j.layers.Flatten;
 import org.grad4j.layers.InputLayer;
@@ -21,8 +16,6 @@ import org.grad4j.models.FitOptions;
 import org.grad4j.models.History;
 import org.grad4j.models.Sequential;
 import org.grad4j.optimizers.Adam;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.style.Styler;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -35,7 +28,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  */
 public final class FashionMnistApp implements App {
     static final int HIDDEN_UNITS = 128;
-    static final double PIXEL_SCALE = 255.0;
+    /** Ten balanced classes: the accuracy of guessing, where the curves' accuracy axis starts. */
+    static final double CHANCE = 0.1;
     /** The tutorial's grid is 5 × 5. */
     static final int SHOWN = 25;
     static final String GRID_FILE = "fashion-mnist-grid.png";
@@ -57,7 +51,13 @@ public final class FashionMnistApp implements App {
                 new Options.Spec("epochs", "10", "training epochs"),
                 new Options.Spec("batch-size", "32", "samples per training step (Keras' default)"),
                 new Options.Spec("seed", "42", "seeds the initial weights and the shuffling"),
-                new Options.Spec("data", "", "folder of the four IDX files (default: where Datasets.fashionMnist() looks)"));
+                FashionMnistData.DATA, FashionMnistData.LIMIT);
+    }
+
+    /** The no-argument run of every app: one epoch on 6,000 images, seconds instead of minutes. */
+    @Override
+    public List<String> quickArgs() {
+        return List.of("--epochs=1", "--limit=6000");
     }
 
     public static void main(String[] args) throws Exception {
@@ -69,17 +69,13 @@ public final class FashionMnistApp implements App {
         int epochs = options.integer("epochs", 1);
         int batchSize = options.integer("batch-size", 1);
         long seed = options.longValue("seed");
-        Path folder = dataFolder(options.string("data"));
-
-        TrainTest data = load(folder, options.string("data"));
-        INDArray xTrain = data.xTrain().divi(PIXEL_SCALE);
-        INDArray xTest = data.xTest().divi(PIXEL_SCALE);
+        FashionMnistData.Scaled data = FashionMnistData.load(name(), options, out);
+        INDArray xTrain = data.xTrain();
+        INDArray xTest = data.xTest();
         INDArray yTrain = data.yTrain();
         INDArray yTest = data.yTest();
         long height = xTrain.size(1);
         long width = xTrain.size(2);
-        out.printf(Locale.ROOT, "Fashion-MNIST%s: %d training and %d test images of %dx%d, pixels scaled from 0..255 to 0..1%n",
-                folder == null ? "" : " from " + folder, xTrain.size(0), xTest.size(0), height, width);
 
         // A fresh session's layer names (dense, dense_1) even when other apps ran before in this JVM.
         Layer.resetNameCounters();
@@ -123,49 +119,8 @@ public final class FashionMnistApp implements App {
             String header = String.format(Locale.ROOT, "predicted / true class of the first %d test images (wrong in red)",
                     shown);
             Plots.save(PredictionGrid.draw(header, firstImages, predicted, actual, names), options.out(), GRID_FILE, out);
-            Plots.save(trainingCurves(history), options.out(), CURVES_FILE, out);
+            Plots.save(Plots.trainingCurves("fashion-mnist: training curves", history, CHANCE), options.out(), CURVES_FILE,
+                    out);
         }
-    }
-
-    /** The folder of {@code --data}, or null for Datasets' own search; a value that is no folder is a usage error. */
-    private Path dataFolder(String value) {
-        if (value.isEmpty()) {
-            return null;
-        }
-        Path folder;
-        try {
-            folder = Path.of(value);
-        } catch (InvalidPathException e) {
-            throw new Options.UsageException(name() + ": --data \"" + value + "\" is not a valid path (" + e.getReason() + ")");
-        }
-        if (!Files.isDirectory(folder)) {
-            throw new Options.UsageException(name() + ": --data \"" + value + "\" is not a folder ("
-                    + (Files.exists(folder) ? "it is a file" : "it does not exist")
-                    + "); give the folder holding train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, "
-                    + "t10k-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz (each .gz or uncompressed)");
-        }
-        return folder;
-    }
-
-    private TrainTest load(Path folder, String value) {
-        if (folder == null) {
-            return Datasets.fashionMnist();
-        }
-        try {
-            return Datasets.fashionMnist(folder);
-        } catch (DatasetException e) {
-            // files missing or malformed in the folder the user named: their command line is what to fix
-            throw new Options.UsageException(name() + ": --data \"" + value + "\": " + e.getMessage());
-        }
-    }
-
-    /** The tutorial's curves: training loss and accuracy per epoch. */
-    private static XYChart trainingCurves(History history) {
-        XYChart chart = Plots.chart("fashion-mnist: training curves", "epoch", "loss / accuracy");
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
-        for (String key : List.of("loss", "accuracy")) {
-            Plots.curve(chart, key, history.get(key));
-        }
-        return chart;
     }
 }

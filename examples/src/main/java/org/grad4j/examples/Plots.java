@@ -7,10 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import javax.imageio.ImageIO;
+import org.grad4j.models.History;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
@@ -49,6 +51,43 @@ public final class Plots {
             ys[i] = y.get(i).doubleValue();
         }
         return line(chart, name, xs, ys);
+    }
+
+    /**
+     * A classifier's training curves from its {@link History}: the losses ({@code loss}, {@code val_loss}) on the
+     * left axis from 0, the accuracies on the right axis from chance level to 1, so that small wiggles look as small as
+     * they are; other entries (such as {@code learning_rate}) are left out. Each entry is drawn at the epochs it was
+     * logged (1-based), so validation every few epochs is placed right.
+     */
+    public static XYChart trainingCurves(String title, History history, double chanceAccuracy) {
+        XYChart chart = chart(title, "epoch", "loss");
+        List<String> keys = List.copyOf(history.history().keySet());
+        for (boolean loss : new boolean[] {true, false}) {
+            for (String key : keys) {
+                if (key.endsWith(loss ? "loss" : "accuracy")) {
+                    List<Integer> epochs = history.epochsOf(key);
+                    List<Double> values = history.get(key);
+                    double[] xs = new double[values.size()];
+                    double[] ys = new double[values.size()];
+                    for (int i = 0; i < xs.length; i++) {
+                        xs[i] = epochs.get(i) + 1;
+                        ys[i] = values.get(i);
+                    }
+                    // a line through one point draws nothing: a single epoch gets its marker
+                    XYSeries series = xs.length == 1 ? chart.addSeries(key, xs, ys) : line(chart, key, xs, ys);
+                    if (!loss) {
+                        series.setYAxisGroup(1);
+                    }
+                }
+            }
+        }
+        chart.setYAxisGroupTitle(1, "accuracy");
+        chart.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
+        chart.getStyler().setYAxisMin(0, 0.0);
+        chart.getStyler().setYAxisMin(1, chanceAccuracy);
+        chart.getStyler().setYAxisMax(1, 1.0);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+        return chart;
     }
 
     /** Adds points without a line. */

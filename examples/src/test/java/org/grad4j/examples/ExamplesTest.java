@@ -8,6 +8,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,6 +34,37 @@ class ExamplesTest {
         assertTrue(out.contains("d/dx x^6 at x = 5: 18750.0"), out);
         assertTrue(out.contains("dy2/dy1 = 2.0, dy1/dw1 = 1.0, dy2/dw1 = 2.0"), out);
         assertTrue(out.contains("minimum found at x = -1.0000, f = -23.0000"), out);
+    }
+
+    @Test
+    void theRunOfEveryAppGivesTheRealDataAppsQuickSettingsThatParse() {
+        for (App app : Examples.apps().values()) {
+            quick(app);
+        }
+        for (String name : List.of("fashion-mnist", "fashion-cnn")) {
+            Options quick = quick(Examples.apps().get(name));
+            assertEquals(1, quick.integer("epochs", 1), name);
+            int limit = quick.integer("limit", 0);
+            assertTrue(limit > 0 && limit <= 6000, name + " trains on at most a tenth of the 60,000 images: " + limit);
+        }
+    }
+
+    /** The app's quick settings parsed (with --no-plots, so that no output folder is made). */
+    private static Options quick(App app) {
+        List<String> args = new ArrayList<>(app.quickArgs());
+        args.add("--no-plots");
+        return Options.parse(app.name(), app.options(), args.toArray(String[]::new));
+    }
+
+    @Test
+    void listShowsTheNewAppsWithTheirOptions() throws Exception {
+        String[] r = run("list");
+        assertEquals("0", r[0]);
+        assertTrue(r[1].contains("fashion-cnn") && r[1].contains("--limit=0") && r[1].contains("--batch-size=128"), r[1]);
+        assertTrue(r[1].contains("sequence") && r[1].contains("--cell=lstm"), r[1]);
+        r = run("sequence", "--help");
+        assertEquals("0", r[0]);
+        assertTrue(r[1].startsWith("usage: examples/run sequence [options]") && r[1].contains("--length=20"), r[1]);
     }
 
     @Test

@@ -210,9 +210,10 @@ class FashionMnistAppTest {
     }
 
     @Test
-    void noPlotsWritesNoPicture(@TempDir Path data, @TempDir Path out) throws Exception {
+    void noPlotsWritesNoPictureAndLimitTrainsOnTheFirstImages(@TempDir Path data, @TempDir Path out) throws Exception {
         writeSmallSet(data);
-        String printed = AppRuns.output(app, "--data=" + data, "--epochs=1", "--no-plots", "--out=" + out);
+        String printed = AppRuns.output(app, "--data=" + data, "--epochs=1", "--limit=100", "--no-plots", "--out=" + out);
+        assertTrue(printed.contains(": 100 training (the first of 200, --limit) and 50 test images of 28x28"), printed);
         assertFalse(printed.contains("picture:"), printed);
         assertTrue(printed.contains("test loss: "), printed);
         try (Stream<Path> files = Files.list(out)) {
