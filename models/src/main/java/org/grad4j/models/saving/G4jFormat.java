@@ -1,4 +1,4 @@
-package org.grad4j.models;
+package org.grad4j.models.saving;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -25,6 +25,8 @@ import java.util.zip.ZipOutputStream;
 import org.grad4j.core.MemoryBudget;
 import org.grad4j.core.Variable;
 import org.grad4j.layers.Layer;
+import org.grad4j.models.Model;
+import org.grad4j.models.ModelConfigs;
 import org.grad4j.optimizers.Optimizer;
 
 /**
@@ -44,7 +46,7 @@ import org.grad4j.optimizers.Optimizer;
  * array's header against the model's variable ({@link SavedState}), and every array the load allocates against
  * the memory the process can give ({@link MemoryBudget}).
  */
-final class ModelFile {
+final class G4jFormat {
     static final int FORMAT_VERSION = 1;
     static final String METADATA = "metadata.json";
     static final String CONFIG = "config.json";
@@ -58,7 +60,7 @@ final class ModelFile {
     /** Read once: every save (a checkpoint per epoch, say) writes it. */
     private static final String VERSION = grad4jVersion();
 
-    private ModelFile() {
+    private G4jFormat() {
     }
 
     // ---------------------------------------------------------------- save
@@ -68,14 +70,14 @@ final class ModelFile {
         String where = model.describe() + ".save(" + path + ")";
         // everything that can fail without touching the disk is done before the temporary file exists
         Map<String, Object> config = new LinkedHashMap<>(ModelConfigs.serialize(model));
-        Map<String, Object> build = ModelConfigs.buildConfig(model);
+        Map<String, Object> build = model.buildConfig();
         if (build != null) {
             config.put("build_config", build);
         }
         List<Npz.Entry> weights = entries(model.variables());
         List<Npz.Entry> optimizer = null;
         if (model.isCompiled()) {
-            config.put("compile_config", CompileConfig.of(model.compiled()));
+            config.put("compile_config", model.compileConfig());
             optimizer = entries(model.optimizer().variables());
         }
         byte[] configJson = json(config, where, CONFIG);
@@ -145,7 +147,7 @@ final class ModelFile {
 
     /** The project version, written into grad4j.properties by the build (resource filtering). */
     static String grad4jVersion() {
-        try (InputStream in = ModelFile.class.getResourceAsStream("grad4j.properties")) {
+        try (InputStream in = G4jFormat.class.getResourceAsStream("grad4j.properties")) {
             if (in != null) {
                 Properties p = new Properties();
                 p.load(in);
@@ -187,12 +189,12 @@ final class ModelFile {
                 throw new IllegalArgumentException(CONFIG + " describes a " + layer.className() + " layer, not a model");
             }
             if (config.get("build_config") != null && !model.isBuilt()) {
-                model.build(ModelConfigs.inputShape(config.get("build_config")));
+                model.buildFromConfig(object(config.get("build_config"), "build_config"));
             }
             List<Variable> variables = model.variables();
             SavedState.assign(variables, readNpz(zip, WEIGHTS, variables, SavedState.weights(variables, WEIGHTS)));
             if (compile && config.get("compile_config") != null) {
-                CompileConfig.compile(model, config.get("compile_config"));
+                model.compileFromConfig(object(config.get("compile_config"), "compile_config"));
                 restoreOptimizer(zip, model);
             }
             return model;
@@ -303,6 +305,14 @@ final class ModelFile {
             throws IOException {
         return BoundedEntries.read(zip, name, Npz.sizeLimit(variables), "the model's " + variables.size() + " arrays",
                 in -> Npz.read(in, name, expected));
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> object(Object value, String what) {
+        if (!(value instanceof Map)) {
+            throw new IllegalArgumentException(what + " must be a JSON object, got " + value);
+        }
+        return (Map<String, Object>) value;
     }
 
     /** A cause's message, with its type when the type is the information (a NullPointerException from user code). */
