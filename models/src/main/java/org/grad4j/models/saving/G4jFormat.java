@@ -159,7 +159,7 @@ final class G4jFormat {
         return "unknown";
     }
 
-    private static byte[] json(Object value, String where, String entry) {
+    static byte[] json(Object value, String where, String entry) {
         try {
             return JSON.writeValueAsBytes(value);
         } catch (JsonProcessingException e) {
@@ -168,7 +168,7 @@ final class G4jFormat {
         }
     }
 
-    private static void putEntry(ZipOutputStream zip, String name, byte[] bytes) throws IOException {
+    static void putEntry(ZipOutputStream zip, String name, byte[] bytes) throws IOException {
         zip.putNextEntry(new ZipEntry(name));
         zip.write(bytes);
         zip.closeEntry();
@@ -180,7 +180,7 @@ final class G4jFormat {
         Objects.requireNonNull(path, "Model.load: the path is null");
         String where = "Model.load(" + path + ")";
         // the budget sums every array the load allocates (weights, the copies read from the file, optimizer slots)
-        try (ZipFile zip = open(path); MemoryBudget budget = MemoryBudget.open(where)) {
+        try (ZipFile zip = open(path, "grad4j"); MemoryBudget budget = MemoryBudget.open(where)) {
             Map<String, Object> metadata = readJson(zip, METADATA);
             checkFormat(metadata);
             Map<String, Object> config = readJson(zip, CONFIG);
@@ -228,7 +228,7 @@ final class G4jFormat {
         }
         List<Variable> variables = model.variables();
         List<Npz.Entry> weights;
-        try (ZipFile zip = open(path); MemoryBudget budget = MemoryBudget.open(where)) {
+        try (ZipFile zip = open(path, "grad4j"); MemoryBudget budget = MemoryBudget.open(where)) {
             if (zip.getEntry(WEIGHTS) != null) {   // a .g4j model file: take its weights
                 weights = readNpz(zip, WEIGHTS, variables, SavedState.weights(variables, WEIGHTS));
             } else {
@@ -257,7 +257,7 @@ final class G4jFormat {
     }
 
     /** Opens a zip; the central directory is read at once, so a truncated or foreign file fails here. */
-    private static ZipFile open(Path path) throws IOException {
+    static ZipFile open(Path path, String kind) throws IOException {
         if (!Files.exists(path)) {
             throw new IllegalArgumentException("no such file: " + path.toAbsolutePath());
         }
@@ -267,10 +267,10 @@ final class G4jFormat {
         try {
             return new ZipFile(path.toFile());
         } catch (ZipException | EOFException e) {
-            throw new IllegalArgumentException("not a grad4j file: it is not a zip archive, or it is truncated ("
+            throw new IllegalArgumentException("not a " + kind + " file: it is not a zip archive, or it is truncated ("
                     + e.getMessage() + ")", e);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("not a grad4j file: its zip table of entries is damaged (" + e.getMessage()
+            throw new IllegalArgumentException("not a " + kind + " file: its zip table of entries is damaged (" + e.getMessage()
                     + ")", e);
         }
     }
@@ -286,9 +286,17 @@ final class G4jFormat {
         }
     }
 
-    @SuppressWarnings("unchecked")
     private static Map<String, Object> readJson(ZipFile zip, String name) throws IOException {
-        byte[] bytes = BoundedEntries.read(zip, name, BoundedEntries.JSON_LIMIT, "a grad4j " + name, InputStream::readAllBytes);
+        return readJson(zip, name, "grad4j");
+    }
+
+    static Map<String, Object> readJson(ZipFile zip, String name, String kind) throws IOException {
+        byte[] bytes = BoundedEntries.read(zip, name, BoundedEntries.JSON_LIMIT, "a " + kind + " " + name, InputStream::readAllBytes);
+        return parseJson(bytes, name);
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> parseJson(byte[] bytes, String name) {
         try {
             Object value = JSON.readValue(bytes, Object.class);
             if (!(value instanceof Map)) {
@@ -297,6 +305,8 @@ final class G4jFormat {
             return (Map<String, Object>) value;
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(name + " is not valid JSON: " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -316,7 +326,7 @@ final class G4jFormat {
     }
 
     /** A cause's message, with its type when the type is the information (a NullPointerException from user code). */
-    private static String message(RuntimeException e) {
+    static String message(RuntimeException e) {
         if (e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
             return e.getMessage();
         }
