@@ -220,17 +220,18 @@ final class KerasFormat {
     }
 
     /**
-     * The HDF5 weights file, written by jhdf to a temporary file and read back: jhdf 0.13.0 can place an empty
-     * group (a Dropout's {@code vars}) where it then writes its own file-info block, so the file is checked by
-     * reading every array back, and if that fails it is written again without the empty groups (which Keras
-     * reads as "no variables" all the same).
+     * The HDF5 weights file, written by jhdf to a temporary file and read back bit for bit. jhdf 0.13.0 writes its
+     * own file-info block at the end of the last array it wrote, over an empty group placed after that array (the
+     * model's own {@code vars}, a Dropout's {@code vars}); so the file is checked, and when it does not read back it
+     * is written again without the model's empty {@code vars}, then without any empty group. Keras reads a missing
+     * {@code vars} group as "no variables", as these are.
      */
     private static byte[] weightsFile(Model model, String where) {
         Path temp = null;
         try {
             temp = Files.createTempFile("grad4j-keras-", ".h5");
-            for (boolean emptyGroups : new boolean[] {true, false}) {
-                writeHdf(temp, model, emptyGroups);
+            for (EmptyGroups empty : EmptyGroups.values()) {
+                writeHdf(temp, model, empty);
                 if (readsBack(temp, model)) {
                     return Files.readAllBytes(temp);
                 }
@@ -249,7 +250,10 @@ final class KerasFormat {
         }
     }
 
-    private static void writeHdf(Path file, Model model, boolean emptyGroups) throws IOException {
+    /** Which empty {@code vars} groups a weights file gets, most faithful to Keras first. */
+    private enum EmptyGroups { ALL, LAYERS_ONLY, NONE }
+
+    private static void writeHdf(Path file, Model model, EmptyGroups empty) throws IOException {
         Files.deleteIfExists(file);
         try (WritableHdfFile hdf = HdfFile.write(file)) {
             WritableGroup layersGroup = hdf.putGroup("layers");
@@ -257,7 +261,7 @@ final class KerasFormat {
             List<Layer> layers = model.layers();
             for (int i = 0; i < layers.size(); i++) {
                 List<Variable> weights = layers.get(i).weights();
-                if (weights.isEmpty() && !emptyGroups) {
+                if (weights.isEmpty() && empty == EmptyGroups.NONE) {
                     continue;
                 }
                 WritableGroup vars = layersGroup.putGroup(groups.get(i)).putGroup("vars");
@@ -272,7 +276,7 @@ final class KerasFormat {
                     Hdf5Arrays.write(vars, String.valueOf(j), state.get(j));
                 }
             }
-            if (emptyGroups) {
+            if (empty == EmptyGroups.ALL) {
                 hdf.putGroup("vars");   // the model's own variables: none
             }
         }
