@@ -23,7 +23,7 @@ import org.grad4j.optimizers.Optimizers;
 final class KerasConfigs {
     /** Keras options that change nothing in grad4j whatever their value (single-device, eager Java). */
     private static final Set<String> INERT_ANY_VALUE = Set.of("synchronized", "jit_compile", "ema_momentum",
-            "input_length", "ragged", "is_legacy_optimizer");
+            "input_length", "ragged", "is_legacy_optimizer", "implementation");
 
     /** What Keras itself writes on every object, whatever the class. */
     private static final Set<String> GENERIC = Set.of("name", "trainable", "dtype");
@@ -184,7 +184,7 @@ final class KerasConfigs {
 
     /**
      * The options grad4j's class has, with the inert rest dropped; fails for any other. Initializers count as
-     * inert on import: the weights come from the file.
+     * inert on import (the weights come from the file), and so does channels_last, grad4j's only data format.
      */
     private static Map<String, Object> checkOptions(String where, String className, Map<String, Object> given,
             Set<String> supported) {
@@ -193,7 +193,8 @@ final class KerasConfigs {
             String key = e.getKey();
             if (supported.contains(key) || GENERIC.contains(key)) {
                 out.put(key, e.getValue());
-            } else if (!INERT_ANY_VALUE.contains(key) && !key.endsWith("_initializer") && !inert(e.getValue())) {
+            } else if (!INERT_ANY_VALUE.contains(key) && !key.endsWith("_initializer") && !inert(e.getValue())
+                    && !(key.equals("data_format") && "channels_last".equals(e.getValue()))) {
                 throw new IllegalArgumentException(where + ": option " + key + " = " + e.getValue() + " is not supported "
                         + "by grad4j's " + className + " (supported options: " + String.join(", ", new TreeSet<>(supported))
                         + ")");
@@ -357,6 +358,38 @@ final class KerasConfigs {
         name = name.replaceAll("(.)([A-Z][a-z]+)", "$1_$2");
         name = name.replaceAll("([a-z])([A-Z])", "$1_$2");
         return name.toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** Where a layer's variables live in a Keras 3 weights file, and which of them. */
+    record VarsGroup(String path, List<org.grad4j.core.Variable> weights) {
+    }
+
+    /**
+     * Keras 3 saves a layer's own variables at {@code <group>/vars} and those of the layers it holds under the
+     * attribute's name: a recurrent layer's at {@code <group>/cell/vars}, a Bidirectional's at
+     * {@code <group>/forward_layer/cell/vars} and {@code <group>/backward_layer/cell/vars}.
+     */
+    static List<VarsGroup> varsGroups(Layer layer, String group) {
+        List<org.grad4j.core.Variable> weights = layer.weights();
+        String base = "layers/" + group;
+        switch (layer.className()) {
+            case "SimpleRNN", "LSTM", "GRU" -> {
+                return List.of(new VarsGroup(base + "/vars", List.of()), new VarsGroup(base + "/cell/vars", weights));
+            }
+            case "Bidirectional" -> {
+                int half = weights.size() / 2;
+                return List.of(new VarsGroup(base + "/vars", List.of()),
+                        new VarsGroup(base + "/forward_layer/vars", List.of()),
+                        new VarsGroup(base + "/forward_layer/cell/vars", weights.subList(0, half)),
+                        new VarsGroup(base + "/backward_layer/vars", List.of()),
+                        new VarsGroup(base + "/backward_layer/cell/vars", weights.subList(half, weights.size())));
+            }
+            case "MultiHeadAttention" -> throw new IllegalArgumentException(layer.describe() + ": MultiHeadAttention's "
+                    + "weights are not mapped to Keras' file layout yet (its four EinsumDense sublayers); save as .g4j");
+            default -> {
+                return List.of(new VarsGroup(base + "/vars", weights));
+            }
+        }
     }
 
     /** The weight group names Keras 3 gives {@code model.layers}: class name and a per-class counter, in order. */

@@ -129,25 +129,27 @@ final class KerasFormat {
         List<Layer> layers = model.layers();
         for (int i = 0; i < layers.size(); i++) {
             Layer layer = layers.get(i);
-            List<Variable> weights = layer.weights();
-            String path = "layers/" + groups.get(i) + "/vars";
-            Group vars = Hdf5Arrays.group(hdf, path);
-            List<String> names = vars == null ? List.of() : Hdf5Arrays.children(vars);
-            if (names.size() != weights.size()) {
-                Group all = Hdf5Arrays.group(hdf, "layers");
-                throw new IllegalArgumentException(layer.describe() + ": " + WEIGHTS + " has " + names.size()
-                        + " arrays at " + path + " but the layer has " + weights.size() + " weights ("
-                        + String.join(", ", weights.stream().map(Variable::name).toList()) + "); weight groups in the "
-                        + "file: " + (all == null ? "none" : String.join(", ", Hdf5Arrays.children(all))));
-            }
-            for (int j = 0; j < weights.size(); j++) {
-                Dataset d = Hdf5Arrays.dataset(vars, String.valueOf(j));
-                if (d == null) {
-                    throw new IllegalArgumentException(layer.describe() + ": " + path + "/" + j + " is missing (found: "
-                            + String.join(", ", names) + ")");
+            for (KerasConfigs.VarsGroup slice : KerasConfigs.varsGroups(layer, groups.get(i))) {
+                List<Variable> weights = slice.weights();
+                String path = slice.path();
+                Group vars = Hdf5Arrays.group(hdf, path);
+                List<String> names = vars == null ? List.of() : Hdf5Arrays.children(vars);
+                if (names.size() != weights.size()) {
+                    Group all = Hdf5Arrays.group(hdf, "layers");
+                    throw new IllegalArgumentException(layer.describe() + ": " + WEIGHTS + " has " + names.size()
+                            + " arrays at " + path + " but the layer has " + weights.size() + " weights there ("
+                            + String.join(", ", weights.stream().map(Variable::name).toList()) + "); weight groups in "
+                            + "the file: " + (all == null ? "none" : String.join(", ", Hdf5Arrays.children(all))));
                 }
-                Variable v = weights.get(j);
-                out.add(new Npz.Entry(v.name(), Hdf5Arrays.read(d, v, path + "/" + j)));
+                for (int j = 0; j < weights.size(); j++) {
+                    Dataset d = Hdf5Arrays.dataset(vars, String.valueOf(j));
+                    if (d == null) {
+                        throw new IllegalArgumentException(layer.describe() + ": " + path + "/" + j + " is missing (found: "
+                                + String.join(", ", names) + ")");
+                    }
+                    Variable v = weights.get(j);
+                    out.add(new Npz.Entry(v.name(), Hdf5Arrays.read(d, v, path + "/" + j)));
+                }
             }
         }
         return out;
@@ -256,17 +258,19 @@ final class KerasFormat {
     private static void writeHdf(Path file, Model model, EmptyGroups empty) throws IOException {
         Files.deleteIfExists(file);
         try (WritableHdfFile hdf = HdfFile.write(file)) {
-            WritableGroup layersGroup = hdf.putGroup("layers");
             List<String> groups = KerasConfigs.weightGroups(model);
             List<Layer> layers = model.layers();
+            Map<String, WritableGroup> made = new LinkedHashMap<>();
             for (int i = 0; i < layers.size(); i++) {
-                List<Variable> weights = layers.get(i).weights();
-                if (weights.isEmpty() && empty == EmptyGroups.NONE) {
-                    continue;
-                }
-                WritableGroup vars = layersGroup.putGroup(groups.get(i)).putGroup("vars");
-                for (int j = 0; j < weights.size(); j++) {
-                    Hdf5Arrays.write(vars, String.valueOf(j), weights.get(j).array());
+                for (KerasConfigs.VarsGroup slice : KerasConfigs.varsGroups(layers.get(i), groups.get(i))) {
+                    List<Variable> weights = slice.weights();
+                    if (weights.isEmpty() && empty == EmptyGroups.NONE) {
+                        continue;
+                    }
+                    WritableGroup vars = group(hdf, slice.path(), made);
+                    for (int j = 0; j < weights.size(); j++) {
+                        Hdf5Arrays.write(vars, String.valueOf(j), weights.get(j).array());
+                    }
                 }
             }
             if (model.isCompiled()) {
@@ -280,6 +284,18 @@ final class KerasFormat {
                 hdf.putGroup("vars");   // the model's own variables: none
             }
         }
+    }
+
+    /** The group at {@code path}, creating it and its parents once. */
+    private static WritableGroup group(WritableGroup root, String path, Map<String, WritableGroup> made) {
+        WritableGroup g = root;
+        String sofar = "";
+        for (String part : path.split("/")) {
+            sofar = sofar + "/" + part;
+            WritableGroup parent = g;
+            g = made.computeIfAbsent(sofar, k -> parent.putGroup(part));
+        }
+        return g;
     }
 
     /** Keras 3's {@code optimizer.variables}: iteration, learning rate if constant, then the slots. */
@@ -302,11 +318,13 @@ final class KerasFormat {
             List<String> groups = KerasConfigs.weightGroups(model);
             List<Layer> layers = model.layers();
             for (int i = 0; i < layers.size(); i++) {
-                List<Variable> weights = layers.get(i).weights();
-                for (int j = 0; j < weights.size(); j++) {
-                    Dataset d = Hdf5Arrays.dataset(hdf, "layers/" + groups.get(i) + "/vars/" + j);
-                    if (d == null || !sameBits(d, weights.get(j).array())) {
-                        return false;
+                for (KerasConfigs.VarsGroup slice : KerasConfigs.varsGroups(layers.get(i), groups.get(i))) {
+                    List<Variable> weights = slice.weights();
+                    for (int j = 0; j < weights.size(); j++) {
+                        Dataset d = Hdf5Arrays.dataset(hdf, slice.path() + "/" + j);
+                        if (d == null || !sameBits(d, weights.get(j).array())) {
+                            return false;
+                        }
                     }
                 }
             }
