@@ -742,8 +742,8 @@ public class Model extends Layer {
 
     /**
      * Saves the architecture, the weights and the compile state (optimizer with its slots, loss, metrics) to
-     * one {@code .g4j} zip file. The file is written next to {@code path} and moved into place, so a failure
-     * leaves an existing file as it was.
+     * one {@code .g4j} zip file or, for a name ending in {@code .keras}, to a Keras 3 file (Sequential models). The
+     * file is written next to {@code path} and moved into place, so a failure leaves an existing file as it was.
      */
     public void save(Path path) {
         try (ThreadGuard.Use use = guard.shared("save")) {
@@ -754,9 +754,12 @@ public class Model extends Layer {
     /**
      * Reads a model written by {@link #save}: same architecture, weights and, if compiled, optimizer state. A
      * subclassed model is recreated by the factory registered with {@code Layers.register(className, config -> ...)}
-     * or else by its no-argument constructor, then built for the saved input shape.
+     * or else by its no-argument constructor, then built for the saved input shape. Keras files load too, told
+     * apart by their first bytes: Keras 3 {@code .keras} and Keras 2 / tf.keras {@code .h5} full models (Sequential),
+     * with their compile config and optimizer state where present.
      *
-     * @throws IllegalArgumentException naming the file and the problem when it is missing, damaged or not a model file
+     * @throws IllegalArgumentException naming the file and the problem when it is missing, damaged or not a model
+     *         file, or uses a layer or option grad4j does not support
      */
     public static Model load(Path path) {
         return ModelFormats.load(path, true);

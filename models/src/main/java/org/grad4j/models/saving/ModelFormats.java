@@ -6,7 +6,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.zip.ZipFile;
@@ -15,9 +14,9 @@ import org.grad4j.models.Model;
 /**
  * The one door between models and files: {@link Model#save}, {@link Model#load} and the weights-only pair call
  * here, and this class picks the format, so the model classes know none. Saving goes by the file name
- * ({@code .keras}: Keras 3; anything else: grad4j's {@code .g4j}); loading goes by the file's first bytes, not its
- * name: a zip holding {@code weights.npz} is a {@code .g4j}, any other zip a Keras 3 {@code .keras}, and an HDF5
- * file a Keras 2 / tf.keras full model. Every format shares the size and shape limits ({@link BoundedEntries},
+ * ({@code .keras}: Keras 3; anything else: grad4j's {@code .g4j}); loading goes by the file's first bytes first:
+ * an HDF5 file is a Keras 2 / tf.keras full model, a zip holding {@code model.weights.h5} a Keras 3 file, another
+ * zip a {@code .g4j} (or, named {@code .keras} and without {@code weights.npz}, a Keras file missing its weights). Every format shares the size and shape limits ({@link BoundedEntries},
  * {@link SavedState}, {@link org.grad4j.core.MemoryBudget}) and atomic writing ({@link AtomicFile}).
  */
 public final class ModelFormats {
@@ -45,17 +44,17 @@ public final class ModelFormats {
     public static Model load(Path path, boolean compile) {
         Objects.requireNonNull(path, "Model.load: the path is null");
         byte[] head = head(path);
+        String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
         if (startsWith(head, HDF5)) {
             return KerasH5Format.load(path, compile);
         }
-        if (startsWith(head, ZIP) && !isG4j(path)) {
+        if (startsWith(head, ZIP) ? isKeras(path, name) : name.endsWith(".keras")) {
             return KerasFormat.load(path, compile);
         }
-        if (head.length > 0 && !startsWith(head, ZIP)) {
-            throw new IllegalArgumentException("Model.load(" + path + "): not a model file: it starts with bytes "
-                    + HexFormat.ofDelimiter(" ").formatHex(head) + ", neither a zip (.g4j, .keras) nor HDF5 (.h5)");
+        if (!startsWith(head, ZIP) && (name.endsWith(".h5") || name.endsWith(".hdf5")) && head.length > 0) {
+            return KerasH5Format.load(path, compile);   // says it is not HDF5
         }
-        return G4jFormat.load(path, compile);   // also reports a missing, empty or truncated file
+        return G4jFormat.load(path, compile);   // also reports a missing, empty, truncated or foreign file
     }
 
     public static void saveWeights(Model model, Path path) {
@@ -81,12 +80,16 @@ public final class ModelFormats {
         return head.length >= magic.length && Arrays.equals(head, 0, magic.length, magic, 0, magic.length);
     }
 
-    /** A .g4j zip has weights.npz; a zip that cannot be opened goes to the .g4j reader, which says why. */
-    private static boolean isG4j(Path path) {
+    /**
+     * A zip is a Keras file when it holds {@code model.weights.h5}, or is named {@code .keras} and does not hold
+     * grad4j's {@code weights.npz}; a zip that cannot be opened goes by its name, and its reader says why.
+     */
+    private static boolean isKeras(Path path, String name) {
         try (ZipFile zip = new ZipFile(path.toFile())) {
-            return zip.getEntry(G4jFormat.WEIGHTS) != null;
+            return zip.getEntry(KerasFormat.WEIGHTS) != null
+                    || name.endsWith(".keras") && zip.getEntry(G4jFormat.WEIGHTS) == null;
         } catch (IOException | RuntimeException e) {
-            return !path.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".keras");
+            return name.endsWith(".keras");
         }
     }
 }

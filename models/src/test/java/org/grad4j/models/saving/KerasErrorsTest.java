@@ -174,9 +174,12 @@ class KerasErrorsTest {
     }
 
     @Test
-    void aFileOfNeitherKindSaysWhatItStartsWith() throws IOException {
-        Path file = dir.resolve("text.keras");
-        Files.writeString(file, "hello, world");
-        assertMentions(loadError(file), "not a model file", "68 65 6c 6c", "zip", "HDF5");
+    void aFileOfNeitherKindIsNamedForWhatItClaims() throws IOException {
+        Path keras = dir.resolve("text.keras");
+        Files.writeString(keras, "hello, world");
+        assertMentions(loadError(keras), "text.keras", "not a Keras file", "not a zip archive");
+        Path h5 = dir.resolve("text.h5");
+        Files.writeString(h5, "hello, world");
+        assertMentions(loadError(h5), "text.h5", "not a readable HDF5 file");
     }
 }

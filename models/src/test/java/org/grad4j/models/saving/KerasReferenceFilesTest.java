@@ -27,12 +27,17 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The two real Keras files in {@code src/test/resources/keras} (copied unchanged from the shared folder) load and
- * reproduce their reference outputs. The references are float64 results stored as float32, so a float32 forward
- * pass can match them to about 1e-6 relative; the bound is the references' own suggested 1e-5 absolute.
+ * reproduce their reference outputs. The references are float64 results rounded to float32 (half an ulp: 6e-8 near
+ * 1), and grad4j computes in float32. The churn MLP's outputs are well conditioned, so 1e-6 holds; the diabetes
+ * MLP's logits reach |z| ~ 350 behind a BatchNormalization with moving variance down to 0.002, so float32 rounding
+ * in z (~350 * 6e-8) moves a boundary row's probability by up to ~1e-5: its bound is the reference's own
+ * suggested_tolerance_float32, 1e-5.
  */
 class KerasReferenceFilesTest {
-    /** The reference files' suggested_tolerance_float32. */
+    /** diabetes_mlp: the reference's suggested_tolerance_float32. */
     static final double TOLERANCE = 1e-5;
+    /** churn_mlp_tf215: well-conditioned outputs in (0, 1). */
+    static final double CHURN_TOLERANCE = 1e-6;
 
     @TempDir
     Path dir;
@@ -101,7 +106,7 @@ class KerasReferenceFilesTest {
         assertEquals(List.of("dense_9", "dense_10", "dense_11"), s.layers().stream().map(l -> l.name()).toList());
         double diff = maxAbsDiff(model, reference("churn_mlp_tf215.reference.json"));
         System.out.println("churn_mlp_tf215.h5: max |predict - reference| = " + diff);
-        assertTrue(diff <= TOLERANCE, "max abs diff " + diff);
+        assertTrue(diff <= CHURN_TOLERANCE, "max abs diff " + diff);
         assertTrue(model.isCompiled());
         assertEquals(13, model.optimizer().variables().size());
         assertTrue(model.optimizer().iterations() > 0);
