@@ -392,6 +392,40 @@ final class KerasConfigs {
         }
     }
 
+    /**
+     * The optimizer's state in Keras' {@code optimizer.variables} order: the counter, then the slots. grad4j keeps
+     * each variable's slots together; Keras does too for most rules (momentum and velocity per variable), but
+     * creates RMSprop's velocities, momentums and average gradients kind by kind, and Adam's (AdamW's) amsgrad
+     * maxima after all the momentum/velocity pairs. A stable sort by kind gives Keras' order.
+     */
+    static List<org.grad4j.core.Variable> kerasOrder(org.grad4j.optimizers.Optimizer optimizer,
+            List<org.grad4j.core.Variable> state) {
+        if (state.size() <= 1) {
+            return state;
+        }
+        String rule = optimizer.getClass().getSimpleName();
+        Map<String, Integer> kinds;
+        if (rule.equals("RMSprop")) {
+            kinds = Map.of("velocity", 0, "momentum", 1, "average_gradient", 2);
+        } else if ((rule.equals("Adam") || rule.equals("AdamW")) && Boolean.TRUE.equals(optimizer.config().get("amsgrad"))) {
+            kinds = Map.of("momentum", 0, "velocity", 0, "velocity_hat", 1);
+        } else {
+            return state;
+        }
+        List<org.grad4j.core.Variable> slots = new ArrayList<>(state.subList(1, state.size()));
+        slots.sort(java.util.Comparator.comparingInt(v -> kinds.getOrDefault(slotKind(v.name()), 0)));
+        List<org.grad4j.core.Variable> out = new ArrayList<>();
+        out.add(state.get(0));
+        out.addAll(slots);
+        return out;
+    }
+
+    /** {@code rmsprop/momentum/dense/kernel:0} → {@code momentum}. */
+    private static String slotKind(String name) {
+        String[] parts = name.split("/");
+        return parts.length > 1 ? parts[1] : name;
+    }
+
     /** The weight group names Keras 3 gives {@code model.layers}: class name and a per-class counter, in order. */
     static List<String> weightGroups(Model model) {
         Map<String, Integer> used = new LinkedHashMap<>();

@@ -73,7 +73,7 @@ final class KerasFormat {
                 Optimizer optimizer = model.optimizer();
                 unbuilt = optimizer.variables().size();
                 optimizer.build(model.trainableVariables());
-                state = optimizer.variables();
+                state = KerasConfigs.kerasOrder(optimizer, optimizer.variables());
             }
             List<Variable> all = new ArrayList<>(model.variables());
             all.addAll(state);
@@ -300,7 +300,7 @@ final class KerasFormat {
 
     /** Keras 3's {@code optimizer.variables}: iteration, learning rate if constant, then the slots. */
     private static List<INDArray> optimizerState(Optimizer optimizer) {
-        List<Variable> variables = optimizer.variables();
+        List<Variable> variables = KerasConfigs.kerasOrder(optimizer, optimizer.variables());
         List<INDArray> out = new ArrayList<>();
         out.add(variables.isEmpty() ? Nd4j.scalar(0L) : variables.get(0).array());
         if (!(optimizer.config().get("learning_rate") instanceof Map)) {

@@ -49,7 +49,7 @@ final class KerasH5Format {
                 Optimizer optimizer = model.optimizer();
                 unbuilt = optimizer.variables().size();
                 optimizer.build(model.trainableVariables());
-                state = optimizer.variables();
+                state = KerasConfigs.kerasOrder(optimizer, optimizer.variables());
             }
             List<Variable> all = new ArrayList<>(model.variables());
             all.addAll(state);

@@ -27,6 +27,7 @@ import org.grad4j.layers.InputLayer;
 import org.grad4j.models.Model;
 import org.grad4j.models.Sequential;
 import org.grad4j.optimizers.Adam;
+import org.grad4j.optimizers.RMSprop;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -137,6 +138,38 @@ class KerasWriteTest {
             assertNotNull(hdf.getDatasetByPath("optimizer/vars/" + (1 + slots)));
             assertNull(hdf.getByPath("optimizer/vars").isGroup() ? ((io.jhdf.api.Group) hdf.getByPath("optimizer/vars"))
                     .getChild(String.valueOf(2 + slots)) : null);
+        }
+    }
+
+    @Test
+    void optimizerSlotsAreWrittenInKerasOrderAndReadBack() throws IOException {
+        for (org.grad4j.optimizers.Optimizer optimizer : List.of(new RMSprop(0.01).momentum(0.9).centered(true),
+                new Adam(0.01).amsgrad(true))) {
+            Seeds.set(4);
+            Sequential model = new Sequential(new InputLayer(4), new Dense(3, "relu"), new Dense(1));
+            model.compile(optimizer, "mse");
+            INDArray x = Nd4j.rand(DataType.FLOAT, 16, 4);
+            model.fit(x, x.sum(true, 1), 2, 8);
+            Path file = dir.resolve("slots.keras");
+            model.save(file);
+            Model loaded = Model.load(file);
+            assertBitsEqual(model.optimizer().variables(), loaded.optimizer().variables());
+            model.trainOnBatch(x, x.sum(true, 1));
+            loaded.trainOnBatch(x, x.sum(true, 1));
+            assertBitsEqual(model.variables(), loaded.variables());
+            byte[] h5;
+            try (ZipFile zip = new ZipFile(file.toFile())) {
+                h5 = zip.getInputStream(zip.getEntry("model.weights.h5")).readAllBytes();
+            }
+            try (HdfFile hdf = HdfFile.fromBytes(h5)) {
+                // after iteration and learning rate: RMSprop's velocities for kernel [4, 3], bias [3], ... then its
+                // momentums; Adam's momentum and velocity of kernel [4, 3], then of bias [3], ..., then the maxima
+                int[] third = hdf.getDatasetByPath("optimizer/vars/3").getDimensions();
+                int[] expected = optimizer instanceof RMSprop ? new int[] {3} : new int[] {4, 3};
+                assertArrayEquals(expected, third, optimizer.getClass().getSimpleName());
+                assertArrayEquals(new int[] {4, 3}, hdf.getDatasetByPath("optimizer/vars/" + (optimizer instanceof RMSprop
+                        ? 6 : 10)).getDimensions(), optimizer.getClass().getSimpleName());
+            }
         }
     }
 
