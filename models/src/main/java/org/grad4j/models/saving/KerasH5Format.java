@@ -122,12 +122,26 @@ final class KerasH5Format {
         throw new IllegalArgumentException(what + " must be a string, got " + (value == null ? "null" : value.getClass().getSimpleName()));
     }
 
-    /** The {@code weight_names} list of a group: strings, possibly stored as bytes. */
+    /**
+     * The {@code weight_names} list of a group. Keras 2 splits a list longer than an HDF5 object header holds
+     * (64 kB) into {@code weight_names0}, {@code weight_names1}, ...
+     */
     private static List<String> weightNames(Node group, String where) {
         Attribute attribute = group.getAttribute("weight_names");
         if (attribute == null) {
-            throw new IllegalArgumentException(where + " has no weight_names attribute");
+            List<String> out = new ArrayList<>();
+            for (int chunk = 0; group.getAttribute("weight_names" + chunk) != null; chunk++) {
+                out.addAll(names(group.getAttribute("weight_names" + chunk), where));
+            }
+            if (out.isEmpty() && group.getAttribute("weight_names0") == null) {
+                throw new IllegalArgumentException(where + " has no weight_names attribute");
+            }
+            return out;
         }
+        return names(attribute, where);
+    }
+
+    private static List<String> names(Attribute attribute, String where) {
         Object data = attribute.getData();
         if (data == null || attribute.isEmpty()) {
             return List.of();
