@@ -262,7 +262,15 @@ final class KerasConfigs {
 
     private static Map<String, Object> keras(Layer layer, long[] inputShape) {
         Map<String, Object> config = withModules(layer.config(), "keras.layers");
-        if (!layer.className().equals("InputLayer")) {
+        if (layer.className().equals("InputLayer")) {
+            // Keras' InputLayer takes no trainable flag and a plain dtype name
+            Map<String, Object> input = new LinkedHashMap<>();
+            input.put("batch_shape", config.get("batch_shape"));
+            input.put("dtype", config.get("dtype"));
+            input.put("sparse", false);
+            input.put("name", config.get("name"));
+            config = input;
+        } else {
             config.put("dtype", dtypePolicy(config.get("dtype")));
         }
         Map<String, Object> out = new LinkedHashMap<>();
