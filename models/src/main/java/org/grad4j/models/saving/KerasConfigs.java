@@ -428,6 +428,28 @@ final class KerasConfigs {
         return out;
     }
 
+    /**
+     * The state with the slots grouped kind by kind, in the order the kinds first appear: how tf.keras before 2.11
+     * listed optimizer weights ({@code Adam/iter:0}, every {@code .../m:0}, then every {@code .../v:0}).
+     */
+    static List<org.grad4j.core.Variable> groupedByKind(List<org.grad4j.core.Variable> state) {
+        if (state.size() <= 1) {
+            return state;
+        }
+        List<org.grad4j.core.Variable> slots = new ArrayList<>(state.subList(1, state.size()));
+        List<String> kinds = new ArrayList<>();
+        for (org.grad4j.core.Variable v : slots) {
+            if (!kinds.contains(slotKind(v.name()))) {
+                kinds.add(slotKind(v.name()));
+            }
+        }
+        slots.sort(java.util.Comparator.comparingInt(v -> kinds.indexOf(slotKind(v.name()))));
+        List<org.grad4j.core.Variable> out = new ArrayList<>();
+        out.add(state.get(0));
+        out.addAll(slots);
+        return out;
+    }
+
     /** {@code rmsprop/momentum/dense/kernel:0} → {@code momentum}. */
     private static String slotKind(String name) {
         String[] parts = name.split("/");

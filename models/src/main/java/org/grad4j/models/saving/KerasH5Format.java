@@ -67,6 +67,9 @@ final class KerasH5Format {
             List<Npz.Entry> slots = null;
             if (training != null) {
                 Group optimizerWeights = Hdf5Arrays.group(hdf, "optimizer_weights");
+                if (optimizerWeights != null && isLegacyOptimizer(weightNames(optimizerWeights, "optimizer_weights"))) {
+                    state = KerasConfigs.groupedByKind(model.optimizer().variables());
+                }
                 slots = readOptimizer(optimizerWeights, state, unbuilt);
             }
             SavedState.assign(model.variables(), weights);
@@ -179,6 +182,11 @@ final class KerasH5Format {
             }
         }
         return out;
+    }
+
+    /** tf.keras before 2.11 named the counter {@code Adam/iter:0} and listed the slots kind by kind. */
+    private static boolean isLegacyOptimizer(List<String> names) {
+        return !names.isEmpty() && names.get(0).endsWith("/iter:0");
     }
 
     private static List<Npz.Entry> readOptimizer(Group group, List<Variable> state, int unbuilt) {
