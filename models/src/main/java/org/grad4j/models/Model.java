@@ -23,6 +23,7 @@ import org.grad4j.layers.Layers;
 import org.grad4j.losses.Loss;
 import org.grad4j.losses.Losses;
 import org.grad4j.metrics.Metric;
+import org.grad4j.models.saving.ModelFormats;
 import org.grad4j.optimizers.Optimizer;
 import org.grad4j.optimizers.Optimizers;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -729,26 +730,52 @@ public class Model extends Layer {
         return super.config();
     }
 
+    /** Keras' {@code get_build_config}: {@code {"input_shape": [null, ...]}}, or null when not built for a known shape. */
+    public Map<String, Object> buildConfig() {
+        return ModelConfigs.buildConfig(this);
+    }
+
+    /** Keras' {@code build_from_config}: builds the model for the shape {@link #buildConfig()} wrote. */
+    public void buildFromConfig(Map<String, ?> buildConfig) {
+        build(ModelConfigs.inputShape(buildConfig));
+    }
+
+    /**
+     * Keras' {@code get_compile_config}: the optimizer and loss as {@code {"class_name", "config"}} and the metrics,
+     * or null when the model is not compiled. The optimizer's state is not part of it.
+     */
+    public Map<String, Object> compileConfig() {
+        return compiled == null ? null : CompileConfig.of(compiled);
+    }
+
+    /** Keras' {@code compile_from_config}: compiles the model as {@link #compileConfig()} describes, with a fresh optimizer. */
+    public void compileFromConfig(Map<String, ?> compileConfig) {
+        CompileConfig.compile(this, compileConfig);
+    }
+
     /**
      * Saves the architecture, the weights and the compile state (optimizer with its slots, loss, metrics) to
-     * one {@code .g4j} zip file. The file is written next to {@code path} and moved into place, so a failure
-     * leaves an existing file as it was.
+     * one {@code .g4j} zip file or, for a name ending in {@code .keras}, to a Keras 3 file (Sequential models). The
+     * file is written next to {@code path} and moved into place, so a failure leaves an existing file as it was.
      */
     public void save(Path path) {
         try (ThreadGuard.Use use = guard.shared("save")) {
-            ModelFile.save(this, path);
+            ModelFormats.save(this, path);
         }
     }
 
     /**
      * Reads a model written by {@link #save}: same architecture, weights and, if compiled, optimizer state. A
      * subclassed model is recreated by the factory registered with {@code Layers.register(className, config -> ...)}
-     * or else by its no-argument constructor, then built for the saved input shape.
+     * or else by its no-argument constructor, then built for the saved input shape. Keras files load too, told
+     * apart by their first bytes: Keras 3 {@code .keras} and Keras 2 / tf.keras {@code .h5} full models (Sequential),
+     * with their compile config and optimizer state where present.
      *
-     * @throws IllegalArgumentException naming the file and the problem when it is missing, damaged or not a model file
+     * @throws IllegalArgumentException naming the file and the problem when it is missing, damaged or not a model
+     *         file, or uses a layer or option grad4j does not support
      */
     public static Model load(Path path) {
-        return ModelFile.load(path, true);
+        return ModelFormats.load(path, true);
     }
 
     /**
@@ -756,20 +783,20 @@ public class Model extends Layer {
      * for a model whose loss or optimizer cannot be rebuilt from its config (compile it again yourself).
      */
     public static Model load(Path path, boolean compile) {
-        return ModelFile.load(path, compile);
+        return ModelFormats.load(path, compile);
     }
 
     /** Saves only the weights (one {@code .npy} per variable in an {@code .npz} zip), atomically. */
     public void saveWeights(Path path) {
         try (ThreadGuard.Use use = guard.shared("saveWeights")) {
-            ModelFile.saveWeights(this, path);
+            ModelFormats.saveWeights(this, path);
         }
     }
 
     /** Loads weights written by {@link #saveWeights} into this (built) model; all are checked before any is set. */
     public void loadWeights(Path path) {
         try (ThreadGuard.Use use = guard.exclusive("loadWeights")) {
-            ModelFile.loadWeights(this, path);
+            ModelFormats.loadWeights(this, path);
         }
     }
 

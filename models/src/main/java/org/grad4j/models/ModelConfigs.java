@@ -11,17 +11,19 @@ import org.grad4j.layers.Layer;
 import org.grad4j.layers.Layers;
 
 /**
- * The {@code {"class_name", "config"}} tree of a model and the way back. Built-in layers and
+ * Keras' {@code serialize_keras_object} / {@code deserialize_keras_object} for layers and models: the
+ * {@code {"class_name", "config"}} tree of a model and the way back. Every file format writes and reads
+ * architectures through it (package {@code org.grad4j.models.saving}). Built-in layers and
  * {@link Sequential} go through {@link Layers}; a subclassed model also records its Java class under
  * {@code "module"} (Keras records the Python module there) and is recreated by the factory registered with
  * {@link Layers#register} under its class name or, failing that, by its no-argument constructor.
  */
-final class ModelConfigs {
+public final class ModelConfigs {
     private ModelConfigs() {
     }
 
     /** Keras' serialized form of a layer or model, with {@code "module"} for subclassed models. */
-    static Map<String, Object> serialize(Layer layer) {
+    public static Map<String, Object> serialize(Layer layer) {
         Map<String, Object> out = new LinkedHashMap<>();
         if (isSubclassedModel(layer)) {
             out.put("module", layer.getClass().getName());
@@ -39,7 +41,7 @@ final class ModelConfigs {
 
     /** Reads back {@link #serialize}'s form: a new, unbuilt layer (a Sequential with a known input is built). */
     @SuppressWarnings("unchecked")
-    static Layer deserialize(Map<String, Object> serialized) {
+    public static Layer deserialize(Map<String, Object> serialized) {
         if (!(serialized.get("class_name") instanceof String className)) {
             throw new IllegalArgumentException("expected {\"class_name\": ..., \"config\": {...}}, got keys "
                     + serialized.keySet());

@@ -18,6 +18,7 @@ import org.grad4j.core.Seeds;
 import org.grad4j.core.Tensor;
 import org.grad4j.core.Variable;
 import org.grad4j.layers.BatchNormalization;
+import org.grad4j.models.saving.G4jFormatCorruptTest;
 import org.grad4j.layers.Dense;
 import org.grad4j.layers.InputLayer;
 import org.grad4j.layers.Layer;
@@ -41,7 +42,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * save / load round trips: predictions identical, and the next training step after loading equal bit for bit to
  * the step the unsaved model takes (which needs the optimizer's slots and iteration count back).
  */
-class SaveLoadTest {
+public class SaveLoadTest {
     @TempDir
     Path dir;
 
@@ -67,7 +68,7 @@ class SaveLoadTest {
         }
     }
 
-    static void assertBitIdentical(INDArray expected, INDArray actual, String what) {
+    public static void assertBitIdentical(INDArray expected, INDArray actual, String what) {
         assertEquals(expected.dataType(), actual.dataType(), what);
         assertArrayEquals(expected.shape(), actual.shape(), what);
         assertArrayEquals(expected.dup('c').data().asBytes(), actual.dup('c').data().asBytes(), what);
@@ -225,11 +226,11 @@ class SaveLoadTest {
 
     /** Copies a model file, replacing the Java class its config.json names. */
     private static void rewriteModule(Path from, Path to, String javaClass) throws IOException {
-        Map<String, byte[]> entries = ModelFileCorruptTest.unzip(Files.readAllBytes(from));
-        String config = new String(entries.get(ModelFile.CONFIG), StandardCharsets.UTF_8)
+        Map<String, byte[]> entries = G4jFormatCorruptTest.unzip(Files.readAllBytes(from));
+        String config = new String(entries.get("config.json"), StandardCharsets.UTF_8)
                 .replace(TwoLayer.class.getName(), javaClass);
-        entries.put(ModelFile.CONFIG, config.getBytes(StandardCharsets.UTF_8));
-        Files.write(to, ModelFileCorruptTest.zip(entries));
+        entries.put("config.json", config.getBytes(StandardCharsets.UTF_8));
+        Files.write(to, G4jFormatCorruptTest.zip(entries));
     }
 
     @Test

@@ -1,4 +1,4 @@
-package org.grad4j.models;
+package org.grad4j.models.saving;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -26,9 +26,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.grad4j.models.Model;
+import org.grad4j.models.Sequential;
 
 /** Interrupted saves: the previous file stays byte for byte as it was, and no temporary file is left behind. */
-class ModelFileAtomicTest {
+class G4jFormatAtomicTest {
     @TempDir
     Path dir;
 

@@ -1,4 +1,4 @@
-package org.grad4j.models;
+package org.grad4j.models.saving;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -25,6 +25,8 @@ import java.util.zip.ZipOutputStream;
 import org.grad4j.core.MemoryBudget;
 import org.grad4j.core.Variable;
 import org.grad4j.layers.Layer;
+import org.grad4j.models.Model;
+import org.grad4j.models.ModelConfigs;
 import org.grad4j.optimizers.Optimizer;
 
 /**
@@ -44,7 +46,7 @@ import org.grad4j.optimizers.Optimizer;
  * array's header against the model's variable ({@link SavedState}), and every array the load allocates against
  * the memory the process can give ({@link MemoryBudget}).
  */
-final class ModelFile {
+final class G4jFormat {
     static final int FORMAT_VERSION = 1;
     static final String METADATA = "metadata.json";
     static final String CONFIG = "config.json";
@@ -58,7 +60,7 @@ final class ModelFile {
     /** Read once: every save (a checkpoint per epoch, say) writes it. */
     private static final String VERSION = grad4jVersion();
 
-    private ModelFile() {
+    private G4jFormat() {
     }
 
     // ---------------------------------------------------------------- save
@@ -68,14 +70,14 @@ final class ModelFile {
         String where = model.describe() + ".save(" + path + ")";
         // everything that can fail without touching the disk is done before the temporary file exists
         Map<String, Object> config = new LinkedHashMap<>(ModelConfigs.serialize(model));
-        Map<String, Object> build = ModelConfigs.buildConfig(model);
+        Map<String, Object> build = model.buildConfig();
         if (build != null) {
             config.put("build_config", build);
         }
         List<Npz.Entry> weights = entries(model.variables());
         List<Npz.Entry> optimizer = null;
         if (model.isCompiled()) {
-            config.put("compile_config", CompileConfig.of(model.compiled()));
+            config.put("compile_config", model.compileConfig());
             optimizer = entries(model.optimizer().variables());
         }
         byte[] configJson = json(config, where, CONFIG);
@@ -145,7 +147,7 @@ final class ModelFile {
 
     /** The project version, written into grad4j.properties by the build (resource filtering). */
     static String grad4jVersion() {
-        try (InputStream in = ModelFile.class.getResourceAsStream("grad4j.properties")) {
+        try (InputStream in = G4jFormat.class.getResourceAsStream("grad4j.properties")) {
             if (in != null) {
                 Properties p = new Properties();
                 p.load(in);
@@ -157,7 +159,7 @@ final class ModelFile {
         return "unknown";
     }
 
-    private static byte[] json(Object value, String where, String entry) {
+    static byte[] json(Object value, String where, String entry) {
         try {
             return JSON.writeValueAsBytes(value);
         } catch (JsonProcessingException e) {
@@ -166,7 +168,7 @@ final class ModelFile {
         }
     }
 
-    private static void putEntry(ZipOutputStream zip, String name, byte[] bytes) throws IOException {
+    static void putEntry(ZipOutputStream zip, String name, byte[] bytes) throws IOException {
         zip.putNextEntry(new ZipEntry(name));
         zip.write(bytes);
         zip.closeEntry();
@@ -178,7 +180,7 @@ final class ModelFile {
         Objects.requireNonNull(path, "Model.load: the path is null");
         String where = "Model.load(" + path + ")";
         // the budget sums every array the load allocates (weights, the copies read from the file, optimizer slots)
-        try (ZipFile zip = open(path); MemoryBudget budget = MemoryBudget.open(where)) {
+        try (ZipFile zip = open(path, "grad4j"); MemoryBudget budget = MemoryBudget.open(where)) {
             Map<String, Object> metadata = readJson(zip, METADATA);
             checkFormat(metadata);
             Map<String, Object> config = readJson(zip, CONFIG);
@@ -187,12 +189,12 @@ final class ModelFile {
                 throw new IllegalArgumentException(CONFIG + " describes a " + layer.className() + " layer, not a model");
             }
             if (config.get("build_config") != null && !model.isBuilt()) {
-                model.build(ModelConfigs.inputShape(config.get("build_config")));
+                model.buildFromConfig(object(config.get("build_config"), "build_config"));
             }
             List<Variable> variables = model.variables();
             SavedState.assign(variables, readNpz(zip, WEIGHTS, variables, SavedState.weights(variables, WEIGHTS)));
             if (compile && config.get("compile_config") != null) {
-                CompileConfig.compile(model, config.get("compile_config"));
+                model.compileFromConfig(object(config.get("compile_config"), "compile_config"));
                 restoreOptimizer(zip, model);
             }
             return model;
@@ -226,7 +228,7 @@ final class ModelFile {
         }
         List<Variable> variables = model.variables();
         List<Npz.Entry> weights;
-        try (ZipFile zip = open(path); MemoryBudget budget = MemoryBudget.open(where)) {
+        try (ZipFile zip = open(path, "grad4j"); MemoryBudget budget = MemoryBudget.open(where)) {
             if (zip.getEntry(WEIGHTS) != null) {   // a .g4j model file: take its weights
                 weights = readNpz(zip, WEIGHTS, variables, SavedState.weights(variables, WEIGHTS));
             } else {
@@ -255,7 +257,7 @@ final class ModelFile {
     }
 
     /** Opens a zip; the central directory is read at once, so a truncated or foreign file fails here. */
-    private static ZipFile open(Path path) throws IOException {
+    static ZipFile open(Path path, String kind) throws IOException {
         if (!Files.exists(path)) {
             throw new IllegalArgumentException("no such file: " + path.toAbsolutePath());
         }
@@ -265,10 +267,10 @@ final class ModelFile {
         try {
             return new ZipFile(path.toFile());
         } catch (ZipException | EOFException e) {
-            throw new IllegalArgumentException("not a grad4j file: it is not a zip archive, or it is truncated ("
+            throw new IllegalArgumentException("not a " + kind + " file: it is not a zip archive, or it is truncated ("
                     + e.getMessage() + ")", e);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("not a grad4j file: its zip table of entries is damaged (" + e.getMessage()
+            throw new IllegalArgumentException("not a " + kind + " file: its zip table of entries is damaged (" + e.getMessage()
                     + ")", e);
         }
     }
@@ -284,9 +286,17 @@ final class ModelFile {
         }
     }
 
-    @SuppressWarnings("unchecked")
     private static Map<String, Object> readJson(ZipFile zip, String name) throws IOException {
-        byte[] bytes = BoundedEntries.read(zip, name, BoundedEntries.JSON_LIMIT, "a grad4j " + name, InputStream::readAllBytes);
+        return readJson(zip, name, "grad4j");
+    }
+
+    static Map<String, Object> readJson(ZipFile zip, String name, String kind) throws IOException {
+        byte[] bytes = BoundedEntries.read(zip, name, BoundedEntries.JSON_LIMIT, "a " + kind + " " + name, InputStream::readAllBytes);
+        return parseJson(bytes, name);
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> parseJson(byte[] bytes, String name) {
         try {
             Object value = JSON.readValue(bytes, Object.class);
             if (!(value instanceof Map)) {
@@ -295,6 +305,8 @@ final class ModelFile {
             return (Map<String, Object>) value;
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(name + " is not valid JSON: " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -305,8 +317,16 @@ final class ModelFile {
                 in -> Npz.read(in, name, expected));
     }
 
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> object(Object value, String what) {
+        if (!(value instanceof Map)) {
+            throw new IllegalArgumentException(what + " must be a JSON object, got " + value);
+        }
+        return (Map<String, Object>) value;
+    }
+
     /** A cause's message, with its type when the type is the information (a NullPointerException from user code). */
-    private static String message(RuntimeException e) {
+    static String message(RuntimeException e) {
         if (e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
             return e.getMessage();
         }

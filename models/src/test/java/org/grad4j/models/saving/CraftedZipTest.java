@@ -1,4 +1,4 @@
-package org.grad4j.models;
+package org.grad4j.models.saving;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The crafted archives of {@link ModelFileLimitsTest} are real zips whose entries inflate to exactly what they
+ * The crafted archives of {@link G4jFormatLimitsTest} are real zips whose entries inflate to exactly what they
  * claim, CRC included: a refusal there is the size check at work, not a broken file.
  */
 class CraftedZipTest {

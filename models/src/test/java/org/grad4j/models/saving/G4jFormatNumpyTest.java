@@ -1,4 +1,4 @@
-package org.grad4j.models;
+package org.grad4j.models.saving;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -16,6 +16,8 @@ import org.grad4j.core.Variable;
 import org.grad4j.layers.Dense;
 import org.grad4j.layers.InputLayer;
 import org.grad4j.layers.Layer;
+import org.grad4j.models.FitOptions;
+import org.grad4j.models.Sequential;
 import org.grad4j.optimizers.Adam;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,7 +30,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * The files against NumPy itself, when a {@code python3} with NumPy is installed (skipped otherwise): NumPy
  * reads the weights and optimizer state grad4j writes, and grad4j reads an {@code np.savez} archive.
  */
-class ModelFileNumpyTest {
+class G4jFormatNumpyTest {
     @TempDir
     Path dir;
 

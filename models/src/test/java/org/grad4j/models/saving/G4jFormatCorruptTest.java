@@ -1,4 +1,4 @@
-package org.grad4j.models;
+package org.grad4j.models.saving;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -24,6 +24,9 @@ import org.grad4j.core.Seeds;
 import org.grad4j.layers.Dense;
 import org.grad4j.layers.InputLayer;
 import org.grad4j.layers.Layer;
+import org.grad4j.models.FitOptions;
+import org.grad4j.models.Model;
+import org.grad4j.models.Sequential;
 import org.grad4j.optimizers.Adam;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,7 +38,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * Damaged and foreign files: every one is refused with an IllegalArgumentException whose message names the file
  * and the problem, never a NullPointerException or an ND4J crash.
  */
-class ModelFileCorruptTest {
+public class G4jFormatCorruptTest {
     @TempDir
     Path dir;
 
@@ -55,7 +58,7 @@ class ModelFileCorruptTest {
         goodBytes = Files.readAllBytes(good);
     }
 
-    static Map<String, byte[]> unzip(byte[] zip) throws IOException {
+    public static Map<String, byte[]> unzip(byte[] zip) throws IOException {
         Map<String, byte[]> out = new LinkedHashMap<>();
         try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {
             for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
@@ -65,7 +68,7 @@ class ModelFileCorruptTest {
         return out;
     }
 
-    static byte[] zip(Map<String, byte[]> entries) throws IOException {
+    public static byte[] zip(Map<String, byte[]> entries) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ZipOutputStream out = new ZipOutputStream(bytes)) {
             for (Map.Entry<String, byte[]> e : entries.entrySet()) {
@@ -88,10 +91,10 @@ class ModelFileCorruptTest {
 
     /** The good file with weights.npz edited. */
     Path editedWeights(String name, Consumer<Map<String, byte[]>> edit) throws IOException {
-        Map<String, byte[]> weights = unzip(unzip(goodBytes).get(ModelFile.WEIGHTS));
+        Map<String, byte[]> weights = unzip(unzip(goodBytes).get(G4jFormat.WEIGHTS));
         edit.accept(weights);
         byte[] npz = zip(weights);
-        return edited(name, entries -> entries.put(ModelFile.WEIGHTS, npz));
+        return edited(name, entries -> entries.put(G4jFormat.WEIGHTS, npz));
     }
 
     static void assertRefused(Path file, String... expected) {
@@ -145,34 +148,34 @@ class ModelFileCorruptTest {
 
     @Test
     void missingConfigOrWeights() throws IOException {
-        assertRefused(edited("noconfig.g4j", e -> e.remove(ModelFile.CONFIG)), "no config.json");
-        assertRefused(edited("noweights.g4j", e -> e.remove(ModelFile.WEIGHTS)), "no weights.npz");
-        assertRefused(edited("noopt.g4j", e -> e.remove(ModelFile.OPTIMIZER)), "no optimizer.npz");
+        assertRefused(edited("noconfig.g4j", e -> e.remove(G4jFormat.CONFIG)), "no config.json");
+        assertRefused(edited("noweights.g4j", e -> e.remove(G4jFormat.WEIGHTS)), "no weights.npz");
+        assertRefused(edited("noopt.g4j", e -> e.remove(G4jFormat.OPTIMIZER)), "no optimizer.npz");
     }
 
     @Test
     void brokenJson() throws IOException {
-        assertRefused(edited("badjson.g4j", e -> e.put(ModelFile.CONFIG, "{\"class_name\": ".getBytes(StandardCharsets.UTF_8))),
+        assertRefused(edited("badjson.g4j", e -> e.put(G4jFormat.CONFIG, "{\"class_name\": ".getBytes(StandardCharsets.UTF_8))),
                 "config.json is not valid JSON");
-        assertRefused(edited("array.g4j", e -> e.put(ModelFile.CONFIG, "[1, 2]".getBytes(StandardCharsets.UTF_8))),
+        assertRefused(edited("array.g4j", e -> e.put(G4jFormat.CONFIG, "[1, 2]".getBytes(StandardCharsets.UTF_8))),
                 "config.json must hold a JSON object");
-        assertRefused(edited("noclass.g4j", e -> e.put(ModelFile.CONFIG, "{\"config\": {}}".getBytes(StandardCharsets.UTF_8))),
+        assertRefused(edited("noclass.g4j", e -> e.put(G4jFormat.CONFIG, "{\"config\": {}}".getBytes(StandardCharsets.UTF_8))),
                 "class_name");
-        assertRefused(edited("unknown.g4j", e -> e.put(ModelFile.CONFIG,
+        assertRefused(edited("unknown.g4j", e -> e.put(G4jFormat.CONFIG,
                 "{\"class_name\": \"Transformer\", \"config\": {}}".getBytes(StandardCharsets.UTF_8))),
                 "unknown layer class \"Transformer\"");
-        assertRefused(edited("layer.g4j", e -> e.put(ModelFile.CONFIG,
+        assertRefused(edited("layer.g4j", e -> e.put(G4jFormat.CONFIG,
                 "{\"class_name\": \"Dense\", \"config\": {\"units\": 2}}".getBytes(StandardCharsets.UTF_8))), "not a model");
-        assertRefused(edited("nolayers.g4j", e -> e.put(ModelFile.CONFIG,
+        assertRefused(edited("nolayers.g4j", e -> e.put(G4jFormat.CONFIG,
                 "{\"class_name\": \"Sequential\", \"config\": {\"layers\": 7}}".getBytes(StandardCharsets.UTF_8))),
                 "\"layers\" list");
     }
 
     @Test
     void newerFormatVersion() throws IOException {
-        assertRefused(edited("future.g4j", e -> e.put(ModelFile.METADATA,
+        assertRefused(edited("future.g4j", e -> e.put(G4jFormat.METADATA,
                 "{\"format_version\": 99, \"grad4j_version\": \"9.0\"}".getBytes(StandardCharsets.UTF_8))), "format version 99");
-        assertRefused(edited("noversion.g4j", e -> e.put(ModelFile.METADATA, "{}".getBytes(StandardCharsets.UTF_8))),
+        assertRefused(edited("noversion.g4j", e -> e.put(G4jFormat.METADATA, "{}".getBytes(StandardCharsets.UTF_8))),
                 "format_version");
     }
 
@@ -212,7 +215,7 @@ class ModelFileCorruptTest {
             }
         }), "dense_1/kernel:0", "[2, 2]", "[2, 1]");
         assertRefused(editedWeights("notnpy.g4j", w -> w.put("readme.txt", new byte[] {1})), "\"readme.txt\" is not a .npy");
-        assertRefused(edited("garbage.g4j", e -> e.put(ModelFile.WEIGHTS, "not a zip".getBytes(StandardCharsets.UTF_8))),
+        assertRefused(edited("garbage.g4j", e -> e.put(G4jFormat.WEIGHTS, "not a zip".getBytes(StandardCharsets.UTF_8))),
                 "weights.npz", "not an .npz archive");
     }
 

@@ -1,4 +1,4 @@
-package org.grad4j.models;
+package org.grad4j.models.saving;
 
 import static org.grad4j.models.SaveLoadTest.assertBitIdentical;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -22,6 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.grad4j.models.FitOptions;
+import org.grad4j.models.Sequential;
 
 /** saveWeights / loadWeights: an .npz of the variables, matched by position, checked in full before any is set. */
 class SaveLoadWeightsTest {

@@ -1,4 +1,4 @@
-package org.grad4j.models;
+package org.grad4j.models.saving;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -19,7 +19,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** The .npy writer and reader behind weights.npz: NumPy's exact header layout, every type, damaged input. */
-class ModelFileNpyTest {
+class G4jFormatNpyTest {
 
     static byte[] npy(INDArray array) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -1,4 +1,4 @@
-package org.grad4j.models;
+package org.grad4j.models.saving;
 
 import static org.grad4j.models.SaveLoadTest.assertBitIdentical;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -19,6 +19,9 @@ import org.grad4j.core.Seeds;
 import org.grad4j.layers.Dense;
 import org.grad4j.layers.InputLayer;
 import org.grad4j.layers.Layer;
+import org.grad4j.models.FitOptions;
+import org.grad4j.models.Model;
+import org.grad4j.models.Sequential;
 import org.grad4j.optimizers.Adam;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,7 +39,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * (see {@link CraftedZip}); the time and the bytes the loading thread allocated are measured around the load
  * alone, after a good file has been loaded once so that no class loading is counted.
  */
-class ModelFileLimitsTest {
+class G4jFormatLimitsTest {
     private static final long MAX_NANOS = 1_000_000_000L;
     private static final long MAX_ALLOCATED = 100L << 20;
     /** Two float32 arrays of this many elements, 2.1 GB each: about 2 MB each when deflated. */
@@ -57,7 +60,7 @@ class ModelFileLimitsTest {
         Path good = dir.resolve("good.g4j");
         model.save(good);
         Model.load(good);   // warm up: classes loaded, code compiled
-        goodEntries = ModelFileCorruptTest.unzip(Files.readAllBytes(good));
+        goodEntries = G4jFormatCorruptTest.unzip(Files.readAllBytes(good));
     }
 
     /** What a refused load cost. */
@@ -118,7 +121,7 @@ class ModelFileLimitsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {ModelFile.CONFIG, ModelFile.METADATA})
+    @ValueSource(strings = {G4jFormat.CONFIG, G4jFormat.METADATA})
     void aJsonEntryInflatingToGigabytesIsRefusedBeforeItIsInflated(String entry) throws IOException {
         // 3 GiB of "aaa..." in a JSON string, deflated to about 3 MB
         CraftedZip.Entry huge = CraftedZip.deflatedRun(entry, utf8("{\"class_name\": \"Sequential\", \"config\": {\"name\": \""),
@@ -132,9 +135,9 @@ class ModelFileLimitsTest {
 
     @Test
     void aJsonEntryWhoseZipHeaderUnderstatesItsSizeIsCutOffAtTheDeclaredSize() throws IOException {
-        CraftedZip.Entry huge = CraftedZip.deflatedRun(ModelFile.CONFIG, utf8("{\"class_name\": \"Sequential\", \"config\": {\"name\": \""),
+        CraftedZip.Entry huge = CraftedZip.deflatedRun(G4jFormat.CONFIG, utf8("{\"class_name\": \"Sequential\", \"config\": {\"name\": \""),
                 (byte) 'a', 3L << 30, utf8("\"}}")).declaring(100_000);
-        Path file = craftedModelFile("lying.g4j", Map.of(ModelFile.CONFIG, huge));
+        Path file = craftedModelFile("lying.g4j", Map.of(G4jFormat.CONFIG, huge));
 
         Cost cost = refused("config.json of 3 GiB declaring 100 kB", () -> Model.load(file));
 
@@ -143,7 +146,7 @@ class ModelFileLimitsTest {
 
     @Test
     void weightsInflatingToGigabytesAreRefusedBeforeAnyIsRead() throws IOException {
-        Path file = craftedModelFile("weights.g4j", Map.of(ModelFile.WEIGHTS, CraftedZip.stored(ModelFile.WEIGHTS, hugeNpz())));
+        Path file = craftedModelFile("weights.g4j", Map.of(G4jFormat.WEIGHTS, CraftedZip.stored(G4jFormat.WEIGHTS, hugeNpz())));
 
         Cost cost = refused("weights.npz holding two 2.1 GB arrays", () -> Model.load(file));
 
@@ -152,7 +155,7 @@ class ModelFileLimitsTest {
 
     @Test
     void optimizerStateInflatingToGigabytesIsRefusedBeforeAnyIsRead() throws IOException {
-        Path file = craftedModelFile("optimizer.g4j", Map.of(ModelFile.OPTIMIZER, CraftedZip.stored(ModelFile.OPTIMIZER, hugeNpz())));
+        Path file = craftedModelFile("optimizer.g4j", Map.of(G4jFormat.OPTIMIZER, CraftedZip.stored(G4jFormat.OPTIMIZER, hugeNpz())));
 
         Cost cost = refused("optimizer.npz holding two 2.1 GB arrays", () -> Model.load(file));
 
@@ -169,8 +172,8 @@ class ModelFileLimitsTest {
     void eachArraysHeaderIsComparedWithTheModelBeforeItsDataIsRead() throws IOException {
         Path good = dir.resolve("wide.g4j");
         wideModel().save(good);
-        goodEntries = ModelFileCorruptTest.unzip(Files.readAllBytes(good));
-        Path file = craftedModelFile("wide-crafted.g4j", Map.of(ModelFile.WEIGHTS, CraftedZip.stored(ModelFile.WEIGHTS, hugeNpz())));
+        goodEntries = G4jFormatCorruptTest.unzip(Files.readAllBytes(good));
+        Path file = craftedModelFile("wide-crafted.g4j", Map.of(G4jFormat.WEIGHTS, CraftedZip.stored(G4jFormat.WEIGHTS, hugeNpz())));
 
         Cost cost = refused("weights.npz of a plausible size holding a 2.1 GB array", () -> Model.load(file));
 
@@ -201,14 +204,14 @@ class ModelFileLimitsTest {
     void anArrayWithTheRightHeaderButGigabytesOfDataIsCutOffOneByteLate() throws IOException {
         Path good = dir.resolve("wide.g4j");
         wideModel().save(good);
-        goodEntries = ModelFileCorruptTest.unzip(Files.readAllBytes(good));
+        goodEntries = G4jFormatCorruptTest.unzip(Files.readAllBytes(good));
         // the zip header declares the size the .npy header announces; the data goes on for 2.1 GB
         long announced = Npy.header("<f4", new long[] {1024, 1024}).length + 4L * 1024 * 1024;
         byte[] npz = new CraftedZip()
                 .add(npy("dense/kernel:0", new long[] {1024, 1024}, HUGE * 4).declaring(announced))
                 .add(npy("dense/bias:0", new long[] {1024}, 4096))
                 .bytes();
-        Path file = craftedModelFile("long.g4j", Map.of(ModelFile.WEIGHTS, CraftedZip.stored(ModelFile.WEIGHTS, npz)));
+        Path file = craftedModelFile("long.g4j", Map.of(G4jFormat.WEIGHTS, CraftedZip.stored(G4jFormat.WEIGHTS, npz)));
 
         Cost cost = refused("a [1024, 1024] array followed by 2.1 GB more", () -> Model.load(file));
 
@@ -220,11 +223,11 @@ class ModelFileLimitsTest {
         Path small = dir.resolve("small.g4j");
         Layer.resetNameCounters();
         new Sequential(new InputLayer(7), new Dense(5)).save(small);
-        goodEntries = ModelFileCorruptTest.unzip(Files.readAllBytes(small));
-        String config = new String(goodEntries.get(ModelFile.CONFIG), StandardCharsets.UTF_8)
+        goodEntries = G4jFormatCorruptTest.unzip(Files.readAllBytes(small));
+        String config = new String(goodEntries.get(G4jFormat.CONFIG), StandardCharsets.UTF_8)
                 .replace("[ null, 7 ]", "[ null, " + n + " ]").replace("\"units\" : 5", "\"units\" : " + n);
         Map<String, CraftedZip.Entry> replaced = new LinkedHashMap<>();
-        replaced.put(ModelFile.CONFIG, CraftedZip.stored(ModelFile.CONFIG, utf8(config)));
+        replaced.put(G4jFormat.CONFIG, CraftedZip.stored(G4jFormat.CONFIG, utf8(config)));
         Path file = craftedModelFile("dense" + n + ".g4j", replaced);
         assertTrue(Files.size(file) < 4096);
         return file;

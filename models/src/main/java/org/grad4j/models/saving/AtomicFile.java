@@ -1,4 +1,4 @@
-package org.grad4j.models;
+package org.grad4j.models.saving;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package org.grad4j.models;
+package org.grad4j.models.saving;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,12 +9,13 @@ import org.grad4j.layers.Dense;
 import org.grad4j.layers.InputLayer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.grad4j.models.Sequential;
 
-class ModelFileMetadataTest {
+class G4jFormatMetadataTest {
 
     @Test
     void metadataCarriesTheBuildsVersion(@TempDir Path dir) throws Exception {
-        String version = ModelFile.grad4jVersion();
+        String version = G4jFormat.grad4jVersion();
         assertTrue(version.matches("\\d+\\.\\d+\\.\\d+.*"), "version from the filtered grad4j.properties: " + version);
         Path file = dir.resolve("m.g4j");
         new Sequential(new InputLayer(3), new Dense(2)).save(file);

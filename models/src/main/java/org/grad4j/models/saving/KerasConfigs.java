@@ -1,0 +1,470 @@
+package org.grad4j.models.saving;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.grad4j.layers.Layer;
+import org.grad4j.layers.Layers;
+import org.grad4j.losses.Losses;
+import org.grad4j.models.Model;
+import org.grad4j.models.Sequential;
+import org.grad4j.optimizers.Optimizers;
+
+/**
+ * Keras' config schema on the way in and out. grad4j's configs already use Keras' keys, so reading a Keras
+ * file is mostly removing what Keras adds ({@code module}, {@code registered_name}, {@code shared_object_id})
+ * and refusing what grad4j would silently ignore: an option a layer or optimizer does not have is accepted
+ * only when its value is inert (null, false, empty), otherwise the import fails naming the class, the option
+ * and the options the class has. Writing adds Keras 3's {@code module} keys and {@code DTypePolicy} objects.
+ */
+final class KerasConfigs {
+    /** Keras options that change nothing in grad4j whatever their value (single-device, eager Java). */
+    private static final Set<String> INERT_ANY_VALUE = Set.of("synchronized", "jit_compile", "ema_momentum",
+            "input_length", "ragged", "is_legacy_optimizer", "implementation");
+
+    /** What Keras itself writes on every object, whatever the class. */
+    private static final Set<String> GENERIC = Set.of("name", "trainable", "dtype");
+
+    private KerasConfigs() {
+    }
+
+    // ---------------------------------------------------------------- reading
+
+    /** The grad4j model a Keras {@code {"class_name", "config"}} model tree describes: Sequential only. */
+    static Sequential model(Map<String, Object> top) {
+        Object className = top.get("class_name");
+        if (!"Sequential".equals(className)) {
+            throw new IllegalArgumentException("the file holds a Keras " + className + " model; the Keras importer reads "
+                    + "Sequential models (supported model classes: Sequential)");
+        }
+        Map<String, Object> config = G4jFormat.object(top.get("config"), "Sequential config");
+        if (!(config.get("layers") instanceof List<?> layers)) {
+            throw new IllegalArgumentException("the Sequential config has no \"layers\" list (keys: " + config.keySet() + ")");
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (String key : GENERIC) {
+            if (config.containsKey(key)) {
+                out.put(key, config.get(key));
+            }
+        }
+        List<Map<String, Object>> translated = new ArrayList<>();
+        for (int i = 0; i < layers.size(); i++) {
+            Map<String, Object> layer = G4jFormat.object(layers.get(i), "layers[" + i + "]");
+            translated.addAll(layer(layer, i, translated.isEmpty()));
+        }
+        out.put("layers", translated);
+        if (config.get("build_input_shape") instanceof List<?> shape) {
+            out.put("build_input_shape", shape);
+        }
+        return Sequential.fromConfig(out);
+    }
+
+    /** One Keras layer as grad4j's {@code {class_name, config}}; a Keras 2 first layer's input shape becomes an InputLayer. */
+    private static List<Map<String, Object>> layer(Map<String, Object> serialized, int index, boolean first) {
+        if (!(serialized.get("class_name") instanceof String className)) {
+            throw new IllegalArgumentException("layers[" + index + "] has no \"class_name\" (keys: " + serialized.keySet() + ")");
+        }
+        Map<String, Object> config = new LinkedHashMap<>(G4jFormat.object(
+                serialized.getOrDefault("config", Map.of()), "layers[" + index + "].config"));
+        String where = "layer " + index + " \"" + config.get("name") + "\" (" + className + ")";
+        if (className.equals("Sequential") || className.equals("Functional") || className.equals("Model")) {
+            throw new IllegalArgumentException(where + ": nested models are not supported by the Keras importer");
+        }
+        if (!Layers.isRegistered(className)) {
+            throw new IllegalArgumentException(where + ": the Keras importer does not support the layer class "
+                    + className + " (supported: " + String.join(", ", supportedLayers()) + ")");
+        }
+        List<Map<String, Object>> out = new ArrayList<>();
+        Object batchInputShape = config.remove("batch_input_shape");   // Keras 2's name for batch_shape
+        if (className.equals("InputLayer")) {
+            if (batchInputShape != null && !config.containsKey("batch_shape")) {
+                config.put("batch_shape", batchInputShape);
+            }
+        } else if (batchInputShape instanceof List<?> shape && first) {
+            Map<String, Object> input = new LinkedHashMap<>();
+            input.put("batch_shape", shape);
+            out.add(serialized("InputLayer", input));
+        }
+        Map<String, Object> clean = strip(config);
+        clean = checkOptions(where, className, clean, Layers.fromConfig(className, clean).config().keySet());
+        out.add(serialized(className, clean));
+        return out;
+    }
+
+    static List<String> supportedLayers() {
+        Set<String> names = new TreeSet<>(Layers.registry().names());
+        names.removeAll(Set.of("Sequential", "Functional", "Model"));
+        return List.copyOf(names);
+    }
+
+    /**
+     * Keras 3's {@code compile_config} or Keras 2's {@code training_config}, as grad4j's compile config; options
+     * grad4j cannot honour fail here rather than compile a different model.
+     */
+    static Map<String, Object> compileConfig(Map<String, Object> keras) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        Object optimizer = keras.containsKey("optimizer") ? keras.get("optimizer") : keras.get("optimizer_config");
+        out.put("optimizer", optimizer(optimizer));
+        out.put("loss", loss(keras.get("loss")));
+        for (String key : List.of("loss_weights", "weighted_metrics")) {
+            if (keras.get(key) != null && !inert(keras.get(key))) {
+                throw new IllegalArgumentException("compile config: " + key + " = " + keras.get(key)
+                        + " is not supported by the Keras importer (supported: optimizer, loss, metrics); load with "
+                        + "Model.load(path, false) and compile the model yourself");
+            }
+        }
+        List<Object> metrics = new ArrayList<>();
+        flattenMetrics(keras.get("metrics"), metrics);
+        out.put("metrics", metrics);
+        return out;
+    }
+
+    private static Map<String, Object> optimizer(Object serialized) {
+        if (serialized instanceof String name) {
+            return serialized(Optimizers.get(name).getClass().getSimpleName(), Map.of());
+        }
+        Map<String, Object> map = G4jFormat.object(serialized, "compile config: optimizer");
+        if (!(map.get("class_name") instanceof String className)) {
+            throw new IllegalArgumentException("compile config: the optimizer has no \"class_name\"");
+        }
+        className = className.startsWith("Custom>") ? className.substring("Custom>".length()) : className;
+        if (!Optimizers.registry().contains(className)) {
+            throw new IllegalArgumentException("compile config: the Keras importer does not support the optimizer class "
+                    + className + " (supported: " + String.join(", ", new TreeSet<>(Optimizers.registry().names())) + ")");
+        }
+        Map<String, Object> config = strip(G4jFormat.object(map.getOrDefault("config", Map.of()), "optimizer config"));
+        Set<String> supported = Optimizers.fromConfig(className, Map.of()).config().keySet();
+        Map<String, Object> clean = checkOptions("optimizer " + className, className, config, supported);
+        Optimizers.fromConfig(className, clean);   // a bad value fails here, naming the key
+        return serialized(className, clean);
+    }
+
+    private static Object loss(Object keras) {
+        if (keras == null) {
+            throw new IllegalArgumentException("compile config has no loss; load with Model.load(path, false)");
+        }
+        if (keras instanceof String name) {
+            return Losses.serialize(Losses.get(name));
+        }
+        Map<String, Object> map = strip(G4jFormat.object(keras, "compile config: loss"));
+        if (map.get("config") instanceof Map<?, ?> config && "auto".equals(config.get("reduction"))) {
+            // Keras 2's "auto" is sum_over_batch_size outside a distribution strategy
+            Map<String, Object> c = new LinkedHashMap<>(G4jFormat.object(config, "loss config"));
+            c.put("reduction", "sum_over_batch_size");
+            c.remove("fn");
+            map.put("config", c);
+        }
+        return map;
+    }
+
+    /** Keras 2 nests metrics per output ({@code [[...]]}) and wraps names in MeanMetricWrapper. */
+    private static void flattenMetrics(Object metrics, List<Object> out) {
+        if (metrics == null) {
+            return;
+        }
+        if (metrics instanceof List<?> list) {
+            for (Object m : list) {
+                flattenMetrics(m, out);
+            }
+        } else if (metrics instanceof String name) {
+            out.add(name);
+        } else {
+            Map<String, Object> map = strip(G4jFormat.object(metrics, "compile config: metric"));
+            Map<String, Object> config = G4jFormat.object(map.getOrDefault("config", Map.of()), "metric config");
+            if ("MeanMetricWrapper".equals(map.get("class_name"))) {
+                out.add(String.valueOf(config.get("name")));
+            } else {
+                out.add(map);
+            }
+        }
+    }
+
+    /**
+     * The options grad4j's class has, with the inert rest dropped; fails for any other. Initializers count as
+     * inert on import (the weights come from the file), and so does channels_last, grad4j's only data format.
+     */
+    private static Map<String, Object> checkOptions(String where, String className, Map<String, Object> given,
+            Set<String> supported) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : given.entrySet()) {
+            String key = e.getKey();
+            if (supported.contains(key) || GENERIC.contains(key)) {
+                out.put(key, e.getValue());
+            } else if (!INERT_ANY_VALUE.contains(key) && !key.endsWith("_initializer") && !inert(e.getValue())
+                    && !(key.equals("data_format") && "channels_last".equals(e.getValue()))) {
+                throw new IllegalArgumentException(where + ": option " + key + " = " + e.getValue() + " is not supported "
+                        + "by grad4j's " + className + " (supported options: " + String.join(", ", new TreeSet<>(supported))
+                        + ")");
+            }
+        }
+        return out;
+    }
+
+    private static boolean inert(Object value) {
+        return value == null || Boolean.FALSE.equals(value) || value instanceof Map<?, ?> m && m.isEmpty()
+                || value instanceof List<?> l && l.isEmpty();
+    }
+
+    /** A copy without Keras 3's bookkeeping keys, at every depth. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> strip(Map<String, Object> map) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : map.entrySet()) {
+            if (Set.of("module", "registered_name", "shared_object_id").contains(e.getKey())) {
+                continue;
+            }
+            Object v = e.getValue();
+            out.put(e.getKey(), v instanceof Map<?, ?> m ? strip((Map<String, Object>) m) : v);
+        }
+        return out;
+    }
+
+    private static Map<String, Object> serialized(String className, Map<String, Object> config) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("class_name", className);
+        out.put("config", config);
+        return out;
+    }
+
+    // ---------------------------------------------------------------- writing
+
+    /** Keras 3's {@code config.json} for a Sequential model: the model, its build and compile configs. */
+    static Map<String, Object> write(Sequential model) {
+        Map<String, Object> config = new LinkedHashMap<>(model.config());
+        config.put("dtype", dtypePolicy(config.get("dtype")));
+        List<Map<String, Object>> layers = new ArrayList<>();
+        long[] shape = model.buildInputShape();
+        if (model.inputLayer() != null) {
+            layers.add(keras(model.inputLayer(), null));
+        }
+        for (Layer layer : model.layers()) {
+            layers.add(keras(layer, shape));
+            shape = shape == null ? null : layer.computeOutputShape(shape);
+        }
+        config.put("layers", layers);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("module", "keras");
+        out.put("class_name", "Sequential");
+        out.put("config", config);
+        out.put("registered_name", null);
+        if (model.buildConfig() != null) {
+            out.put("build_config", model.buildConfig());
+        }
+        Map<String, Object> compile = model.compileConfig();
+        if (compile != null) {
+            out.put("compile_config", kerasCompileConfig(compile));
+        }
+        return out;
+    }
+
+    private static Map<String, Object> keras(Layer layer, long[] inputShape) {
+        Map<String, Object> config = withModules(layer.config(), "keras.layers");
+        if (layer.className().equals("InputLayer")) {
+            // Keras' InputLayer takes no trainable flag and a plain dtype name
+            Map<String, Object> input = new LinkedHashMap<>();
+            input.put("batch_shape", config.get("batch_shape"));
+            input.put("dtype", config.get("dtype"));
+            input.put("sparse", false);
+            input.put("name", config.get("name"));
+            config = input;
+        } else {
+            config.put("dtype", dtypePolicy(config.get("dtype")));
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("module", "keras.layers");
+        out.put("class_name", layer.className());
+        out.put("config", config);
+        out.put("registered_name", null);
+        if (inputShape != null) {
+            out.put("build_config", Map.of("input_shape", kerasShape(inputShape)));
+        }
+        return out;
+    }
+
+    private static Map<String, Object> kerasCompileConfig(Map<String, Object> compile) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("optimizer", withModule(G4jFormat.object(compile.get("optimizer"), "optimizer"), "keras.optimizers"));
+        Object loss = compile.get("loss");
+        out.put("loss", loss instanceof Map<?, ?> ? withModule(G4jFormat.object(loss, "loss"), "keras.losses") : loss);
+        out.put("loss_weights", null);
+        List<Object> metrics = new ArrayList<>();
+        for (Object m : (List<?>) compile.getOrDefault("metrics", List.of())) {
+            metrics.add(m instanceof Map<?, ?> ? withModule(G4jFormat.object(m, "metric"), "keras.metrics") : m);
+        }
+        out.put("metrics", metrics);
+        out.put("weighted_metrics", null);
+        out.put("run_eagerly", false);
+        out.put("steps_per_execution", 1);
+        out.put("jit_compile", false);
+        return out;
+    }
+
+    /** A {@code {class_name, config}} object as Keras 3 writes it, with its module and nested objects' modules. */
+    private static Map<String, Object> withModule(Map<String, Object> serialized, String module) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("module", module);
+        out.put("class_name", serialized.get("class_name"));
+        Object config = serialized.get("config");
+        out.put("config", config instanceof Map<?, ?> ? withModules(G4jFormat.object(config, "config"), module) : config);
+        out.put("registered_name", null);
+        return out;
+    }
+
+    /** Nested Keras objects get the module their key implies (initializers, regularizers, schedules). */
+    private static Map<String, Object> withModules(Map<String, Object> config, String ownerModule) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : config.entrySet()) {
+            Object v = e.getValue();
+            if (v instanceof Map<?, ?> m && m.get("class_name") != null) {
+                out.put(e.getKey(), withModule(G4jFormat.object(v, e.getKey()), moduleOf(e.getKey(), ownerModule)));
+            } else {
+                out.put(e.getKey(), v);
+            }
+        }
+        return out;
+    }
+
+    private static String moduleOf(String key, String ownerModule) {
+        if (key.endsWith("_initializer")) {
+            return "keras.initializers";
+        }
+        if (key.endsWith("_regularizer")) {
+            return "keras.regularizers";
+        }
+        if (key.endsWith("_constraint")) {
+            return "keras.constraints";
+        }
+        if (key.equals("learning_rate")) {
+            return "keras.optimizers.schedules";
+        }
+        return ownerModule;
+    }
+
+    private static Map<String, Object> dtypePolicy(Object dtype) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("module", "keras");
+        out.put("class_name", "DTypePolicy");
+        out.put("config", Map.of("name", String.valueOf(dtype)));
+        out.put("registered_name", null);
+        return out;
+    }
+
+    static List<Long> kerasShape(long[] shape) {
+        List<Long> dims = new ArrayList<>();
+        for (long d : shape) {
+            dims.add(d < 0 ? null : d);
+        }
+        return dims;
+    }
+
+    /** Keras 3's {@code naming.to_snake_case}: the weight group of a layer is named after its class. */
+    static String snakeCase(String className) {
+        String name = className.replaceAll("\\W+", "");
+        name = name.replaceAll("(.)([A-Z][a-z]+)", "$1_$2");
+        name = name.replaceAll("([a-z])([A-Z])", "$1_$2");
+        return name.toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** Where a layer's variables live in a Keras 3 weights file, and which of them. */
+    record VarsGroup(String path, List<org.grad4j.core.Variable> weights) {
+    }
+
+    /**
+     * Keras 3 saves a layer's own variables at {@code <group>/vars} and those of the layers it holds under the
+     * attribute's name: a recurrent layer's at {@code <group>/cell/vars}, a Bidirectional's at
+     * {@code <group>/forward_layer/cell/vars} and {@code <group>/backward_layer/cell/vars}.
+     */
+    static List<VarsGroup> varsGroups(Layer layer, String group) {
+        List<org.grad4j.core.Variable> weights = layer.weights();
+        String base = "layers/" + group;
+        switch (layer.className()) {
+            case "SimpleRNN", "LSTM", "GRU" -> {
+                return List.of(new VarsGroup(base + "/vars", List.of()), new VarsGroup(base + "/cell/vars", weights));
+            }
+            case "Bidirectional" -> {
+                int half = weights.size() / 2;
+                return List.of(new VarsGroup(base + "/vars", List.of()),
+                        new VarsGroup(base + "/forward_layer/vars", List.of()),
+                        new VarsGroup(base + "/forward_layer/cell/vars", weights.subList(0, half)),
+                        new VarsGroup(base + "/backward_layer/vars", List.of()),
+                        new VarsGroup(base + "/backward_layer/cell/vars", weights.subList(half, weights.size())));
+            }
+            case "MultiHeadAttention" -> throw new IllegalArgumentException(layer.describe() + ": MultiHeadAttention's "
+                    + "weights are not mapped to Keras' file layout yet (its four EinsumDense sublayers); save as .g4j");
+            default -> {
+                return List.of(new VarsGroup(base + "/vars", weights));
+            }
+        }
+    }
+
+    /**
+     * The optimizer's state in Keras' {@code optimizer.variables} order: the counter, then the slots. grad4j keeps
+     * each variable's slots together; Keras does too for most rules (momentum and velocity per variable), but
+     * creates RMSprop's velocities, momentums and average gradients kind by kind, and Adam's (AdamW's) amsgrad
+     * maxima after all the momentum/velocity pairs. A stable sort by kind gives Keras' order.
+     */
+    static List<org.grad4j.core.Variable> kerasOrder(org.grad4j.optimizers.Optimizer optimizer,
+            List<org.grad4j.core.Variable> state) {
+        if (state.size() <= 1) {
+            return state;
+        }
+        String rule = optimizer.getClass().getSimpleName();
+        Map<String, Integer> kinds;
+        if (rule.equals("RMSprop")) {
+            kinds = Map.of("velocity", 0, "momentum", 1, "average_gradient", 2);
+        } else if ((rule.equals("Adam") || rule.equals("AdamW")) && Boolean.TRUE.equals(optimizer.config().get("amsgrad"))) {
+            kinds = Map.of("momentum", 0, "velocity", 0, "velocity_hat", 1);
+        } else {
+            return state;
+        }
+        List<org.grad4j.core.Variable> slots = new ArrayList<>(state.subList(1, state.size()));
+        slots.sort(java.util.Comparator.comparingInt(v -> kinds.getOrDefault(slotKind(v.name()), 0)));
+        List<org.grad4j.core.Variable> out = new ArrayList<>();
+        out.add(state.get(0));
+        out.addAll(slots);
+        return out;
+    }
+
+    /**
+     * The state with the slots grouped kind by kind, in the order the kinds first appear: how tf.keras before 2.11
+     * listed optimizer weights ({@code Adam/iter:0}, every {@code .../m:0}, then every {@code .../v:0}).
+     */
+    static List<org.grad4j.core.Variable> groupedByKind(List<org.grad4j.core.Variable> state) {
+        if (state.size() <= 1) {
+            return state;
+        }
+        List<org.grad4j.core.Variable> slots = new ArrayList<>(state.subList(1, state.size()));
+        List<String> kinds = new ArrayList<>();
+        for (org.grad4j.core.Variable v : slots) {
+            if (!kinds.contains(slotKind(v.name()))) {
+                kinds.add(slotKind(v.name()));
+            }
+        }
+        slots.sort(java.util.Comparator.comparingInt(v -> kinds.indexOf(slotKind(v.name()))));
+        List<org.grad4j.core.Variable> out = new ArrayList<>();
+        out.add(state.get(0));
+        out.addAll(slots);
+        return out;
+    }
+
+    /** {@code rmsprop/momentum/dense/kernel:0} → {@code momentum}. */
+    private static String slotKind(String name) {
+        String[] parts = name.split("/");
+        return parts.length > 1 ? parts[1] : name;
+    }
+
+    /** The weight group names Keras 3 gives {@code model.layers}: class name and a per-class counter, in order. */
+    static List<String> weightGroups(Model model) {
+        Map<String, Integer> used = new LinkedHashMap<>();
+        List<String> out = new ArrayList<>();
+        for (Layer layer : model.layers()) {
+            String base = snakeCase(layer.className());
+            int n = used.merge(base, 1, Integer::sum) - 1;
+            out.add(n == 0 ? base : base + "_" + n);
+        }
+        return out;
+    }
+}
