@@ -154,7 +154,7 @@ public final class SparkTrainer {
         String fitId = UUID.randomUUID().toString();
         Broadcast<byte[]> modelBytes = null;
         try {
-            List<Shard.ShardInfo> infos = shards.map(Shard::info).collect();
+            List<Shard.ShardInfo> infos = ownErrors(() -> shards.map(Shard::info).collect());
             long[] counts = checkShards(infos);
             Shard head = shards.filter(s -> s.size() > 0).map(s -> s.head(32)).first();
             preflight(head);
@@ -170,16 +170,44 @@ public final class SparkTrainer {
                     : new ParameterAveraging(sc, model, fitId, modelBytes, shards, plan, treeDepth, everyKSteps);
             return new DriverLoop(model, run, options).run();
         } finally {
-            String id = fitId;
-            try {
-                shards.foreachPartition(it -> WorkerModels.evict(id));
-            } catch (RuntimeException ignored) {
-                // eviction is a courtesy: executors also forget old fits by themselves
+            if (modelBytes != null) {
+                String id = fitId;
+                try {
+                    shards.foreachPartition(it -> WorkerModels.evict(id));
+                } catch (Exception ignored) {
+                    // eviction is a courtesy: executors also forget old fits by themselves
+                }
             }
             shards.unpersist(false);
             if (modelBytes != null) {
                 modelBytes.destroy();
             }
+        }
+    }
+
+    /**
+     * Runs a Spark action; when a task failed on one of this class' own checks of the data (a mask, a shape), that
+     * message is what the user sees rather than Spark's report of the failed stage around it.
+     */
+    private static <T> T ownErrors(java.util.function.Supplier<T> action) {
+        try {
+            return action.get();
+        } catch (Exception e) {   // Spark throws its checked SparkException without declaring it
+            for (Throwable c = e; c != null; c = c.getCause()) {
+                if (c instanceof IllegalArgumentException own && String.valueOf(own.getMessage()).startsWith("SparkTrainer")) {
+                    throw new IllegalArgumentException(own.getMessage(), e);
+                }
+                // a failed stage carries the task's exception as text: "...: java.lang.IllegalArgumentException: <message>"
+                String text = String.valueOf(c.getMessage());
+                String marker = IllegalArgumentException.class.getName() + ": SparkTrainer";
+                int at = text.indexOf(marker);
+                if (at >= 0) {
+                    int start = at + IllegalArgumentException.class.getName().length() + 2;
+                    int end = text.indexOf('\n', start);
+                    throw new IllegalArgumentException(text.substring(start, end < 0 ? text.length() : end), e);
+                }
+            }
+            throw e;
         }
     }
 

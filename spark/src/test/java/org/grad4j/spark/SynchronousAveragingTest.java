@@ -160,6 +160,15 @@ class SynchronousAveragingTest {
                 .fit(LocalSpark.dataSets(sc, x, y, 10, 2), FitOptions.epochs(1).validationSplit(0.2)));
         assertTrue(split.getMessage().contains("validationSplit 0.2"), split.getMessage());
 
+        List<DataSet> masked = new ArrayList<>(List.of(new DataSet(LocalSpark.rows(x, 0, 10), LocalSpark.rows(y, 0, 10)),
+                new DataSet(LocalSpark.rows(x, 10, 20), LocalSpark.rows(y, 10, 20))));
+        masked.get(1).setLabelsMaskArray(Nd4j.ones(DataType.FLOAT, 10, 1));
+        IllegalArgumentException mask = assertThrows(IllegalArgumentException.class, () -> SparkTrainer.synchronous(sc, m)
+                .fit(sc.parallelize(masked, 2), FitOptions.epochs(1)));
+        assertEquals("SparkTrainer.fit: DataSet 0 of partition 1 has a labels mask; SparkTrainer trains on features and "
+                + "labels only: drop the masked samples first", mask.getMessage());
+        assertEquals(0.0, maxAbsDifference(before, m.getWeights()));
+
         Model uncompiled = new Sequential(new InputLayer(FEATURES), new Dense(3));
         IllegalStateException notCompiled = assertThrows(IllegalStateException.class, () -> SparkTrainer.synchronous(sc,
                 uncompiled).fit(LocalSpark.dataSets(sc, x, y, 10, 2), FitOptions.epochs(1)));
