@@ -35,11 +35,6 @@ final class ArrayValues implements Serializable {
         return of(variables.stream().map(Variable::array).toList(), 1.0);
     }
 
-    /** The current values of {@code variables}, each multiplied by {@code scale}. */
-    static ArrayValues ofVariables(List<? extends Variable> variables, double scale) {
-        return of(variables.stream().map(Variable::array).toList(), scale);
-    }
-
     /** Copies of {@code arrays} multiplied by {@code scale}; a null array stays null. */
     static ArrayValues of(List<? extends INDArray> arrays, double scale) {
         int n = arrays.size();
@@ -147,6 +142,19 @@ final class ArrayValues implements Serializable {
             }
         }
         return this;
+    }
+
+    /** Subtracts {@code other} element-wise from this (same layout, no null entries): what changed since it. */
+    ArrayValues subtractInPlace(ArrayValues other) {
+        return addInPlace(other.copy().scaleInPlace(-1));
+    }
+
+    ArrayValues copy() {
+        Object[] d = new Object[data.length];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = data[i] == null ? null : cloneData(data[i]);
+        }
+        return new ArrayValues(shapes.clone(), types.clone(), d);
     }
 
     private static Object cloneData(Object d) {

@@ -33,12 +33,14 @@ final class LocalStep {
     /**
      * Adds to {@code totals} the loss of batch {@code (x, y)} times its size and its gradients times {@code share}
      * (its part of the global batch, so that the sum over partitions is the gradient of the global batch's mean
-     * loss); non-trainable weights moved by the forward pass (moving statistics) are added times {@code share} too.
+     * loss); how far the forward pass moved non-trainable weights (moving statistics) is added times {@code share}
+     * too, as a change, so that weights nothing moved stay bit for bit what they were.
      */
     static void gradients(Model model, INDArray x, INDArray y, double share, int step, int partition,
             boolean keepPredictions, StepTotals totals) {
         List<Variable> trainable = model.trainableVariables();
         List<Variable> frozen = model.nonTrainableVariables();
+        ArrayValues frozenBefore = frozen.isEmpty() ? null : ArrayValues.ofVariables(frozen);
         try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, WORKSPACE_ID)) {
             Forward f = forward(model, x, y, trainable);
             List<INDArray> grads = new ArrayList<>(f.gradients.size());
@@ -50,7 +52,7 @@ final class LocalStep {
             mine.lossSum = f.loss * x.size(0);
             mine.sums = ArrayValues.of(grads, share);
             if (!frozen.isEmpty()) {
-                mine.extraSums = ArrayValues.ofVariables(frozen, share);
+                mine.extraSums = ArrayValues.ofVariables(frozen).subtractInPlace(frozenBefore).scaleInPlace(share);
             }
             if (keepPredictions) {
                 mine.predictions.add(new StepTotals.Prediction(step, partition, ArrayValues.of(List.of(y, f.prediction), 1.0)));

@@ -15,6 +15,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Parameter averaging every k steps: each partition starts from the broadcast weights and optimizer state, takes
  * k local optimizer steps on its shares of k global batches, and the driver averages the resulting weights and
  * optimizer state, weighted by the samples each partition saw. One exchange per k steps instead of one per step.
+ * What is averaged is each partition's change from the round's start, added back to the start: a value no
+ * partition moved (a frozen weight) stays bit for bit the same, and the iteration counter advances by exactly
+ * the steps taken.
  */
 final class ParameterAveraging extends DistributedRun {
     private final int everyKSteps;
@@ -40,8 +43,9 @@ final class ParameterAveraging extends DistributedRun {
         optimizer.build(model.trainableVariables());
         // a callback such as ReduceLROnPlateau may have changed the constant rate; a schedule travels in the model
         Double rate = optimizer.learningRateSchedule().isPresent() ? null : optimizer.learningRate();
-        Broadcast<RoundState> state = sc.broadcast(new RoundState(ArrayValues.ofVariables(model.variables()),
-                ArrayValues.ofVariables(optimizer.variables()), rate));
+        ArrayValues startWeights = ArrayValues.ofVariables(model.variables());
+        ArrayValues startState = ArrayValues.ofVariables(optimizer.variables());
+        Broadcast<RoundState> state = sc.broadcast(new RoundState(startWeights, startState, rate));
         StepTotals totals;
         try {
             Task task = new Task(fitId, modelBytes, state, plan, epoch, firstStep, steps, keepPredictions);
@@ -54,8 +58,9 @@ final class ParameterAveraging extends DistributedRun {
                     + epoch + " saw no samples");
         }
         double weight = 1.0 / totals.samples;
-        totals.sums.scaleInPlace(weight).assignTo(model.variables(), "SparkTrainer: averaged weights");
-        totals.extraSums.scaleInPlace(weight).assignTo(optimizer.variables(), "SparkTrainer: averaged optimizer state");
+        startWeights.addInPlace(totals.sums.scaleInPlace(weight)).assignTo(model.variables(), "SparkTrainer: averaged weights");
+        startState.addInPlace(totals.extraSums.scaleInPlace(weight))
+                .assignTo(optimizer.variables(), "SparkTrainer: averaged optimizer state");
         return totals;
     }
 
@@ -90,8 +95,9 @@ final class ParameterAveraging extends DistributedRun {
                     }
                 }
                 if (mine.samples > 0) {
-                    mine.sums = ArrayValues.ofVariables(m.variables(), mine.samples);
-                    mine.extraSums = ArrayValues.ofVariables(optimizer.variables(), mine.samples);
+                    mine.sums = ArrayValues.ofVariables(m.variables()).subtractInPlace(s.weights()).scaleInPlace(mine.samples);
+                    mine.extraSums = ArrayValues.ofVariables(optimizer.variables()).subtractInPlace(s.optimizerState())
+                            .scaleInPlace(mine.samples);
                     totals.add(mine);
                 }
                 done = true;

@@ -43,6 +43,17 @@ public final class SparkStepBenchmark {
     private SparkStepBenchmark() {
     }
 
+    /** Wall and process CPU milliseconds of one step; CPU time is what a loaded machine does not inflate. */
+    private record Cost(double wall, double cpu) {
+    }
+
+    private static final com.sun.management.OperatingSystemMXBean OS =
+            (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+
+    private static long cpuNanos() {
+        return OS.getProcessCpuTime();
+    }
+
     public static void main(String[] args) {
         String master = args.length > 0 ? args[0] : "local[2]";
         int[] widths = args.length > 1 ? Arrays.stream(args).skip(1).mapToInt(Integer::parseInt).toArray()
@@ -52,34 +63,55 @@ public final class SparkStepBenchmark {
                 .set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1");
         try (JavaSparkContext sc = new JavaSparkContext(conf)) {
             sc.setLogLevel("WARN");
-            Nd4j.getRandom().setSeed(1);
             int n = BATCH * STEPS_PER_EPOCH;
-            INDArray x = Nd4j.randn(DataType.FLOAT, n, FEATURES);
-            INDArray y = Nd4j.zeros(DataType.FLOAT, n, CLASSES);
-            for (int i = 0; i < n; i++) {
-                y.putScalar(i, i % CLASSES, 1f);
-            }
-            List<DataSet> list = new ArrayList<>();
-            for (int from = 0; from < n; from += 64) {
-                list.add(new DataSet(x.get(NDArrayIndex.interval(from, from + 64), NDArrayIndex.all()).dup(),
-                        y.get(NDArrayIndex.interval(from, from + 64), NDArrayIndex.all()).dup()));
-            }
-            JavaRDD<DataSet> rdd = sc.parallelize(list, 2).persist(StorageLevel.MEMORY_ONLY());
+            INDArray x = features(0, n);
+            INDArray y = labels(n);
+            // the rows are made where they live, as when they are read from storage: an RDD from parallelize(list)
+            // would carry its rows inside its partitions, which Spark serializes into every task of every step
+            JavaRDD<DataSet> rdd = sc.parallelize(List.of(0, 1), 2).flatMap(p -> {
+                INDArray px = features(p, n / 2);
+                INDArray py = labels(n / 2);
+                List<DataSet> part = new ArrayList<>();
+                for (int from = 0; from < n / 2; from += 64) {
+                    part.add(new DataSet(px.get(NDArrayIndex.interval(from, from + 64), NDArrayIndex.all()).dup(),
+                            py.get(NDArrayIndex.interval(from, from + 64), NDArrayIndex.all()).dup()));
+                }
+                return part.iterator();
+            }).persist(StorageLevel.MEMORY_ONLY());
             rdd.count();
             System.out.printf("master %s, global batch %d, %d steps an epoch, medians over the last 2 of 3 epochs%n", master,
                     BATCH, STEPS_PER_EPOCH);
-            System.out.printf("empty Spark job (broadcast + treeAggregate of 2 partitions): %.2f ms%n", emptyJobMillis(sc, rdd));
-            System.out.printf("%6s %10s %10s %12s %12s %12s %12s %12s%n", "width", "params", "weights", "single ms",
-                    "sync ms", "sync steps/s", "overhead ms", "avg8 ms/step");
+            Cost empty = emptyJob(sc, rdd);
+            System.out.printf("empty Spark job (broadcast + treeAggregate of 2 partitions): %.2f ms wall, %.2f ms CPU%n",
+                    empty.wall(), empty.cpu());
+            System.out.println("ms per step: wall (median) / process CPU of all threads (mean); sync overhead = sync - single (CPU);"
+                    + " communication = overhead - empty job (CPU)");
+            System.out.printf("%6s %9s %8s %15s %15s %8s %9s %9s %15s%n", "width", "params", "MB", "single", "sync",
+                    "steps/s", "overhead", "commun.", "avg k=8");
             for (int w : widths) {
-                double single = singleProcessMillis(w, x, y);
-                double sync = sparkMillis(sc, rdd, w, 0);
-                double averaging = sparkMillis(sc, rdd, w, 8);
+                Cost single = singleProcess(w, x, y);
+                Cost sync = spark(sc, rdd, w, 0);
+                Cost averaging = spark(sc, rdd, w, 8);
                 long params = model(w).countParams();
-                System.out.printf("%6d %10d %8.2fMB %12.2f %12.2f %12.1f %12.2f %12.2f%n", w, params, params * 4 / 1e6,
-                        single, sync, 1000 / sync, sync - single / 2, averaging);
+                double overhead = sync.cpu() - single.cpu();
+                System.out.printf("%6d %9d %8.2f %7.2f/%7.2f %7.2f/%7.2f %8.1f %9.2f %9.2f %7.2f/%7.2f%n", w, params,
+                        params * 4 / 1e6, single.wall(), single.cpu(), sync.wall(), sync.cpu(), 1000 / sync.wall(), overhead,
+                        overhead - empty.cpu(), averaging.wall(), averaging.cpu());
             }
         }
+    }
+
+    private static INDArray features(long seed, int rows) {
+        Nd4j.getRandom().setSeed(seed);
+        return Nd4j.randn(DataType.FLOAT, rows, FEATURES);
+    }
+
+    private static INDArray labels(int rows) {
+        INDArray y = Nd4j.zeros(DataType.FLOAT, rows, CLASSES);
+        for (int i = 0; i < rows; i++) {
+            y.putScalar(i, i % CLASSES, 1f);
+        }
+        return y;
     }
 
     private static Model model(int width) {
@@ -92,31 +124,35 @@ public final class SparkStepBenchmark {
         return m;
     }
 
-    private static double singleProcessMillis(int width, INDArray x, INDArray y) {
+    private static Cost singleProcess(int width, INDArray x, INDArray y) {
         Model m = model(width);
         List<Double> times = new ArrayList<>();
+        List<Double> cpu = new ArrayList<>();
         for (int epoch = 0; epoch < 3; epoch++) {
             for (int s = 0; s < STEPS_PER_EPOCH; s++) {
                 INDArray xb = x.get(NDArrayIndex.interval(s * BATCH, (s + 1) * BATCH), NDArrayIndex.all()).dup();
                 INDArray yb = y.get(NDArrayIndex.interval(s * BATCH, (s + 1) * BATCH), NDArrayIndex.all()).dup();
                 long t0 = System.nanoTime();
+                long c0 = cpuNanos();
                 Map<String, Double> logs = m.trainOnBatch(xb, yb);
                 if (epoch > 0) {
                     times.add((System.nanoTime() - t0) / 1e6);
+                    cpu.add((cpuNanos() - c0) / 1e6);
                 }
                 if (logs.isEmpty()) {
                     throw new IllegalStateException("no logs");
                 }
             }
         }
-        return median(times);
+        return new Cost(median(times), mean(cpu));
     }
 
     /** Median milliseconds per step of a SparkTrainer (k = 0: synchronous), from batch callbacks on the driver. */
-    private static double sparkMillis(JavaSparkContext sc, JavaRDD<DataSet> rdd, int width, int k) {
+    private static Cost spark(JavaSparkContext sc, JavaRDD<DataSet> rdd, int width, int k) {
         Model m = model(width);
         List<Double> times = new ArrayList<>();
-        long[] start = new long[1];
+        List<Double> cpu = new ArrayList<>();
+        long[] start = new long[2];
         int[] epochNow = new int[1];
         Callback timer = new Callback() {
             @Override
@@ -127,35 +163,45 @@ public final class SparkStepBenchmark {
             @Override
             public void onTrainBatchBegin(int batch, Map<String, Double> logs) {
                 start[0] = System.nanoTime();
+                start[1] = cpuNanos();
             }
 
             @Override
             public void onTrainBatchEnd(int batch, Map<String, Double> logs) {
                 if (epochNow[0] > 0) {
                     times.add((System.nanoTime() - start[0]) / 1e6 / Math.max(1, k));
+                    cpu.add((cpuNanos() - start[1]) / 1e6 / Math.max(1, k));
                 }
             }
         };
         SparkTrainer trainer = k == 0 ? SparkTrainer.synchronous(sc, m) : SparkTrainer.averaging(sc, m, k);
         trainer.fit(rdd, FitOptions.epochs(3).batchSize(BATCH).verbose(0).seed(1).callbacks(timer));
-        return median(times);
+        return new Cost(median(times), mean(cpu));
     }
 
-    private static double emptyJobMillis(JavaSparkContext sc, JavaRDD<DataSet> rdd) {
+    private static Cost emptyJob(JavaSparkContext sc, JavaRDD<DataSet> rdd) {
         List<Double> times = new ArrayList<>();
-        for (int i = 0; i < 60; i++) {
+        List<Double> cpu = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
             long t0 = System.nanoTime();
+            long c0 = cpuNanos();
             Broadcast<float[]> b = sc.broadcast(new float[16]);
             long sum = rdd.treeAggregate(0L, (acc, ds) -> acc + b.value().length, Long::sum, 2);
             b.destroy();
-            if (i >= 10) {
+            if (i >= 50) {
                 times.add((System.nanoTime() - t0) / 1e6);
+                cpu.add((cpuNanos() - c0) / 1e6);
             }
             if (sum < 0) {
                 throw new IllegalStateException();
             }
         }
-        return median(times);
+        return new Cost(median(times), mean(cpu));
+    }
+
+    /** CPU time is counted in ticks of several milliseconds: a mean over many steps resolves what one step costs. */
+    private static double mean(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
     }
 
     private static double median(List<Double> values) {

@@ -48,7 +48,8 @@ final class SynchronousAveraging extends DistributedRun {
         // the same call a single-process step makes, on the gradient of the global batch
         model.optimizer().applyGradientsInPlace(gradients, model.trainableVariables());
         if (totals.extraSums != null) {
-            totals.extraSums.assignTo(model.nonTrainableVariables(), "SparkTrainer: non-trainable weights");
+            List<org.grad4j.core.Variable> frozen = model.nonTrainableVariables();
+            ArrayValues.ofVariables(frozen).addInPlace(totals.extraSums).assignTo(frozen, "SparkTrainer: non-trainable weights");
         }
         return totals;
     }

@@ -112,6 +112,29 @@ class ParameterAveragingTest {
     }
 
     @Test
+    void frozenWeightsStayBitForBitUnderBothStrategies() {
+        INDArray x = LocalSpark.rows(xTrain, 0, 192);
+        INDArray y = LocalSpark.rows(yTrain, 0, 192);
+        for (boolean synchronous : new boolean[] {true, false}) {
+            Layer.resetNameCounters();
+            Seeds.set(4);
+            Dense frozen = new Dense(32, "relu");
+            Model m = new Sequential(new InputLayer(64), frozen, new Dense(10));
+            m.compile(new Adam(0.01), new CategoricalCrossentropy(true));
+            m.build(64);
+            frozen.setTrainable(false);
+            float[] kernel = Nd4j.toFlattened(frozen.weights().get(0).array()).toFloatVector();
+            INDArray head = m.getWeights().get(2).dup();
+            SparkTrainer trainer = synchronous ? SparkTrainer.synchronous(sc, m) : SparkTrainer.averaging(sc, m, 2);
+            trainer.fit(LocalSpark.dataSets(sc, x, y, 32, 2), FitOptions.epochs(1).batchSize(32).seed(1).verbose(0));
+            org.junit.jupiter.api.Assertions.assertArrayEquals(kernel,
+                    Nd4j.toFlattened(frozen.weights().get(0).array()).toFloatVector(), trainer.strategy());
+            assertTrue(m.getWeights().get(2).sub(head).amaxNumber().doubleValue() > 0, "the trainable head moved");
+            assertEquals(6, m.optimizer().iterations(), trainer.strategy());
+        }
+    }
+
+    @Test
     void averagingNeedsAPositiveK() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SparkTrainer.averaging(sc, mlp(), 0));
         assertEquals("SparkTrainer.averaging: everyKSteps must be >= 1, got 0", e.getMessage());
