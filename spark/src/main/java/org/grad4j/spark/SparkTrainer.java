@@ -35,7 +35,14 @@ import scala.Tuple2;
  * proportional to its size (shuffled within the partition each epoch when {@code shuffle} is on). Steps are
  * applied on the driver only after every partition's result has arrived, so a task that Spark retries after a
  * failure cannot apply a step twice. The model travels to the executors once per fit as its {@code .g4j} bytes,
- * and each executor keeps the models it read.
+ * and each executor keeps the models it read. The workers run the default training step (compiled loss plus the
+ * layers' penalties), so a model that overrides {@code trainStep} or {@code computeLoss} is refused, and a custom
+ * layer or loss must be registered by name on the executors too (as for {@code Model.load}).
+ *
+ * <p>The RDD is read once per fit into one stacked shard per partition, cached while the fit runs. Its lineage
+ * travels with every task of every step, so read the rows from storage (or generate them in the partitions):
+ * an RDD made by {@code parallelize(list)} carries its rows inside its partitions. The fit's History is
+ * returned, not stored in {@code model.history()}.
  *
  * <pre>{@code
  * SparkTrainer st = SparkTrainer.synchronous(sc, model);           // or averaging(sc, model, 8)
