@@ -20,9 +20,10 @@ abstract class DistributedRun {
     final EpochPlan plan;
     final int treeDepth;
     final boolean keepPredictions;
+    final ExecutorSetup setup;
 
     DistributedRun(JavaSparkContext sc, Model model, String fitId, Broadcast<byte[]> modelBytes, JavaRDD<Shard> shards,
-            EpochPlan plan, int treeDepth) {
+            EpochPlan plan, int treeDepth, ExecutorSetup setup) {
         this.sc = sc;
         this.model = model;
         this.fitId = fitId;
@@ -31,6 +32,7 @@ abstract class DistributedRun {
         this.plan = plan;
         this.treeDepth = treeDepth;
         this.keepPredictions = !model.metrics().isEmpty();
+        this.setup = setup;
     }
 
     /** Steps one job covers: 1 for synchronous averaging, k for parameter averaging. */

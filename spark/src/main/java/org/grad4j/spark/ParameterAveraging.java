@@ -23,8 +23,8 @@ final class ParameterAveraging extends DistributedRun {
     private final int everyKSteps;
 
     ParameterAveraging(JavaSparkContext sc, Model model, String fitId, Broadcast<byte[]> modelBytes,
-            JavaRDD<Shard> shards, EpochPlan plan, int treeDepth, int everyKSteps) {
-        super(sc, model, fitId, modelBytes, shards, plan, treeDepth);
+            JavaRDD<Shard> shards, EpochPlan plan, int treeDepth, int everyKSteps, ExecutorSetup setup) {
+        super(sc, model, fitId, modelBytes, shards, plan, treeDepth, setup);
         this.everyKSteps = everyKSteps;
     }
 
@@ -48,7 +48,7 @@ final class ParameterAveraging extends DistributedRun {
         Broadcast<RoundState> state = sc.broadcast(new RoundState(startWeights, startState, rate));
         StepTotals totals;
         try {
-            Task task = new Task(fitId, modelBytes, state, plan, epoch, firstStep, steps, keepPredictions);
+            Task task = new Task(fitId, modelBytes, setup, state, plan, epoch, firstStep, steps, keepPredictions);
             totals = shards.treeAggregate(new StepTotals(), task, (a, b) -> a.add(b), treeDepth);
         } finally {
             state.destroy();
@@ -65,7 +65,7 @@ final class ParameterAveraging extends DistributedRun {
     }
 
     /** What a partition does for one round of local steps. */
-    private record Task(String fitId, Broadcast<byte[]> modelBytes, Broadcast<RoundState> state, EpochPlan plan,
+    private record Task(String fitId, Broadcast<byte[]> modelBytes, ExecutorSetup setup, Broadcast<RoundState> state, EpochPlan plan,
             int epoch, int firstStep, int steps, boolean keepPredictions)
             implements Function2<StepTotals, Shard, StepTotals> {
         @Override
@@ -73,7 +73,7 @@ final class ParameterAveraging extends DistributedRun {
             if (shard.size() == 0) {
                 return totals;
             }
-            Model m = WorkerModels.borrow(fitId, modelBytes.value());
+            Model m = WorkerModels.borrow(fitId, modelBytes.value(), setup);
             boolean done = false;
             try {
                 RoundState s = state.value();

@@ -37,7 +37,7 @@ import scala.Tuple2;
  * failure cannot apply a step twice. The model travels to the executors once per fit as its {@code .g4j} bytes,
  * and each executor keeps the models it read. The workers run the default training step (compiled loss plus the
  * layers' penalties), so a model that overrides {@code trainStep} or {@code computeLoss} is refused, and a custom
- * layer or loss must be registered by name on the executors too (as for {@code Model.load}).
+ * layer or loss must be registered by name on the executors too, with {@link #onEachExecutor}.
  *
  * <p>The RDD is read once per fit into one stacked shard per partition, cached while the fit runs. Its lineage
  * travels with every task of every step, so read the rows from storage (or generate them in the partitions):
@@ -55,6 +55,7 @@ public final class SparkTrainer {
     /** 0 for synchronous averaging, else the local steps between parameter averages. */
     private final int everyKSteps;
     private int treeDepth = 2;
+    private ExecutorSetup executorSetup;
 
     private SparkTrainer(JavaSparkContext sc, Model model, int everyKSteps) {
         this.sc = Objects.requireNonNull(sc, "SparkTrainer: the Spark context is null");
@@ -89,6 +90,17 @@ public final class SparkTrainer {
             throw new IllegalArgumentException("SparkTrainer.treeDepth: must be >= 1, got " + depth);
         }
         this.treeDepth = depth;
+        return this;
+    }
+
+    /**
+     * Code each executor runs before it rebuilds the model from its {@code .g4j} bytes: register custom layers,
+     * losses or optimizers there, guarded because it may run again in the same JVM, e.g.
+     * {@code trainer.onEachExecutor(() -> { if (!Layers.isRegistered("MyLayer")) Layers.register("MyLayer", MyLayer::fromConfig); })}.
+     * The driver's registrations do not reach executors in other JVMs.
+     */
+    public SparkTrainer onEachExecutor(ExecutorSetup setup) {
+        this.executorSetup = Objects.requireNonNull(setup, "SparkTrainer.onEachExecutor: the setup is null");
         return this;
     }
 
@@ -173,8 +185,9 @@ public final class SparkTrainer {
             long seed = options.seed() != null ? options.seed() : Seeds.nextSeed();
             EpochPlan plan = new EpochPlan(counts, options.batchSize(), options.shuffle(), seed);
             DistributedRun run = everyKSteps == 0
-                    ? new SynchronousAveraging(sc, model, fitId, modelBytes, shards, plan, treeDepth)
-                    : new ParameterAveraging(sc, model, fitId, modelBytes, shards, plan, treeDepth, everyKSteps);
+                    ? new SynchronousAveraging(sc, model, fitId, modelBytes, shards, plan, treeDepth, executorSetup)
+                    : new ParameterAveraging(sc, model, fitId, modelBytes, shards, plan, treeDepth, everyKSteps,
+                            executorSetup);
             return new DriverLoop(model, run, options).run();
         } finally {
             if (modelBytes != null) {

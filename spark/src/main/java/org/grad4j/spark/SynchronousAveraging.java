@@ -18,8 +18,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 final class SynchronousAveraging extends DistributedRun {
 
     SynchronousAveraging(JavaSparkContext sc, Model model, String fitId, Broadcast<byte[]> modelBytes,
-            JavaRDD<Shard> shards, EpochPlan plan, int treeDepth) {
-        super(sc, model, fitId, modelBytes, shards, plan, treeDepth);
+            JavaRDD<Shard> shards, EpochPlan plan, int treeDepth, ExecutorSetup setup) {
+        super(sc, model, fitId, modelBytes, shards, plan, treeDepth, setup);
     }
 
     @Override
@@ -32,7 +32,7 @@ final class SynchronousAveraging extends DistributedRun {
         Broadcast<ArrayValues> weights = sc.broadcast(ArrayValues.ofVariables(model.variables()));
         StepTotals totals;
         try {
-            Task task = new Task(fitId, modelBytes, weights, plan, epoch, firstStep, keepPredictions);
+            Task task = new Task(fitId, modelBytes, setup, weights, plan, epoch, firstStep, keepPredictions);
             totals = shards.treeAggregate(new StepTotals(), task, (a, b) -> a.add(b), treeDepth);
         } finally {
             weights.destroy();
@@ -55,7 +55,7 @@ final class SynchronousAveraging extends DistributedRun {
     }
 
     /** What a partition does for one step; Spark ships it to every task. */
-    private record Task(String fitId, Broadcast<byte[]> modelBytes, Broadcast<ArrayValues> weights, EpochPlan plan,
+    private record Task(String fitId, Broadcast<byte[]> modelBytes, ExecutorSetup setup, Broadcast<ArrayValues> weights, EpochPlan plan,
             int epoch, int step, boolean keepPredictions) implements Function2<StepTotals, Shard, StepTotals> {
         @Override
         public StepTotals call(StepTotals totals, Shard shard) {
@@ -63,7 +63,7 @@ final class SynchronousAveraging extends DistributedRun {
             if (rows.length == 0) {
                 return totals;
             }
-            Model m = WorkerModels.borrow(fitId, modelBytes.value());
+            Model m = WorkerModels.borrow(fitId, modelBytes.value(), setup);
             boolean done = false;
             try {
                 weights.value().assignTo(m.variables(), "SparkTrainer: weights for step " + step);

@@ -24,12 +24,15 @@ final class WorkerModels {
     private WorkerModels() {
     }
 
-    static Model borrow(String fitId, byte[] modelBytes) {
+    static Model borrow(String fitId, byte[] modelBytes, ExecutorSetup setup) {
         synchronized (POOLS) {
             Deque<Model> pool = POOLS.get(fitId);
             if (pool != null && !pool.isEmpty()) {
                 return pool.pop();
             }
+        }
+        if (setup != null) {
+            setup.run();
         }
         return ModelBytes.read(modelBytes);
     }

@@ -104,6 +104,22 @@ class TaskRetryTest {
         History fit(Model m);
     }
 
+    static final AtomicInteger SETUPS = new AtomicInteger();
+
+    @Test
+    void theExecutorSetupRunsBeforeTheExecutorsReadTheModel() {
+        SETUPS.set(0);
+        Model m = model();
+        SparkTrainer.synchronous(sc, m).onEachExecutor(() -> {
+            SETUPS.incrementAndGet();
+            if (!Layers.isRegistered("FailFirstAttempt")) {   // in local mode the driver's registration is there
+                Layers.register("FailFirstAttempt", config -> new FailFirstAttempt());
+            }
+        }).fit(LocalSpark.dataSets(sc, x, y, 24, 2), FitOptions.epochs(1).batchSize(120).verbose(0));
+        // one model instance per task thread that needed one: local[2] runs at most 2 at once
+        assertTrue(SETUPS.get() >= 1 && SETUPS.get() <= 2, "setups run: " + SETUPS.get());
+    }
+
     private static void assertSameTraining(SparkTraining how, int expectedFailures) {
         Result clean = train(how, false);
         Result retried = train(how, true);
