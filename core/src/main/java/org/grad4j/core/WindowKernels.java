@@ -46,6 +46,8 @@ final class WindowKernels {
                                 int iw = ow * w.strideW() - w.padLeft() + kw * w.dilationW();
                                 if (ih < 0 || ih >= w.height() || iw < 0 || iw >= w.width()) {
                                     java.util.Arrays.fill(out, dst, dst + c, padValue);
+                                } else if (c == 1) {
+                                    out[dst] = in[ih * w.width() + iw];   // one channel: a call per value would dominate
                                 } else {
                                     System.arraycopy(in, (ih * w.width() + iw) * c, out, dst, c);
                                 }
@@ -163,14 +165,18 @@ final class WindowKernels {
         });
     }
 
-    /** For one image {@code [height, width, channels]}, the index in it of each output cell's maximum (-1: none). */
+    /**
+     * For one image {@code [height, width, channels]}, the index in it of each output cell's maximum (-1: a window
+     * of padding only). The window's first real cell starts every channel's maximum, so the comparison loop over
+     * the other cells has no "nothing yet" case.
+     */
     private static void maxCellsOfImage(float[] in, Windows w, int[] winners) {
         int c = w.channels();
         float[] best = new float[c];
         int out = 0;
         for (int oh = 0; oh < w.outH(); oh++) {
             for (int ow = 0; ow < w.outW(); ow++, out += c) {
-                java.util.Arrays.fill(winners, out, out + c, -1);
+                boolean started = false;
                 for (int kh = 0; kh < w.kernelH(); kh++) {
                     int ih = oh * w.strideH() - w.padTop() + kh * w.dilationH();
                     if (ih < 0 || ih >= w.height()) {
@@ -182,15 +188,27 @@ final class WindowKernels {
                             continue;
                         }
                         int src = (ih * w.width() + iw) * c;
+                        if (!started) {
+                            System.arraycopy(in, src, best, 0, c);
+                            for (int ch = 0; ch < c; ch++) {
+                                winners[out + ch] = src + ch;
+                            }
+                            started = true;
+                            continue;
+                        }
                         for (int ch = 0; ch < c; ch++) {
                             float v = in[src + ch];
+                            float b = best[ch];
                             // a NaN wins once and keeps its place, so the maximum is NaN as NumPy's
-                            if (winners[out + ch] < 0 || v > best[ch] || (v != v && best[ch] == best[ch])) {
+                            if (v > b || (v != v && b == b)) {
                                 best[ch] = v;
                                 winners[out + ch] = src + ch;
                             }
                         }
                     }
+                }
+                if (!started) {
+                    java.util.Arrays.fill(winners, out, out + c, -1);
                 }
             }
         }
