@@ -28,8 +28,9 @@ class WorkloadsTest {
                 workload("W3", () -> Workloads.linearRegression(320, NOT_TIMED), 40),
                 workload("W4", () -> Workloads.mlpMnistShape(256, NOT_TIMED), 6),
                 workload("W6", () -> Workloads.tutorial(FashionData.synthetic(256, 9), "synthetic", NOT_TIMED), 8),
-                workload("W7", () -> Workloads.convnet(FashionData.asImages(FashionData.synthetic(256, 11)), "synthetic",
-                        NOT_TIMED), 4));
+                // one batch of 128, three steps on it: W7's steps are ~0.1 s (grad4j) to ~0.4 s (DL4J) each
+                workload("W7", () -> Workloads.convnet(FashionData.asImages(FashionData.synthetic(128, 11)), "synthetic",
+                        NOT_TIMED), 3));
     }
 
     private static Arguments workload(String id, Supplier<Workload> create, int steps) {
