@@ -244,6 +244,15 @@ class ConvolutionOpsTest {
             out.backward(Tensor.of(g, out.shape()), false, false);
             assertBitsEqual(dx, tracked.grad().toFloatArray(), name + " gradient");
         }
+        // 1-D: the same windows with height 1
+        Tensor steps = x.reshape(2, 30, 3);
+        Windows w = Windows.of("test", steps.shape(), new int[] {3}, new int[] {2}, new int[] {1}, true);
+        int[] cells = WindowKernels.maxCellsViews(steps.array(), w);
+        float[] expected = new float[cells.length];
+        for (int i = 0; i < cells.length; i++) {
+            expected[i] = v[cells[i]];
+        }
+        assertBitsEqual(expected, ConvolutionOps.maxPool(steps, new int[] {3}, new int[] {2}, true).toFloatArray(), "pool1d values");
     }
 
     private static void assertBitsEqual(float[] expected, float[] actual, String what) {
