@@ -20,7 +20,7 @@ def parse():
     p.add_argument("--rounds", type=int, required=True)
     p.add_argument("--steps", type=int, required=True)
     p.add_argument("--threads", type=int, default=2)
-    p.add_argument("--fashion", default=None, help="folder of Fashion-MNIST's IDX files, for W6")
+    p.add_argument("--fashion", default=None, help="folder of Fashion-MNIST's IDX files, for W6 and W7")
     return p.parse_args()
 
 
@@ -66,6 +66,20 @@ def workload(a, g):
         y = 2 * x - 1 + 0.5 * torch.randn(a.samples, 1, generator=g)
         model = nn.Linear(1, 1)
         return model, model, nn.MSELoss(), torch.optim.SGD(model.parameters(), lr=0.01), x, y, "epochs"
+    if a.id == "W7":
+        # the Keras convnet example in PyTorch's words: NCHW, logits into CrossEntropyLoss (log-softmax inside)
+        model = nn.Sequential(
+            nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Flatten(), nn.Dropout(0.5), nn.Linear(5 * 5 * 64, 10))
+        if a.fashion:
+            x, y = fashion(a.fashion, a.samples)
+        else:
+            x = torch.rand(a.samples, 784, generator=g)
+            y = torch.randint(0, 10, (a.samples,), generator=g)
+        x = x.reshape(-1, 1, 28, 28).contiguous()
+        optimizer = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7)
+        return model, model, nn.CrossEntropyLoss(), optimizer, x, y, "epochs"
     widths = {"W4": [784, 256, 256, 10], "W5": [1024, 2048, 2048, 10], "W6": [784, 128, 10]}[a.id]
     layers = []
     for i in range(len(widths) - 1):

@@ -11,9 +11,9 @@ import java.util.Map;
 import org.grad4j.core.internal.NativeDefaults;
 
 /**
- * grad4j against DL4J 1.0.0-M2.1 in the same JVM (and PyTorch, where installed, in a process of its own), on the issues' workloads W1–W6 (issues 6 and 17): per workload,
+ * grad4j against DL4J 1.0.0-M2.1 in the same JVM (and PyTorch, where installed, in a process of its own), on the issues' workloads W1–W7 (issues 6, 16 and 17): per workload,
  * warm-up, then both frameworks (and the GEMM floor) alternately, medians with min–max, ratios, and the
- * losses before and after. Arguments: {@code [--quick] [W1 .. W6]}; none runs every workload in full.
+ * losses before and after. Arguments: {@code [--quick] [W1 .. W7]}; none runs every workload in full.
  */
 public final class Benchmarks {
     private Benchmarks() {
@@ -29,7 +29,7 @@ public final class Benchmarks {
             } else if (Scale.IDS.contains(arg)) {
                 ids.add(arg);
             } else {
-                System.err.println("Benchmarks: unknown argument \"" + arg + "\" (usage: [--quick] [W1 .. W6])");
+                System.err.println("Benchmarks: unknown argument \"" + arg + "\" (usage: [--quick] [W1 .. W7])");
                 System.exit(2);
             }
         }

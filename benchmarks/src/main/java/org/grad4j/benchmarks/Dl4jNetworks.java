@@ -2,8 +2,12 @@ package org.grad4j.benchmarks;
 
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
@@ -63,6 +67,37 @@ final class Dl4jNetworks {
                         .activation(Activation.SOFTMAX).build())
                 .build();
         return withWeights(new MultiLayerNetwork(conf), weights);
+    }
+
+    /**
+     * W7: the Keras convnet example as DL4J writes it, NCHW (its default; with one input channel the images' memory
+     * is the same as channels_last): conv 3×3 ×32 relu, max-pool 2, conv 3×3 ×64 relu, max-pool 2, dropout 0.5
+     * on the output layer's input (DL4J's {@code dropOut} takes the probability to keep: 0.5 either way), softmax with
+     * multi-class cross-entropy; started from {@code weights} in DL4J's layouts.
+     */
+    static MultiLayerNetwork convnet(ConvnetWeights weights, IUpdater updater) {
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
+                .dataType(DataType.FLOAT)
+                .seed(1)
+                .weightInit(WeightInit.XAVIER_UNIFORM)
+                .updater(updater)
+                .list()
+                .layer(new ConvolutionLayer.Builder(ConvnetWeights.KERNEL, ConvnetWeights.KERNEL).nOut(ConvnetWeights.FILTERS1)
+                        .activation(Activation.RELU).build())
+                .layer(new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build())
+                .layer(new ConvolutionLayer.Builder(ConvnetWeights.KERNEL, ConvnetWeights.KERNEL).nOut(ConvnetWeights.FILTERS2)
+                        .activation(Activation.RELU).build())
+                .layer(new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build())
+                .layer(new OutputLayer.Builder(LossFunction.MCXENT).nOut(FashionData.CLASSES).dropOut(0.5)
+                        .activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.convolutional(FashionData.SIDE, FashionData.SIDE, 1))
+                .build();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        net.setParam("0_W", ConvnetWeights.dl4jKernel(weights.conv1()));
+        net.setParam("2_W", ConvnetWeights.dl4jKernel(weights.conv2()));
+        net.setParam("4_W", weights.dl4jDense());
+        return net;   // biases start at zero, DL4J's default as Keras'
     }
 
     private static MultiLayerNetwork withWeights(MultiLayerNetwork net, InitialWeights weights) {

@@ -15,11 +15,12 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 /**
  * W6's training set: Fashion-MNIST's training images as the Keras tutorial feeds them (flattened to 784 values
  * scaled to [0, 1], labels as class ids {@code [N, 1]}), read from a local copy when there is one, else
- * synthetic data of the same shape. Never downloads: a benchmark must not depend on the network.
+ * synthetic data of the same shape; W7 takes them as images ({@link #images}). Never downloads: a benchmark must not depend on the network.
  */
 final class FashionData {
     static final int FEATURES = 784;
     static final int CLASSES = 10;
+    static final int SIDE = 28;
 
     private FashionData() {
     }
@@ -42,6 +43,24 @@ final class FashionData {
         }
         return new Loaded(synthetic(samples, seed), "synthetic Fashion-MNIST-shaped data (no local copy of Fashion-MNIST), "
                 + samples + " samples");
+    }
+
+    /**
+     * W7's view of the same images, as the Keras convnet example feeds them: {@code [N, 28, 28, 1]} (channels_last)
+     * in [0, 1], labels one-hot {@code [N, 10]}. With one channel this is also the memory of NCHW {@code [N, 1, 28, 28]}.
+     */
+    static Loaded images(Loaded flat) {
+        return new Loaded(asImages(flat.data()), flat.source());
+    }
+
+    static Data asImages(Data flat) {
+        long n = flat.samples();
+        INDArray x = flat.x().reshape('c', n, SIDE, SIDE, 1);
+        float[] oneHot = new float[Math.toIntExact(n * CLASSES)];
+        for (int i = 0; i < n; i++) {
+            oneHot[i * CLASSES + flat.y().getInt(i, 0)] = 1f;
+        }
+        return new Data(x, Nd4j.create(oneHot, new long[] {n, CLASSES}, 'c'));
     }
 
     /** Inputs U[0, 1), class ids drawn uniformly. */

@@ -73,6 +73,9 @@ final class PhasedStep {
         long[] nanos = new long[PHASES.size()];
         long n = data.samples();
         int perEpoch = (int) ((n + batchSize - 1) / batchSize);
+        // rows are gathered as matrices (pullRows' rank), then each batch gets back the samples' own shape
+        INDArray flatX = data.x().reshape('c', n, data.x().length() / n);
+        long[] sampleShape = java.util.Arrays.copyOfRange(data.x().shape(), 1, data.x().rank());
         INDArray xs = null;
         INDArray ys = null;
         ProcessUsage before = ProcessUsage.now();
@@ -83,16 +86,16 @@ final class PhasedStep {
                 // as fit: the epoch's shuffled copy is gathered into the previous epoch's memory
                 int[] order = permutation((int) n);
                 if (xs == null) {
-                    xs = Nd4j.pullRows(data.x(), 1, order);
+                    xs = Nd4j.pullRows(flatX, 1, order);
                     ys = Nd4j.pullRows(data.y(), 1, order);
                 } else {
-                    Nd4j.pullRows(data.x(), xs, 1, order);
+                    Nd4j.pullRows(flatX, xs, 1, order);
                     Nd4j.pullRows(data.y(), ys, 1, order);
                 }
             }
             long start = (long) inEpoch * batchSize;
             long end = Math.min(n, start + batchSize);
-            Tensor x = Tensor.of(xs.get(NDArrayIndex.interval(start, end), NDArrayIndex.all()));
+            Tensor x = Tensor.of(xs.get(NDArrayIndex.interval(start, end), NDArrayIndex.all()).reshape('c', batchShape(end - start, sampleShape)));
             Tensor y = Tensor.of(ys.get(NDArrayIndex.interval(start, end), NDArrayIndex.all()));
             long t1 = System.nanoTime();
             long t2;
@@ -124,6 +127,13 @@ final class PhasedStep {
         ProcessUsage usage = ProcessUsage.now().minus(before);
         close(xs, ys);
         return new Result(nanos, steps, usage);
+    }
+
+    private static long[] batchShape(long rows, long[] sampleShape) {
+        long[] shape = new long[sampleShape.length + 1];
+        shape[0] = rows;
+        System.arraycopy(sampleShape, 0, shape, 1, sampleShape.length);
+        return shape;
     }
 
     private int[] permutation(int n) {

@@ -11,7 +11,7 @@ import java.util.List;
 enum Scale {
     FULL, QUICK;
 
-    static final List<String> IDS = List.of("W1", "W2", "W3", "W4", "W5", "W6");
+    static final List<String> IDS = List.of("W1", "W2", "W3", "W4", "W5", "W6", "W7");
 
     Workload create(String id) {
         boolean full = this == FULL;
@@ -27,6 +27,9 @@ enum Scale {
                     : Workloads.mlpWide(256 * 3, new Contest(1, 5, 3));
             // full: the tutorial's epoch, 60,000 samples = 1,875 steps of 32, one epoch per block
             case "W6" -> full ? Workloads.tutorial(60_000, new Contest(1, 5, 1875)) : Workloads.tutorial(32 * 250, new Contest(1, 5, 250));
+            // 20 batches of 128 (one epoch) per block: the step is ~0.1-0.4 s on each side, so a full epoch of
+            // 60,000 would take minutes per block; quick: 4 batches per block
+            case "W7" -> full ? Workloads.convnet(128 * 20, new Contest(1, 5, 20)) : Workloads.convnet(128 * 4, new Contest(1, 5, 4));
             default -> throw new IllegalArgumentException("unknown workload \"" + id + "\" (known: " + IDS + ")");
         };
     }

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * PyTorch as an optional peer (issue 17): when a Python with {@code torch} can be found, each workload is also
  * trained by {@code torch_peer.py} (a resource of this module) with the same sizes, batch, warm-up, rounds and
  * steps per block, on 2 threads, right after the Java sides, and its medians join the report as
- * {@code torch=} and {@code ratio_torch=}. Its data is drawn from the same distributions (W6: the same
+ * {@code torch=} and {@code ratio_torch=}. Its data is drawn from the same distributions (W6, W7: the same
  * Fashion-MNIST files) but by PyTorch's generator, so its losses are not compared. Pythons tried, in order:
  * {@code $GRAD4J_PYTHON}, {@code python3} on the PATH, {@code /usr/bin/python3}; none with torch skips it, and so does
  * {@code GRAD4J_PYTHON=none}.
@@ -95,7 +95,7 @@ final class TorchPeer {
                 "--samples", Long.toString(samples(w)), "--batch", Integer.toString(w.batchSize()),
                 "--warmup", Integer.toString(w.contest().warmupBlocks()), "--rounds", Integer.toString(w.contest().rounds()),
                 "--steps", Integer.toString(w.contest().stepsPerBlock()), "--threads", Integer.toString(THREADS)));
-        if (w.id().equals("W6")) {
+        if (w.id().equals("W6") || w.id().equals("W7")) {
             Path folder = FashionData.localCopy(FashionData.candidates());
             if (folder != null) {
                 command.add("--fashion");

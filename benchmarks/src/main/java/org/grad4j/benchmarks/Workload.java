@@ -4,10 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One of the issue's workloads, ready to run: grad4j's ways of training it, DL4J's, and (W4/W5) the GEMM
+ * One of the issues' workloads, ready to run: grad4j's ways of training it, DL4J's, and (W4–W7) the GEMM
  * floor, with how they are timed.
  *
- * @param id           {@code W1} .. {@code W5}
+ * @param id           {@code W1} .. {@code W7}
  * @param description  what it trains, for the output
  * @param unit         how step times are reported
  * @param contest      warm-up, rounds and block size
@@ -15,7 +15,8 @@ import java.util.List;
  * @param dl4j         DL4J's side
  * @param floor        the raw GEMMs of one step, or null
  * @param batchSize    samples per step, for samples/s
- * @param flopsPerStep 6 × kernel entries × batch size, or 0 when GFLOP/s is not reported
+ * @param flopsPerStep the floor's floating-point operations a step (MLPs: 6 × kernel entries × batch size), or 0 when
+ *                     GFLOP/s is not reported
  * @param stepsPerEpoch steps of a training epoch, to report seconds per epoch, or 0 to leave them out
  * @param phases       grad4j's step with a clock between its phases, or null
  */

@@ -5,8 +5,12 @@ import java.util.SplittableRandom;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.grad4j.core.Seeds;
 import org.grad4j.core.Variable;
+import org.grad4j.layers.Conv2D;
 import org.grad4j.layers.Dense;
+import org.grad4j.layers.Dropout;
+import org.grad4j.layers.Flatten;
 import org.grad4j.layers.InputLayer;
+import org.grad4j.layers.MaxPooling2D;
 import org.grad4j.losses.BinaryCrossentropy;
 import org.grad4j.losses.CategoricalCrossentropy;
 import org.grad4j.losses.MeanSquaredError;
@@ -19,7 +23,7 @@ import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 
 /**
- * The issue's five workloads, each built for both frameworks from the same data and starting weights.
+ * The issues' workloads, each built for both frameworks from the same data and starting weights.
  * grad4j goes through its public API only: {@code Sequential}, {@code Dense}, {@code compile}, {@code fit},
  * and for W1/W2 also a {@link TapeLoop} over {@code Variable}s with {@code SGD.minimize}.
  */
@@ -144,5 +148,48 @@ final class Workloads {
                 StepUnit.MILLIS, contest, List.of(fit), new Dl4jTrainee(net, data, batchSize, null),
                 new GemmFloor(batchSize, widths), batchSize, 6 * init.kernelEntries() * batchSize, TUTORIAL_EPOCH_STEPS,
                 new PhasedStep(phased, loss, adam, data, batchSize));
+    }
+
+    /**
+     * W7 (issue 16): the Keras convnet example, 28×28×1 → Conv2D(32, 3, relu) → MaxPooling2D(2) → Conv2D(64, 3,
+     * relu) → MaxPooling2D(2) → Flatten → Dropout(0.5) → Dense(10, softmax), Adam 1e-3, categorical cross-entropy on
+     * one-hot labels, batch 128, on Fashion-MNIST when a local copy exists. DL4J builds the same net from
+     * ConvolutionLayer and SubsamplingLayer (see {@link Dl4jNetworks#convnet}); both start from the same weights.
+     */
+    static Workload convnet(int samples, Contest contest) {
+        FashionData.Loaded loaded = FashionData.images(FashionData.load(samples, 701));
+        return convnet(loaded.data(), loaded.source(), contest);
+    }
+
+    static final int CONVNET_BATCH = 128;
+
+    /** @param data images {@code [N, 28, 28, 1]} and one-hot labels {@code [N, 10]} */
+    static Workload convnet(Data data, String source, Contest contest) {
+        ConvnetWeights init = ConvnetWeights.glorotUniform(702);
+        Seeds.set(703);
+        Sequential model = convnetModel();
+        model.compile(new Adam(1e-3), new CategoricalCrossentropy());
+        model.setWeights(init.kerasOrder());
+        long n = data.samples();
+        // DL4J reads NCHW: with one channel, the same memory
+        Data nchw = new Data(data.x().reshape('c', n, 1, FashionData.SIDE, FashionData.SIDE), data.y());
+        MultiLayerNetwork net = Dl4jNetworks.convnet(init, new org.nd4j.linalg.learning.config.Adam(1e-3, 0.9, 0.999, 1e-7));
+        Im2colFloor floor = Im2colFloor.convnet(CONVNET_BATCH);
+        Sequential phased = convnetModel();
+        CategoricalCrossentropy loss = new CategoricalCrossentropy();
+        Adam adam = new Adam(1e-3);
+        phased.compile(adam, loss);
+        phased.setWeights(init.kerasOrder());
+        return new Workload("W7", "Keras convnet 28x28x1 conv32-pool-conv64-pool-dropout-dense10 softmax, batch "
+                + CONVNET_BATCH + ", Adam 1e-3, categorical CE; " + source, StepUnit.MILLIS, contest,
+                List.of(new Grad4jFit("grad4j", model, data, CONVNET_BATCH)), new Dl4jTrainee(net, nchw, CONVNET_BATCH, null),
+                floor, CONVNET_BATCH, floor.flopsPerStep(), 0, new PhasedStep(phased, loss, adam, data, CONVNET_BATCH));
+    }
+
+    private static Sequential convnetModel() {
+        return new Sequential(new InputLayer(FashionData.SIDE, FashionData.SIDE, 1),
+                new Conv2D(ConvnetWeights.FILTERS1, ConvnetWeights.KERNEL).activation("relu"), new MaxPooling2D(2),
+                new Conv2D(ConvnetWeights.FILTERS2, ConvnetWeights.KERNEL).activation("relu"), new MaxPooling2D(2),
+                new Flatten(), new Dropout(0.5), new Dense(FashionData.CLASSES, "softmax"));
     }
 }

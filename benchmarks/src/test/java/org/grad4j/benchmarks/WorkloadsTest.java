@@ -27,7 +27,10 @@ class WorkloadsTest {
                 workload("W2", () -> Workloads.seedClassification(NOT_TIMED), 100),
                 workload("W3", () -> Workloads.linearRegression(320, NOT_TIMED), 40),
                 workload("W4", () -> Workloads.mlpMnistShape(256, NOT_TIMED), 6),
-                workload("W6", () -> Workloads.tutorial(FashionData.synthetic(256, 9), "synthetic", NOT_TIMED), 8));
+                workload("W6", () -> Workloads.tutorial(FashionData.synthetic(256, 9), "synthetic", NOT_TIMED), 8),
+                // one batch of 128, three steps on it: W7's steps are ~0.1 s (grad4j) to ~0.4 s (DL4J) each
+                workload("W7", () -> Workloads.convnet(FashionData.asImages(FashionData.synthetic(128, 11)), "synthetic",
+                        NOT_TIMED), 3));
     }
 
     private static Arguments workload(String id, Supplier<Workload> create, int steps) {
@@ -47,6 +50,14 @@ class WorkloadsTest {
             assertTrue(after < before, w.id() + " " + t.name() + ": loss must fall over " + steps + " steps, went "
                     + before + " -> " + after);
         }
+    }
+
+    @Test
+    void theConvnetsPhasesRunOnImages() {
+        Workload w = Workloads.convnet(FashionData.asImages(FashionData.synthetic(256, 12)), "synthetic", NOT_TIMED);
+        PhasedStep.Result r = w.phases().run(3);   // crosses the epoch of 2 steps
+        assertEquals(3, r.steps());
+        assertTrue(r.nanos()[2] > 0 && r.nanos()[3] > 0, r.format());
     }
 
     @Test

@@ -17,10 +17,14 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 final class BlasThreads {
     /**
-     * Multiply-adds from which a product gets every BLAS thread: 2^26, between 26 M (faster on one) and 537 M (faster
-     * on two). {@code -Dgrad4j.blasSmallProduct=N} moves it; 0 gives every product every thread.
+     * Multiply-adds from which a product gets every BLAS thread: 2^29, above 285 M (faster on one) and at 537 M
+     * (faster on two). The 285 M are W7's convolution products ([15488, 288] x [288, 64] and its two gradients):
+     * on 2 busy cores one thread ran each as fast or faster (7-13 ms against 10-16 ms, best of 15), and the
+     * whole W7 step took 116-123 ms of CPU against 156-177 ms with two (three alternating runs each), the idle
+     * OpenBLAS worker's spinning included. {@code -Dgrad4j.blasSmallProduct=N} moves it; 0 gives every product
+     * every thread.
      */
-    static final long SMALL_PRODUCT = Long.getLong("grad4j.blasSmallProduct", 1L << 26);
+    static final long SMALL_PRODUCT = Long.getLong("grad4j.blasSmallProduct", 1L << 29);
 
     private static volatile int wide;
 

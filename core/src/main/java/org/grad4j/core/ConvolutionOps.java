@@ -127,9 +127,27 @@ public final class ConvolutionOps {
      */
     public static Tensor maxPool(Tensor x, int[] pool, int[] strides, boolean same) {
         Windows w = pooling("maxPool", x, pool, strides, same);
+        long[] outShape = outputShape(x, w, w.channels());
         // the maximum is a lookup of the winning cell, so its gradient goes to that one cell (TensorFlow's rule)
-        int[] winners = Kernels.maxCells(x, w);
-        return IndexOps.gatherRows(x.reshape(x.size(), 1), winners, outputShape(x, w, w.channels()));
+        Tensor pooled = Kernels.maxPool(x, w, outShape);
+        if (pooled != null) {
+            return Graph.record(pooled, "MaxPool", x, g -> maxPoolGradient(x, g, w));
+        }
+        return IndexOps.gatherRows(x.reshape(x.size(), 1), Kernels.maxCells(x, w), outShape);
+    }
+
+    /**
+     * The fused max pooling's gradient: one Java pass that finds each window's maximum again and adds the gradient
+     * there. A second-order pass (createGraph) takes the recorded scatter over the same cells instead, whose own
+     * gradient is the gather.
+     */
+    private static Tensor maxPoolGradient(Tensor x, Tensor g, Windows w) {
+        Tensor dx = Graph.isRecording() ? null : Kernels.maxPoolGrad(x, g, w);
+        if (dx != null) {
+            return dx;
+        }
+        return IndexOps.scatterAddRows(g.reshape(g.size(), 1), Kernels.maxCells(x, w), new long[] {x.size(), 1})
+                .reshape(x.shape());
     }
 
     /**

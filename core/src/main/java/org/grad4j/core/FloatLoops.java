@@ -15,7 +15,7 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 final class FloatLoops {
     /** Below this many elements one thread does the whole loop. */
-    private static final int PARALLEL_FROM = 1 << 18;
+    static final int PARALLEL_FROM = 1 << 18;
     /** Elements a loop copies at a time from ND4J's memory into a Java array (16 KB: stays in the L1/L2 cache). */
     static final int BLOCK = 4096;
 

@@ -49,7 +49,7 @@ final class IndexOps {
     }
 
     /** Rows of {@code g} ({@code [index.length, ...]} flattened) added into zeros of {@code tableShape} at their ids. */
-    private static Tensor scatterAddRows(Tensor g, int[] index, long[] tableShape) {
+    static Tensor scatterAddRows(Tensor g, int[] index, long[] tableShape) {
         long width = tableShape[0] == 0 ? 0 : Shapes.size(tableShape) / tableShape[0];
         Tensor out = Kernels.scatterAddRows(Kernels.reshape(g, new long[] {index.length, width}), index, tableShape[0], width);
         long[] gShape = g.shape();

@@ -291,6 +291,42 @@ final class Kernels {
         return WindowKernels.maxCellsViews(in, w);
     }
 
+    /**
+     * A max pooling's output in one Java pass ({@link WindowKernels#maxPoolFloat}) for float32 in the Java mode, or
+     * null: then the caller gathers {@link #maxCells}' cells, as ND4J mode does.
+     */
+    static Tensor maxPool(Tensor x, Windows w, long[] outShape) {
+        FloatBuffer in = javaFloats(x);
+        if (in == null) {
+            return null;
+        }
+        INDArray out = Nd4j.createUninitialized(DataType.FLOAT, outShape);
+        WindowKernels.maxPoolFloat(in, FloatLoops.floats(out), w);
+        return new Tensor(out);
+    }
+
+    /** The gradient of {@link #maxPool} for the incoming {@code g}, shaped like {@code x}, or null where it does not apply. */
+    static Tensor maxPoolGrad(Tensor x, Tensor g, Windows w) {
+        FloatBuffer in = javaFloats(x);
+        FloatBuffer gradient = javaFloats(g);
+        if (in == null || gradient == null) {
+            return null;
+        }
+        INDArray dx = Nd4j.createUninitialized(DataType.FLOAT, x.shape());
+        WindowKernels.maxPoolGradFloat(in, gradient, FloatLoops.floats(dx), w);
+        return new Tensor(dx);
+    }
+
+    /** A float32 tensor's memory for a Java window kernel (a view copied first), or null outside the Java mode. */
+    private static FloatBuffer javaFloats(Tensor t) {
+        if (!JAVA || t.dataType() != DataType.FLOAT) {
+            return null;
+        }
+        INDArray a = t.array();
+        FloatBuffer direct = FloatLoops.floats(a);
+        return direct != null ? direct : FloatLoops.floats(a.dup('c'));
+    }
+
     /** Rows {@code index} of {@code table [rows, width]}: {@code [index.length, width]}. */
     static Tensor gatherRows(Tensor table, int[] index, long width) {
         INDArray t = table.array();

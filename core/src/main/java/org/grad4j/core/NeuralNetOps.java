@@ -62,78 +62,95 @@ public final class NeuralNetOps {
             }
         });
         Tensor result = Tensor.of(c);
-        Tensor[] gz = new Tensor[2];   // {the incoming gradient, the masked one}: one mask pass for all three inputs
+        // {the incoming gradient, the masked one, its column sums}: one pass over g serves all three inputs
+        Tensor[] gz = new Tensor[3];
         Vjp masked = g -> {
-            if (!relu) {
-                return g;
-            }
             if (gz[0] != g) {
+                Tensor[] passed = maskAndSum(g, relu ? result : null, bias != null);
                 gz[0] = g;
-                gz[1] = mask(g, result);
+                gz[1] = passed[0];
+                gz[2] = passed[1];
             }
             return gz[1];
         };
         Vjp dx = g -> masked.apply(g).matmul(kernel, false, true);
         Vjp dKernel = g -> x.matmul(masked.apply(g), true, false);
-        Vjp dBias = g -> columnSums(masked.apply(g));
+        Vjp dBias = g -> {
+            Tensor m = masked.apply(g);
+            return gz[2] != null ? gz[2] : m.sum(false, 0);
+        };
         return bias == null
                 ? Graph.record(result, relu ? "DenseRelu" : "Dense", new Tensor[] {x, kernel}, new Vjp[] {dx, dKernel})
                 : Graph.record(result, relu ? "DenseRelu" : "Dense", new Tensor[] {x, kernel, bias},
                         new Vjp[] {dx, dKernel, dBias});
     }
 
-    /** {@code g} times 1 where the ReLU's output is positive, times 0 elsewhere. */
-    private static Tensor mask(Tensor g, Tensor out) {
-        FloatBuffer[] buffers = Graph.isRecording() ? null : FloatLoops.all(g.array(), out.array());
+    /**
+     * {@code g} times 1 where the ReLU's output {@code out} is positive, times 0 elsewhere ({@code g} itself when
+     * {@code out} is null: no ReLU), and when {@code sums} is set the sum of that over the batch axis (null
+     * otherwise, or when a second-order pass needs both recorded: then the caller sums). One pass over the rows,
+     * split over the cores, each reading its rows once in blocks; the sums accumulate in double, per part, and the
+     * parts are added in order.
+     */
+    private static Tensor[] maskAndSum(Tensor g, Tensor out, boolean sums) {
+        FloatBuffer[] buffers = Graph.isRecording() ? null
+                : out == null ? FloatLoops.all(g.array()) : FloatLoops.all(g.array(), out.array());
         if (buffers == null) {
             // a second-order pass (createGraph) needs the product recorded: the mask is a constant
-            return g.mul(ActivationOps.positiveMask(out));
+            return new Tensor[] {out == null ? g : g.mul(ActivationOps.positiveMask(out)), null};
         }
-        INDArray result = Nd4j.createUninitialized(DataType.FLOAT, g.shape());
-        FloatBuffer in = buffers[0];
-        FloatBuffer positive = buffers[1];
-        FloatBuffer r = FloatLoops.floats(result);
-        FloatLoops.forRange((int) result.length(), (from, to) -> {
-            float[] gradient = new float[FloatLoops.BLOCK];
-            float[] output = new float[FloatLoops.BLOCK];
-            for (int first = from; first < to; first += FloatLoops.BLOCK) {
-                int count = Math.min(FloatLoops.BLOCK, to - first);
-                in.get(first, gradient, 0, count);
-                positive.get(first, output, 0, count);
-                for (int i = 0; i < count; i++) {
-                    // the product, as the composition's g * mask: an infinite or NaN gradient times 0 is NaN
-                    gradient[i] = gradient[i] * (output[i] > 0f ? 1f : 0f);
-                }
-                r.put(first, gradient, 0, count);
-            }
-        });
-        return Tensor.of(result);
-    }
-
-    /**
-     * The sum over the batch axis. libnd4j reduces a row-major matrix along axis 0 with strided reads, one
-     * column at a time; adding the rows in order reads the memory once, front to back (about 10x faster for
-     * [256, 2048]).
-     */
-    private static Tensor columnSums(Tensor g) {
-        FloatBuffer in = Graph.isRecording() ? null : FloatLoops.floats(g.array());
-        if (in == null) {
-            return g.sum(false, 0);
+        if (out == null && !sums) {
+            return new Tensor[] {g, null};
         }
         int rows = (int) g.shape()[0];
         int units = (int) g.shape()[1];
-        double[] sums = new double[units];
-        for (int i = 0; i < rows; i++) {
-            int row = i * units;
-            for (int j = 0; j < units; j++) {
-                sums[j] += in.get(row + j);
+        INDArray result = out == null ? null : Nd4j.createUninitialized(DataType.FLOAT, g.shape());
+        FloatBuffer in = buffers[0];
+        FloatBuffer positive = out == null ? null : buffers[1];
+        FloatBuffer r = result == null ? null : FloatLoops.floats(result);
+        int blockRows = Math.max(1, FloatLoops.BLOCK / units);
+        int parts = (long) rows * units < FloatLoops.PARALLEL_FROM ? 1 : Math.min(rows, Runtime.getRuntime().availableProcessors());
+        double[][] partSums = new double[parts][sums ? units : 0];
+        java.util.stream.IntStream.range(0, parts).parallel().forEach(part -> {
+            int from = (int) ((long) rows * part / parts);
+            int to = (int) ((long) rows * (part + 1) / parts);
+            float[] gradient = new float[blockRows * units];
+            float[] output = positive == null ? null : new float[blockRows * units];
+            double[] total = partSums[part];
+            for (int first = from; first < to; first += blockRows) {
+                int count = Math.min(blockRows, to - first) * units;
+                in.get(first * units, gradient, 0, count);
+                if (positive != null) {
+                    positive.get(first * units, output, 0, count);
+                    for (int i = 0; i < count; i++) {
+                        // the product, as the composition's g * mask: an infinite or NaN gradient times 0 is NaN
+                        gradient[i] = gradient[i] * (output[i] > 0f ? 1f : 0f);
+                    }
+                    r.put(first * units, gradient, 0, count);
+                }
+                if (sums) {
+                    for (int k = 0; k < count; k += units) {
+                        for (int j = 0; j < units; j++) {
+                            total[j] += gradient[k + j];
+                        }
+                    }
+                }
             }
+        });
+        Tensor masked = result == null ? g : Tensor.of(result);
+        if (!sums) {
+            return new Tensor[] {masked, null};
         }
-        float[] out = new float[units];
+        float[] column = new float[units];
         for (int j = 0; j < units; j++) {
-            out[j] = (float) sums[j];
+            double sum = 0;
+            for (double[] p : partSums) {
+                sum += p[j];
+            }
+            column[j] = (float) sum;
         }
-        return Kernels.keepsSmall(units) ? new Tensor(out, new long[] {units}) : Tensor.of(Nd4j.createFromArray(out));
+        Tensor summed = Kernels.keepsSmall(units) ? new Tensor(column, new long[] {units}) : Tensor.of(Nd4j.createFromArray(column));
+        return new Tensor[] {masked, summed};
     }
 
     /**

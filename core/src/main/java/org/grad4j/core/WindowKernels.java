@@ -46,6 +46,8 @@ final class WindowKernels {
                                 int iw = ow * w.strideW() - w.padLeft() + kw * w.dilationW();
                                 if (ih < 0 || ih >= w.height() || iw < 0 || iw >= w.width()) {
                                     java.util.Arrays.fill(out, dst, dst + c, padValue);
+                                } else if (c == 1) {
+                                    out[dst] = in[ih * w.width() + iw];   // one channel: a call per value would dominate
                                 } else {
                                     System.arraycopy(in, (ih * w.width() + iw) * c, out, dst, c);
                                 }
@@ -103,39 +105,113 @@ final class WindowKernels {
         int[] winners = new int[w.positions() * c];
         parallel(w.batch(), (long) w.positions() * w.windowCells() * c, (from, to) -> {
             float[] in = new float[image];
-            float[] best = new float[c];
+            int[] local = new int[perImage];
             for (int b = from; b < to; b++) {
                 x.get(b * image, in, 0, image);
-                int out = b * perImage;
-                for (int oh = 0; oh < w.outH(); oh++) {
-                    for (int ow = 0; ow < w.outW(); ow++, out += c) {
-                        java.util.Arrays.fill(winners, out, out + c, -1);
-                        for (int kh = 0; kh < w.kernelH(); kh++) {
-                            int ih = oh * w.strideH() - w.padTop() + kh * w.dilationH();
-                            if (ih < 0 || ih >= w.height()) {
-                                continue;
-                            }
-                            for (int kw = 0; kw < w.kernelW(); kw++) {
-                                int iw = ow * w.strideW() - w.padLeft() + kw * w.dilationW();
-                                if (iw < 0 || iw >= w.width()) {
-                                    continue;
-                                }
-                                int src = (ih * w.width() + iw) * c;
-                                for (int ch = 0; ch < c; ch++) {
-                                    float v = in[src + ch];
-                                    // a NaN wins once and keeps its place, so the maximum is NaN as NumPy's
-                                    if (winners[out + ch] < 0 || v > best[ch] || (v != v && best[ch] == best[ch])) {
-                                        best[ch] = v;
-                                        winners[out + ch] = b * image + src + ch;
-                                    }
-                                }
-                            }
-                        }
-                    }
+                maxCellsOfImage(in, w, local);
+                for (int i = 0; i < perImage; i++) {
+                    winners[b * perImage + i] = local[i] < 0 ? -1 : b * image + local[i];
                 }
             }
         });
         return winners;
+    }
+
+    /** A max pooling's output {@code [batch, outH, outW, channels]}: each window's value at {@link #maxCellsFloat}'s cell. */
+    static void maxPoolFloat(FloatBuffer x, FloatBuffer out, Windows w) {
+        int c = w.channels();
+        int image = w.height() * w.width() * c;
+        int perImage = w.outH() * w.outW() * c;
+        parallel(w.batch(), (long) w.positions() * w.windowCells() * c, (from, to) -> {
+            float[] in = new float[image];
+            int[] local = new int[perImage];
+            float[] values = new float[perImage];
+            for (int b = from; b < to; b++) {
+                x.get(b * image, in, 0, image);
+                maxCellsOfImage(in, w, local);
+                for (int i = 0; i < perImage; i++) {
+                    values[i] = in[local[i]];
+                }
+                out.put(b * perImage, values, 0, perImage);
+            }
+        });
+    }
+
+    /**
+     * The gradient of {@link #maxPoolFloat}: each output cell's gradient {@code g} added into {@code dx} (zeros on
+     * entry) at its window's maximal cell, found again from {@code x} (cheaper than keeping an index per output);
+     * the same cells and the same order of additions as a scatter over {@link #maxCellsFloat}'s indices. Images
+     * never share a cell, so they are split over the cores.
+     */
+    static void maxPoolGradFloat(FloatBuffer x, FloatBuffer g, FloatBuffer dx, Windows w) {
+        int c = w.channels();
+        int image = w.height() * w.width() * c;
+        int perImage = w.outH() * w.outW() * c;
+        parallel(w.batch(), (long) w.positions() * w.windowCells() * c, (from, to) -> {
+            float[] in = new float[image];
+            int[] local = new int[perImage];
+            float[] gradient = new float[perImage];
+            float[] sums = new float[image];
+            for (int b = from; b < to; b++) {
+                x.get(b * image, in, 0, image);
+                g.get(b * perImage, gradient, 0, perImage);
+                maxCellsOfImage(in, w, local);
+                java.util.Arrays.fill(sums, 0f);
+                for (int i = 0; i < perImage; i++) {
+                    sums[local[i]] += gradient[i];
+                }
+                dx.put(b * image, sums, 0, image);
+            }
+        });
+    }
+
+    /**
+     * For one image {@code [height, width, channels]}, the index in it of each output cell's maximum (-1: a window
+     * of padding only). The window's first real cell starts every channel's maximum, so the comparison loop over
+     * the other cells has no "nothing yet" case.
+     */
+    private static void maxCellsOfImage(float[] in, Windows w, int[] winners) {
+        int c = w.channels();
+        float[] best = new float[c];
+        int out = 0;
+        for (int oh = 0; oh < w.outH(); oh++) {
+            for (int ow = 0; ow < w.outW(); ow++, out += c) {
+                boolean started = false;
+                for (int kh = 0; kh < w.kernelH(); kh++) {
+                    int ih = oh * w.strideH() - w.padTop() + kh * w.dilationH();
+                    if (ih < 0 || ih >= w.height()) {
+                        continue;
+                    }
+                    for (int kw = 0; kw < w.kernelW(); kw++) {
+                        int iw = ow * w.strideW() - w.padLeft() + kw * w.dilationW();
+                        if (iw < 0 || iw >= w.width()) {
+                            continue;
+                        }
+                        int src = (ih * w.width() + iw) * c;
+                        if (!started) {
+                            System.arraycopy(in, src, best, 0, c);
+                            for (int ch = 0; ch < c; ch++) {
+                                winners[out + ch] = src + ch;
+                            }
+                            started = true;
+                            continue;
+                        }
+                        for (int ch = 0; ch < c; ch++) {
+                            float v = in[src + ch];
+                            float b = best[ch];
+                            // a NaN wins once and keeps its place, so the maximum is NaN as NumPy's
+                            if (v > b || (v != v && b == b)) {
+                                best[ch] = v;
+                                winners[out + ch] = src + ch;
+                            }
+                        }
+                    }
+                }
+                if (!started) {
+                    java.util.Arrays.fill(winners, out, out + c, -1);
+                }
+            }
+        }
     }
 
     private static void parallel(int n, long work, FloatLoops.Body body) {
@@ -164,11 +240,24 @@ final class WindowKernels {
         return cols.reshape('c', w.windowsShape());
     }
 
-    /** As {@link #maxCellsFloat}, from ND4J's arg-max over each window (its first maximum). */
+    /**
+     * As {@link #maxCellsFloat}, from ND4J's arg-max over each window (its first maximum). ND4J's arg-max passes over
+     * a NaN that is not first in its window, so a window holding a NaN takes its first NaN instead, as the Java loop.
+     */
     static int[] maxCellsViews(INDArray x, Windows w) {
         INDArray cols = im2colViews(x, w, Double.NEGATIVE_INFINITY);
-        int[] cell = Nd4j.argMax(cols, 3).castTo(org.nd4j.linalg.api.buffer.DataType.INT32)
-                .reshape('c', new long[] {(long) w.positions() * w.channels()}).toIntVector();
+        long outputs = (long) w.positions() * w.channels();
+        int[] cell = Nd4j.argMax(cols, 3).castTo(org.nd4j.linalg.api.buffer.DataType.INT32).reshape('c', new long[] {outputs}).toIntVector();
+        if (cols.dataType().isFPType()) {
+            INDArray nans = cols.isNaN().castTo(org.nd4j.linalg.api.buffer.DataType.INT32);
+            int[] anyNan = nans.max(3).reshape('c', new long[] {outputs}).toIntVector();
+            int[] firstNan = Nd4j.argMax(nans, 3).castTo(org.nd4j.linalg.api.buffer.DataType.INT32).reshape('c', new long[] {outputs}).toIntVector();
+            for (int i = 0; i < cell.length; i++) {
+                if (anyNan[i] != 0) {
+                    cell[i] = firstNan[i];
+                }
+            }
+        }
         int c = w.channels();
         int[] winners = new int[cell.length];
         for (int i = 0; i < cell.length; i++) {

@@ -213,6 +213,57 @@ class ConvolutionOpsTest {
     }
 
     @Test
+    void maxPoolAgreesWithNd4jsCellsOnSpecialValuesInBothDirections() {
+        SplittableRandom r = new SplittableRandom(23);
+        float[] special = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, -0f, 0f, 1f, 1f};
+        float[] v = new float[2 * 5 * 6 * 3];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = r.nextInt(3) == 0 ? special[r.nextInt(special.length)] : (float) r.nextDouble(-1, 1);
+        }
+        Tensor x = Tensor.of(v, 2, 5, 6, 3);
+        int[][] shapes = {{2, 2, 2, 2, 0}, {3, 3, 2, 2, 1}, {3, 2, 1, 1, 0}, {2, 3, 1, 2, 1}};
+        for (int[] p : shapes) {
+            String name = "pool " + p[0] + "x" + p[1] + " stride " + p[2] + "x" + p[3] + (p[4] == 1 ? " same" : " valid");
+            Windows w = Windows.of("test", x.shape(), new int[] {p[0], p[1]}, new int[] {p[2], p[3]}, new int[] {1, 1}, p[4] == 1);
+            int[] cells = WindowKernels.maxCellsViews(x.array(), w);   // ND4J's arg-max: the reference
+            float[] expected = new float[cells.length];
+            for (int i = 0; i < cells.length; i++) {
+                expected[i] = v[cells[i]];
+            }
+            Tensor tracked = x.detach().requiresGrad(true);
+            Tensor out = ConvolutionOps.maxPool(tracked, new int[] {p[0], p[1]}, new int[] {p[2], p[3]}, p[4] == 1);
+            assertBitsEqual(expected, out.toFloatArray(), name + " values");
+            float[] g = new float[cells.length];
+            for (int i = 0; i < g.length; i++) {
+                g[i] = i % 5 == 0 ? special[i % special.length] : (float) r.nextDouble(-1, 1);
+            }
+            float[] dx = new float[v.length];
+            for (int i = 0; i < cells.length; i++) {
+                dx[cells[i]] += g[i];
+            }
+            out.backward(Tensor.of(g, out.shape()), false, false);
+            assertBitsEqual(dx, tracked.grad().toFloatArray(), name + " gradient");
+        }
+        // 1-D: the same windows with height 1
+        Tensor steps = x.reshape(2, 30, 3);
+        Windows w = Windows.of("test", steps.shape(), new int[] {3}, new int[] {2}, new int[] {1}, true);
+        int[] cells = WindowKernels.maxCellsViews(steps.array(), w);
+        float[] expected = new float[cells.length];
+        for (int i = 0; i < cells.length; i++) {
+            expected[i] = v[cells[i]];
+        }
+        assertBitsEqual(expected, ConvolutionOps.maxPool(steps, new int[] {3}, new int[] {2}, true).toFloatArray(), "pool1d values");
+    }
+
+    private static void assertBitsEqual(float[] expected, float[] actual, String what) {
+        assertEquals(expected.length, actual.length, what + ": length");
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(Float.floatToIntBits(expected[i]), Float.floatToIntBits(actual[i]),
+                    what + " at " + i + ": expected " + expected[i] + ", got " + actual[i]);
+        }
+    }
+
+    @Test
     void concatAndSliceAreEachOthersGradient() {
         assertGradient("concat axis 1", in -> Tensor.concat(List.of(in.get(0), in.get(1)), 1).square(), random(16, 2, 3, 2),
                 random(17, 2, 1, 2));
