@@ -15,6 +15,6 @@ public class Conv1DTranspose extends BaseConvTranspose<Conv1DTranspose> {
 
     static Conv1DTranspose fromConfig(Map<String, Object> config) {
         int filters = new ConfigReader("Conv1DTranspose.fromConfig", config).integer("filters");
-        return configure(new Conv1DTranspose(filters, BaseConv.kernelSize("Conv1DTranspose", 1, config)[0]), config);
+        return configure(new Conv1DTranspose(filters, ConvolutionLayer.kernelSize("Conv1DTranspose", 1, config)[0]), config);
     }
 }

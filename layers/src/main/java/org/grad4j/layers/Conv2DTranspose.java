@@ -17,6 +17,6 @@ public class Conv2DTranspose extends BaseConvTranspose<Conv2DTranspose> {
 
     static Conv2DTranspose fromConfig(Map<String, Object> config) {
         int filters = new ConfigReader("Conv2DTranspose.fromConfig", config).integer("filters");
-        return configure(new Conv2DTranspose(filters, BaseConv.kernelSize("Conv2DTranspose", 2, config)), config);
+        return configure(new Conv2DTranspose(filters, ConvolutionLayer.kernelSize("Conv2DTranspose", 2, config)), config);
     }
 }
