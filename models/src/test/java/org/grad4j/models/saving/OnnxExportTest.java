@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.grad4j.core.Seeds;
+import org.grad4j.core.Tensor;
 import org.grad4j.core.Variable;
 import org.grad4j.layers.Activation;
 import org.grad4j.layers.AveragePooling2D;
@@ -29,6 +30,7 @@ import org.grad4j.layers.InputLayer;
 import org.grad4j.layers.MaxPooling2D;
 import org.grad4j.layers.Rescaling;
 import org.grad4j.layers.Reshape;
+import org.grad4j.models.Input;
 import org.grad4j.models.Model;
 import org.grad4j.models.Sequential;
 import org.junit.jupiter.api.Test;
@@ -112,6 +114,21 @@ class OnnxExportTest {
 
         assertTrue(e.getMessage().contains("\"elu\""), e.getMessage());
         assertTrue(e.getMessage().contains("softmax"), e.getMessage());
+        assertFalse(Files.exists(file));
+    }
+
+    @Test
+    void functionalAndFloat64ModelsAreReported() {
+        Tensor in = Input.of(4);
+        Model functional = Model.of(in, new Dense(2).apply(in));
+        Sequential float64 = new Sequential(new InputLayer(4), new Dense(2).dtype(DataType.DOUBLE));
+        Path file = dir.resolve("model.onnx");
+
+        IllegalArgumentException f = assertThrows(IllegalArgumentException.class, () -> functional.exportOnnx(file));
+        IllegalArgumentException d = assertThrows(IllegalArgumentException.class, () -> float64.exportOnnx(file));
+
+        assertTrue(f.getMessage().contains("only Sequential models"), f.getMessage());
+        assertTrue(d.getMessage().contains("DOUBLE") && d.getMessage().contains("float32"), d.getMessage());
         assertFalse(Files.exists(file));
     }
 
