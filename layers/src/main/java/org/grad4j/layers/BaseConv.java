@@ -163,6 +163,11 @@ public abstract class BaseConv<T extends BaseConv<T>> extends Layer {
         return filters;
     }
 
+    /** The activation applied after the bias (linear by default), as {@link Dense#activation()}. */
+    public ActivationFunction activation() {
+        return activation;
+    }
+
     /** The kernel {@code kernel_size + (in / groups, filters)}, or null before build. */
     public Variable kernel() {
         return kernel;

@@ -1,10 +1,13 @@
 package org.grad4j.models.saving;
 
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.grad4j.core.Shapes;
 import org.grad4j.layers.Activation;
+import org.grad4j.layers.ActivationFunction;
+import org.grad4j.layers.Activations;
 import org.grad4j.layers.AveragePooling2D;
 import org.grad4j.layers.BatchNormalization;
 import org.grad4j.layers.Conv2D;
@@ -30,7 +33,9 @@ final class OnnxLayers {
     static final List<Class<? extends Layer>> SUPPORTED = List.of(InputLayer.class, Dense.class, Activation.class,
             Dropout.class, Flatten.class, Rescaling.class, Conv2D.class, MaxPooling2D.class, AveragePooling2D.class,
             BatchNormalization.class);
-    static final Set<String> ACTIVATIONS = Set.of("linear", "relu", "sigmoid", "tanh", "softmax");
+    /** Built-ins only: a user's function may reuse a built-in's name for other math. */
+    static final Set<Activations> ACTIVATIONS = EnumSet.of(Activations.LINEAR, Activations.RELU, Activations.SIGMOID,
+            Activations.TANH, Activations.SOFTMAX);
 
     /**
      * A tensor of the graph: its name, its grad4j (channels-last) batch shape and whether the ONNX tensor is
@@ -51,19 +56,19 @@ final class OnnxLayers {
             throw new IllegalArgumentException("exportOnnx: layer " + layer.describe() + " of class "
                     + layer.getClass().getName() + " has no ONNX export; supported layers: " + supportedNames());
         }
-        String activation = activationName(layer);
+        ActivationFunction activation = activation(layer);
         if (activation != null && !ACTIVATIONS.contains(activation)) {
             throw new IllegalArgumentException("exportOnnx: layer " + layer.describe() + " uses activation \""
-                    + activation + "\", which has no ONNX export; supported activations: "
-                    + ACTIVATIONS.stream().sorted().toList());
+                    + activation.kerasName() + "\" (" + activation.getClass().getName() + "), which has no ONNX "
+                    + "export; supported activations: " + ACTIVATIONS.stream().map(Activations::kerasName).toList());
         }
     }
 
-    /** The Keras name of the layer's activation, or null for a layer without one. */
-    private static String activationName(Layer layer) {
-        return layer instanceof Dense d ? d.activation().kerasName()
-                : layer instanceof Activation a ? a.activation().kerasName()
-                : layer instanceof Conv2D c ? (String) c.config().get("activation") : null;
+    /** The layer's activation, or null for a layer without one. */
+    private static ActivationFunction activation(Layer layer) {
+        return layer instanceof Dense d ? d.activation()
+                : layer instanceof Activation a ? a.activation()
+                : layer instanceof Conv2D c ? c.activation() : null;
     }
 
     static String supportedNames() {
@@ -80,10 +85,10 @@ final class OnnxLayers {
             if (dense.bias() != null) {
                 y = graph.node("Add", base + "/BiasAdd", y, graph.constant(base + "/bias", dense.bias().array()));
             }
-            return activation(dense.activation().kerasName(), base, new Value(y, outShape, false));
+            return activation(dense.activation(), base, new Value(y, outShape, false));
         }
         if (layer instanceof Activation activation) {
-            return activation(activation.activation().kerasName(), base, x);
+            return activation(activation.activation(), base, x);
         }
         if (layer instanceof Flatten) {
             Value in = channelsLast(x);
@@ -114,8 +119,8 @@ final class OnnxLayers {
         return graph.node("Identity", "output", channelsLast(x).name());
     }
 
-    private Value activation(String activation, String base, Value x) {
-        return switch (activation) {
+    private Value activation(ActivationFunction activation, String base, Value x) {
+        return switch (activation.kerasName()) {
             case "linear" -> x;
             case "relu" -> new Value(graph.node("Relu", base + "/Relu", x.name()), x.shape(), x.channelsFirst());
             case "sigmoid" -> new Value(graph.node("Sigmoid", base + "/Sigmoid", x.name()), x.shape(), x.channelsFirst());
@@ -125,7 +130,7 @@ final class OnnxLayers {
                 yield new Value(graph.node("Softmax", base + "/Softmax", new Attr[] {Attr.integer("axis", -1)}, in.name()),
                         x.shape(), false);
             }
-            default -> throw new IllegalStateException("exportOnnx: activation " + activation + " passed check");
+            default -> throw new IllegalStateException("exportOnnx: activation " + activation.kerasName() + " passed check");
         };
     }
 
@@ -147,7 +152,7 @@ final class OnnxLayers {
                 Attr.integer("group", ((Number) config.get("groups")).intValue()),
                 Attr.ints("pads", pads(conv, (String) config.get("padding"), x.shape(), dilated(kernel, dilations), strides))};
         String y = graph.node("Conv", base + "/Conv", attributes, inputs);
-        return activation(activationName(conv), base, new Value(y, outShape, true));
+        return activation(conv.activation(), base, new Value(y, outShape, true));
     }
 
     private Value pooling(Layer layer, Value x, long[] outShape) {

@@ -20,6 +20,7 @@ import org.grad4j.core.Seeds;
 import org.grad4j.core.Tensor;
 import org.grad4j.core.Variable;
 import org.grad4j.layers.Activation;
+import org.grad4j.layers.ActivationFunction;
 import org.grad4j.layers.AveragePooling2D;
 import org.grad4j.layers.BatchNormalization;
 import org.grad4j.layers.Conv2D;
@@ -114,6 +115,18 @@ class OnnxExportTest {
 
         assertTrue(e.getMessage().contains("\"elu\""), e.getMessage());
         assertTrue(e.getMessage().contains("softmax"), e.getMessage());
+        assertFalse(Files.exists(file));
+    }
+
+    @Test
+    void ownActivationUnderABuiltInNameIsNotExportedAsTheBuiltIn() {
+        ActivationFunction doubledRelu = ActivationFunction.of("relu", x -> x.relu().mul(2));
+        Sequential model = new Sequential(new InputLayer(5, 5, 1), new Conv2D(2, 3, 3).activation(doubledRelu));
+        Path file = dir.resolve("model.onnx");
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> model.exportOnnx(file));
+
+        assertTrue(e.getMessage().contains("\"relu\" (org.grad4j.layers.ActivationFunction$Named)"), e.getMessage());
         assertFalse(Files.exists(file));
     }
 
