@@ -148,6 +148,11 @@ public abstract class ConvolutionLayer<T extends ConvolutionLayer<T>> extends La
         return filters;
     }
 
+    /** The activation applied after the bias (linear by default), as {@link Dense#activation()}. */
+    public ActivationFunction activation() {
+        return activation;
+    }
+
     /** The kernel (its layout is the subclass's), or null before build. */
     public Variable kernel() {
         return kernel;

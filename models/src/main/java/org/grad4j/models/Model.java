@@ -786,6 +786,18 @@ public class Model extends Layer {
         return ModelFormats.load(path, compile);
     }
 
+    /**
+     * Writes this model as an ONNX file (opset 13, float32) that ONNX Runtime and other ONNX tools run for
+     * inference; Sequential models of Dense, Activation, Dropout, Flatten, Rescaling, Conv2D, MaxPooling2D,
+     * AveragePooling2D and BatchNormalization layers only. An unsupported layer is reported before the file is
+     * touched; the file is replaced atomically.
+     */
+    public void exportOnnx(Path path) {
+        try (ThreadGuard.Use use = guard.shared("exportOnnx")) {
+            ModelFormats.exportOnnx(this, path);
+        }
+    }
+
     /** Saves only the weights (one {@code .npy} per variable in an {@code .npz} zip), atomically. */
     public void saveWeights(Path path) {
         try (ThreadGuard.Use use = guard.shared("saveWeights")) {

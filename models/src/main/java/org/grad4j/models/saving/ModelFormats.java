@@ -57,6 +57,11 @@ public final class ModelFormats {
         return G4jFormat.load(path, compile);   // also reports a missing, empty, truncated or foreign file
     }
 
+    /** Writes {@code model} as an ONNX file for inference ({@link OnnxFormat}). */
+    public static void exportOnnx(Model model, Path path) {
+        OnnxFormat.export(model, path);
+    }
+
     public static void saveWeights(Model model, Path path) {
         G4jFormat.saveWeights(model, path);
     }

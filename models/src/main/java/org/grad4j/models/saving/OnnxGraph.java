@@ -1,0 +1,148 @@
+package org.grad4j.models.saving;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.HashSet;
+import java.util.Set;
+import onnx.Onnx;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.shade.protobuf.ByteString;
+
+/**
+ * An ONNX graph being written: nodes, constant tensors (initializers) and names that never collide. The protobuf
+ * classes are ONNX's own, generated from its onnx.proto and shipped in nd4j-api (package {@code onnx}), so grad4j
+ * writes the format through ONNX's schema rather than by hand.
+ */
+final class OnnxGraph {
+    /** ONNX's IR version 7 is the first that allows opset 13; every ONNX Runtime since 1.7 reads it. */
+    static final long IR_VERSION = 7;
+    static final long OPSET = 13;
+
+    private final Onnx.GraphProto.Builder graph = Onnx.GraphProto.newBuilder();
+    private final Set<String> names = new HashSet<>();
+
+    OnnxGraph(String name) {
+        graph.setName(name);
+    }
+
+    /** {@code base}, or {@code base_1}, {@code base_2}, ... if taken: ONNX requires each value to be named once. */
+    String fresh(String base) {
+        String name = base;
+        for (int i = 1; !names.add(name); i++) {
+            name = base + "_" + i;
+        }
+        return name;
+    }
+
+    /** Adds {@code value} (as float32, C order) as a named constant and returns its name. */
+    String constant(String base, INDArray value) {
+        String name = fresh(base);
+        INDArray c = value.castTo(DataType.FLOAT).dup('c');
+        float[] data = c.data().asFloat();
+        ByteBuffer bytes = ByteBuffer.allocate(data.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);   // ONNX raw_data is little-endian
+        bytes.asFloatBuffer().put(data);
+        Onnx.TensorProto.Builder tensor = Onnx.TensorProto.newBuilder()
+                .setName(name)
+                .setDataType(Onnx.TensorProto.DataType.FLOAT_VALUE)
+                .setRawData(ByteString.copyFrom(bytes.array()));
+        for (long d : c.shape()) {
+            tensor.addDims(d);
+        }
+        graph.addInitializer(tensor);
+        return name;
+    }
+
+    /** Adds a 1-D int64 constant, the type ONNX wants for shapes and axes. */
+    String longs(String base, long... values) {
+        String name = fresh(base);
+        Onnx.TensorProto.Builder tensor = Onnx.TensorProto.newBuilder()
+                .setName(name)
+                .setDataType(Onnx.TensorProto.DataType.INT64_VALUE)
+                .addDims(values.length);
+        for (long v : values) {
+            tensor.addInt64Data(v);
+        }
+        graph.addInitializer(tensor);
+        return name;
+    }
+
+    /** Adds a node computing one output named after {@code base}; returns that output's name. */
+    String node(String op, String base, Attr[] attributes, String... inputs) {
+        String output = fresh(base);
+        Onnx.NodeProto.Builder node = Onnx.NodeProto.newBuilder()
+                .setOpType(op)
+                .setName(output)
+                .addOutput(output);
+        for (String input : inputs) {
+            node.addInput(input);
+        }
+        for (Attr a : attributes) {
+            node.addAttribute(a.proto());
+        }
+        graph.addNode(node);
+        return output;
+    }
+
+    String node(String op, String base, String... inputs) {
+        return node(op, base, new Attr[0], inputs);
+    }
+
+    /** Declares the graph's float32 input; a -1 dimension becomes the symbolic {@code batch}. */
+    void input(String name, long[] shape) {
+        names.add(name);
+        graph.addInput(value(name, shape));
+    }
+
+    void output(String name, long[] shape) {
+        graph.addOutput(value(name, shape));
+    }
+
+    /** The whole model, ready to serialize. */
+    Onnx.ModelProto model(String producerVersion) {
+        return Onnx.ModelProto.newBuilder()
+                .setIrVersion(IR_VERSION)
+                .setProducerName("grad4j")
+                .setProducerVersion(producerVersion)
+                .addOpsetImport(Onnx.OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
+                .setGraph(graph)
+                .build();
+    }
+
+    private static Onnx.ValueInfoProto value(String name, long[] shape) {
+        Onnx.TensorShapeProto.Builder dims = Onnx.TensorShapeProto.newBuilder();
+        for (long d : shape) {
+            Onnx.TensorShapeProto.Dimension.Builder dim = Onnx.TensorShapeProto.Dimension.newBuilder();
+            dims.addDim(d < 0 ? dim.setDimParam("batch") : dim.setDimValue(d));
+        }
+        Onnx.TypeProto.Tensor.Builder tensor = Onnx.TypeProto.Tensor.newBuilder()
+                .setElemType(Onnx.TensorProto.DataType.FLOAT_VALUE)
+                .setShape(dims);
+        return Onnx.ValueInfoProto.newBuilder()
+                .setName(name)
+                .setType(Onnx.TypeProto.newBuilder().setTensorType(tensor))
+                .build();
+    }
+
+    /** A node attribute: an int, a float, a string or a list of ints. */
+    record Attr(Onnx.AttributeProto proto) {
+        static Attr ints(String name, long... values) {
+            Onnx.AttributeProto.Builder a = Onnx.AttributeProto.newBuilder().setName(name)
+                    .setType(Onnx.AttributeProto.AttributeType.INTS);
+            for (long v : values) {
+                a.addInts(v);
+            }
+            return new Attr(a.build());
+        }
+
+        static Attr integer(String name, long value) {
+            return new Attr(Onnx.AttributeProto.newBuilder().setName(name)
+                    .setType(Onnx.AttributeProto.AttributeType.INT).setI(value).build());
+        }
+
+        static Attr real(String name, double value) {
+            return new Attr(Onnx.AttributeProto.newBuilder().setName(name)
+                    .setType(Onnx.AttributeProto.AttributeType.FLOAT).setF((float) value).build());
+        }
+    }
+}
