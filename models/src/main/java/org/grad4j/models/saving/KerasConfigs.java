@@ -9,6 +9,7 @@ import java.util.TreeSet;
 import org.grad4j.layers.Layer;
 import org.grad4j.layers.Layers;
 import org.grad4j.losses.Losses;
+import org.grad4j.models.Functional;
 import org.grad4j.models.Model;
 import org.grad4j.models.Sequential;
 import org.grad4j.optimizers.Optimizers;
@@ -40,16 +41,33 @@ final class KerasConfigs {
             throw new IllegalArgumentException("the file holds a Keras " + className + " model; the Keras importer reads "
                     + "Sequential models (supported model classes: Sequential)");
         }
-        Map<String, Object> config = G4jFormat.object(top.get("config"), "Sequential config");
+        return Sequential.fromConfig(sequentialConfig(G4jFormat.object(top.get("config"), "Sequential config")));
+    }
+
+    /** The grad4j model a Keras 3 {@code config.json} describes: a Sequential or a Functional model. */
+    static Model anyModel(Map<String, Object> top) {
+        Object className = top.get("class_name");
+        if ("Functional".equals(className) || "Model".equals(className) && isFunctional(top.get("config"))) {
+            return Functional.fromConfig(functionalConfig(G4jFormat.object(top.get("config"), "Functional config")));
+        }
+        if (!"Sequential".equals(className)) {
+            throw new IllegalArgumentException("the file holds a Keras " + className + " model; the Keras importer reads "
+                    + "Sequential and Functional models (supported model classes: Sequential, Functional)");
+        }
+        return model(top);
+    }
+
+    /** Keras names a functional model built with {@code keras.Model(inputs, outputs)} "Functional"; older files "Model". */
+    private static boolean isFunctional(Object config) {
+        return config instanceof Map<?, ?> map && map.containsKey("input_layers") && map.containsKey("output_layers");
+    }
+
+    /** A Keras Sequential config as grad4j's. */
+    private static Map<String, Object> sequentialConfig(Map<String, Object> config) {
         if (!(config.get("layers") instanceof List<?> layers)) {
             throw new IllegalArgumentException("the Sequential config has no \"layers\" list (keys: " + config.keySet() + ")");
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        for (String key : GENERIC) {
-            if (config.containsKey(key)) {
-                out.put(key, config.get(key));
-            }
-        }
+        Map<String, Object> out = generic(config);
         List<Map<String, Object>> translated = new ArrayList<>();
         for (int i = 0; i < layers.size(); i++) {
             Map<String, Object> layer = G4jFormat.object(layers.get(i), "layers[" + i + "]");
@@ -59,7 +77,40 @@ final class KerasConfigs {
         if (config.get("build_input_shape") instanceof List<?> shape) {
             out.put("build_input_shape", shape);
         }
-        return Sequential.fromConfig(out);
+        return out;
+    }
+
+    /**
+     * A Keras functional config as grad4j's: each layer translated as in a Sequential model, keeping its
+     * {@code name} and {@code inbound_nodes}; the graph itself is checked when grad4j rebuilds it.
+     */
+    private static Map<String, Object> functionalConfig(Map<String, Object> config) {
+        if (!(config.get("layers") instanceof List<?> layers)) {
+            throw new IllegalArgumentException("the Functional config has no \"layers\" list (keys: " + config.keySet() + ")");
+        }
+        Map<String, Object> out = generic(config);
+        List<Map<String, Object>> translated = new ArrayList<>();
+        for (int i = 0; i < layers.size(); i++) {
+            Map<String, Object> entry = G4jFormat.object(layers.get(i), "layers[" + i + "]");
+            Map<String, Object> layer = new LinkedHashMap<>(layer(entry, i, false).get(0));
+            layer.put("name", entry.get("name"));
+            layer.put("inbound_nodes", entry.get("inbound_nodes"));
+            translated.add(layer);
+        }
+        out.put("layers", translated);
+        out.put("input_layers", config.get("input_layers"));
+        out.put("output_layers", config.get("output_layers"));
+        return out;
+    }
+
+    private static Map<String, Object> generic(Map<String, Object> config) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (String key : GENERIC) {
+            if (config.containsKey(key)) {
+                out.put(key, config.get(key));
+            }
+        }
+        return out;
     }
 
     /** One Keras layer as grad4j's {@code {class_name, config}}; a Keras 2 first layer's input shape becomes an InputLayer. */
@@ -70,8 +121,14 @@ final class KerasConfigs {
         Map<String, Object> config = new LinkedHashMap<>(G4jFormat.object(
                 serialized.getOrDefault("config", Map.of()), "layers[" + index + "].config"));
         String where = "layer " + index + " \"" + config.get("name") + "\" (" + className + ")";
-        if (className.equals("Sequential") || className.equals("Functional") || className.equals("Model")) {
-            throw new IllegalArgumentException(where + ": nested models are not supported by the Keras importer");
+        if (className.equals("Sequential")) {
+            return List.of(serialized(className, sequentialConfig(config)));
+        }
+        if (className.equals("Functional") || className.equals("Model") && isFunctional(config)) {
+            return List.of(serialized("Functional", functionalConfig(config)));
+        }
+        if (className.equals("Model")) {
+            throw new IllegalArgumentException(where + ": subclassed models are not supported by the Keras importer");
         }
         if (!Layers.isRegistered(className)) {
             throw new IllegalArgumentException(where + ": the Keras importer does not support the layer class "
@@ -108,6 +165,30 @@ final class KerasConfigs {
         Map<String, Object> out = new LinkedHashMap<>();
         Object optimizer = keras.containsKey("optimizer") ? keras.get("optimizer") : keras.get("optimizer_config");
         out.put("optimizer", optimizer(optimizer));
+        if (byOutput(keras.get("loss"))) {
+            // a functional model compiled with losses, weights and metrics by output name
+            Map<String, Object> losses = new LinkedHashMap<>();
+            G4jFormat.object(keras.get("loss"), "compile config: loss").forEach((name, l) -> losses.put(name, loss(l)));
+            out.put("loss", losses);
+            if (keras.get("loss_weights") instanceof Map<?, ?> weights) {
+                out.put("loss_weights", weights);
+            }
+            Map<String, Object> metrics = new LinkedHashMap<>();
+            if (keras.get("metrics") instanceof Map<?, ?> given) {
+                G4jFormat.object(given, "compile config: metrics").forEach((name, m) -> {
+                    List<Object> list = new ArrayList<>();
+                    flattenMetrics(m, list);
+                    metrics.put(name, list);
+                });
+            }
+            out.put("metrics", metrics);
+            if (keras.get("weighted_metrics") != null && !inert(keras.get("weighted_metrics"))) {
+                throw new IllegalArgumentException("compile config: weighted_metrics = " + keras.get("weighted_metrics")
+                        + " is not supported by the Keras importer; load with Model.load(path, false) and compile the "
+                        + "model yourself");
+            }
+            return out;
+        }
         out.put("loss", loss(keras.get("loss")));
         for (String key : List.of("loss_weights", "weighted_metrics")) {
             if (keras.get(key) != null && !inert(keras.get(key))) {
@@ -260,6 +341,105 @@ final class KerasConfigs {
         return out;
     }
 
+    /**
+     * Keras 3's {@code config.json} for a functional model: Keras' {@code Functional} object (module
+     * {@code keras.src.models.functional}, registered as "Functional") whose config lists each layer as Keras
+     * serializes it, with its {@code build_config}, then its {@code name} and {@code inbound_nodes}.
+     */
+    static Map<String, Object> write(Functional model) {
+        Map<String, Object> out = functionalObject(model);
+        Map<String, Object> compile = model.compileConfig();
+        if (compile != null) {
+            out.put("compile_config", kerasCompileConfig(compile));
+        }
+        return out;
+    }
+
+    private static Map<String, Object> functionalObject(Functional model) {
+        Map<String, Object> grad4j = model.config();
+        Map<String, Object> config = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : grad4j.entrySet()) {
+            // Keras' Functional.get_config has no dtype (its layers carry theirs); a non-default one is kept, which
+            // Keras passes on to the Model constructor
+            boolean defaultDtype = e.getKey().equals("dtype") && "float32".equals(e.getValue());
+            if (!e.getKey().equals("layers") && !defaultDtype) {
+                config.put(e.getKey(), e.getKey().equals("dtype") ? dtypePolicy(e.getValue()) : e.getValue());
+            }
+        }
+        List<?> entries = (List<?>) grad4j.get("layers");
+        List<Layer> layers = model.layers();
+        List<Map<String, Object>> written = new ArrayList<>();
+        for (int i = 0; i < layers.size(); i++) {
+            Layer layer = layers.get(i);
+            Map<String, Object> entry = G4jFormat.object(entries.get(i), "layers[" + i + "]");
+            Map<String, Object> keras = nested(layer);
+            if (keras == null) {
+                keras = keras(layer, null);
+                if (!layer.className().equals("InputLayer")) {
+                    keras.put("build_config", Map.of("input_shape", builtFor(layer)));
+                }
+            }
+            keras.put("name", entry.get("name"));
+            keras.put("inbound_nodes", entry.get("inbound_nodes"));
+            written.add(keras);
+        }
+        // Keras' key order: name, trainable, layers, input_layers, output_layers
+        Map<String, Object> ordered = new LinkedHashMap<>();
+        for (String key : List.of("name", "trainable")) {
+            if (config.containsKey(key)) {
+                ordered.put(key, config.remove(key));
+            }
+        }
+        ordered.put("layers", written);
+        ordered.put("input_layers", config.remove("input_layers"));
+        ordered.put("output_layers", config.remove("output_layers"));
+        ordered.putAll(config);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("module", "keras.src.models.functional");
+        out.put("class_name", "Functional");
+        out.put("config", ordered);
+        out.put("registered_name", "Functional");
+        Map<String, Object> build = model.buildConfig();
+        if (build != null) {
+            out.put("build_config", build);
+        }
+        return out;
+    }
+
+    /** A model used as a layer, serialized as Keras does at the top level but without its compile config; else null. */
+    private static Map<String, Object> nested(Layer layer) {
+        if (layer instanceof Sequential sequential && layer.getClass() == Sequential.class) {
+            Map<String, Object> out = write(sequential);
+            out.remove("compile_config");
+            return out;
+        }
+        if (layer instanceof Functional functional && layer.getClass() == Functional.class) {
+            return functionalObject(functional);
+        }
+        if (layer instanceof Model) {
+            throw new IllegalArgumentException(layer.describe() + ": the .keras writer writes Sequential and Functional "
+                    + "models; " + layer.getClass().getName() + " is a model class of its own (save it as .g4j)");
+        }
+        return null;
+    }
+
+    /** Keras' layer build_config: the shape of the first call's input (a list of shapes for several inputs). */
+    private static Object builtFor(Layer layer) {
+        List<org.grad4j.layers.LayerNode> nodes = layer.inboundNodes();
+        if (nodes.isEmpty()) {
+            return null;
+        }
+        List<org.grad4j.layers.KerasTensor> inputs = nodes.get(0).inputs();
+        if (inputs.size() == 1) {
+            return kerasShape(inputs.get(0).shape());
+        }
+        List<Object> shapes = new ArrayList<>();
+        for (org.grad4j.layers.KerasTensor t : inputs) {
+            shapes.add(kerasShape(t.shape()));
+        }
+        return shapes;
+    }
+
     private static Map<String, Object> keras(Layer layer, long[] inputShape) {
         Map<String, Object> config = withModules(layer.config(), "keras.layers");
         if (layer.className().equals("InputLayer")) {
@@ -288,18 +468,45 @@ final class KerasConfigs {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("optimizer", withModule(G4jFormat.object(compile.get("optimizer"), "optimizer"), "keras.optimizers"));
         Object loss = compile.get("loss");
-        out.put("loss", loss instanceof Map<?, ?> ? withModule(G4jFormat.object(loss, "loss"), "keras.losses") : loss);
-        out.put("loss_weights", null);
-        List<Object> metrics = new ArrayList<>();
-        for (Object m : (List<?>) compile.getOrDefault("metrics", List.of())) {
-            metrics.add(m instanceof Map<?, ?> ? withModule(G4jFormat.object(m, "metric"), "keras.metrics") : m);
+        if (byOutput(loss)) {
+            // a functional model's losses and metrics by output name, as Keras' compile(loss={...}) writes them
+            Map<String, Object> losses = new LinkedHashMap<>();
+            G4jFormat.object(loss, "loss").forEach((name, l) -> losses.put(name, kerasLoss(l)));
+            out.put("loss", losses);
+            out.put("loss_weights", compile.get("loss_weights"));
+            Map<String, Object> metrics = new LinkedHashMap<>();
+            Object given = compile.get("metrics");
+            if (given instanceof Map<?, ?>) {
+                G4jFormat.object(given, "metrics").forEach((name, list) -> metrics.put(name, kerasMetrics(list)));
+            }
+            out.put("metrics", metrics);
+        } else {
+            out.put("loss", kerasLoss(loss));
+            out.put("loss_weights", null);
+            out.put("metrics", kerasMetrics(compile.getOrDefault("metrics", List.of())));
         }
-        out.put("metrics", metrics);
         out.put("weighted_metrics", null);
         out.put("run_eagerly", false);
         out.put("steps_per_execution", 1);
         out.put("jit_compile", false);
         return out;
+    }
+
+    /** A map of losses by output name rather than one serialized loss. */
+    private static boolean byOutput(Object loss) {
+        return loss instanceof Map<?, ?> map && !map.containsKey("class_name");
+    }
+
+    private static Object kerasLoss(Object loss) {
+        return loss instanceof Map<?, ?> ? withModule(G4jFormat.object(loss, "loss"), "keras.losses") : loss;
+    }
+
+    private static List<Object> kerasMetrics(Object given) {
+        List<Object> metrics = new ArrayList<>();
+        for (Object m : given instanceof List<?> list ? list : List.of()) {
+            metrics.add(m instanceof Map<?, ?> ? withModule(G4jFormat.object(m, "metric"), "keras.metrics") : m);
+        }
+        return metrics;
     }
 
     /** A {@code {class_name, config}} object as Keras 3 writes it, with its module and nested objects' modules. */
@@ -369,7 +576,33 @@ final class KerasConfigs {
     }
 
     /** Where a layer's variables live in a Keras 3 weights file, and which of them. */
-    record VarsGroup(String path, List<org.grad4j.core.Variable> weights) {
+    record VarsGroup(Layer layer, String path, List<org.grad4j.core.Variable> weights) {
+    }
+
+    /**
+     * Every vars group of a model, in {@code model.layers} order: Keras walks a model's {@code layers} list naming
+     * each entry by class and counter ({@code layers/dense_1}, an InputLayer at {@code layers/input_layer}), and a
+     * model used as a layer the same way beneath its own group ({@code layers/sequential/layers/dense}).
+     */
+    static List<VarsGroup> modelGroups(Model model) {
+        return modelGroups(model, "");
+    }
+
+    private static List<VarsGroup> modelGroups(Model model, String prefix) {
+        List<VarsGroup> out = new ArrayList<>();
+        List<String> groups = weightGroups(model);
+        List<Layer> layers = model.layers();
+        for (int i = 0; i < layers.size(); i++) {
+            Layer layer = layers.get(i);
+            String base = prefix + "layers/" + groups.get(i);
+            if (layer instanceof Model nested) {
+                out.add(new VarsGroup(layer, base + "/vars", List.of()));
+                out.addAll(modelGroups(nested, base + "/"));
+            } else {
+                out.addAll(layerGroups(layer, base));
+            }
+        }
+        return out;
     }
 
     /**
@@ -378,24 +611,28 @@ final class KerasConfigs {
      * {@code <group>/forward_layer/cell/vars} and {@code <group>/backward_layer/cell/vars}.
      */
     static List<VarsGroup> varsGroups(Layer layer, String group) {
+        return layerGroups(layer, "layers/" + group);
+    }
+
+    private static List<VarsGroup> layerGroups(Layer layer, String base) {
         List<org.grad4j.core.Variable> weights = layer.weights();
-        String base = "layers/" + group;
         switch (layer.className()) {
             case "SimpleRNN", "LSTM", "GRU" -> {
-                return List.of(new VarsGroup(base + "/vars", List.of()), new VarsGroup(base + "/cell/vars", weights));
+                return List.of(new VarsGroup(layer, base + "/vars", List.of()),
+                        new VarsGroup(layer, base + "/cell/vars", weights));
             }
             case "Bidirectional" -> {
                 int half = weights.size() / 2;
-                return List.of(new VarsGroup(base + "/vars", List.of()),
-                        new VarsGroup(base + "/forward_layer/vars", List.of()),
-                        new VarsGroup(base + "/forward_layer/cell/vars", weights.subList(0, half)),
-                        new VarsGroup(base + "/backward_layer/vars", List.of()),
-                        new VarsGroup(base + "/backward_layer/cell/vars", weights.subList(half, weights.size())));
+                return List.of(new VarsGroup(layer, base + "/vars", List.of()),
+                        new VarsGroup(layer, base + "/forward_layer/vars", List.of()),
+                        new VarsGroup(layer, base + "/forward_layer/cell/vars", weights.subList(0, half)),
+                        new VarsGroup(layer, base + "/backward_layer/vars", List.of()),
+                        new VarsGroup(layer, base + "/backward_layer/cell/vars", weights.subList(half, weights.size())));
             }
             case "MultiHeadAttention" -> throw new IllegalArgumentException(layer.describe() + ": MultiHeadAttention's "
                     + "weights are not mapped to Keras' file layout yet (its four EinsumDense sublayers); save as .g4j");
             default -> {
-                return List.of(new VarsGroup(base + "/vars", weights));
+                return List.of(new VarsGroup(layer, base + "/vars", weights));
             }
         }
     }

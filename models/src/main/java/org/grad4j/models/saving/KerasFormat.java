@@ -25,6 +25,7 @@ import java.util.zip.ZipOutputStream;
 import org.grad4j.core.MemoryBudget;
 import org.grad4j.core.Variable;
 import org.grad4j.layers.Layer;
+import org.grad4j.models.Functional;
 import org.grad4j.models.Model;
 import org.grad4j.models.Sequential;
 import org.grad4j.optimizers.Optimizer;
@@ -62,7 +63,7 @@ final class KerasFormat {
                 }
             }
             Map<String, Object> config = G4jFormat.readJson(zip, CONFIG, "Keras");
-            Sequential model = KerasConfigs.model(config);
+            Model model = KerasConfigs.anyModel(config);
             build(model, config.get("build_config"));
             boolean compiling = compile && config.get("compile_config") != null;
             List<Variable> state = List.of();
@@ -89,7 +90,10 @@ final class KerasFormat {
                     slots = readOptimizer(vars, state, unbuilt, "optimizer/vars/");
                 }
             }
-            SavedState.assign(model.variables(), weights);
+            // in the file's order, which for a model inside a model is not model.variables()' order
+            List<Variable> targets = new ArrayList<>();
+            KerasConfigs.modelGroups(model).forEach(g -> targets.addAll(g.weights()));
+            SavedState.assign(targets, weights);
             if (slots != null) {
                 SavedState.assign(state, slots);
             }
@@ -125,31 +129,27 @@ final class KerasFormat {
     /** Each layer's arrays from {@code layers/<group>/vars}, all checked against the model before any is assigned. */
     private static List<Npz.Entry> readLayers(Group hdf, Model model) {
         List<Npz.Entry> out = new ArrayList<>();
-        List<String> groups = KerasConfigs.weightGroups(model);
-        List<Layer> layers = model.layers();
-        for (int i = 0; i < layers.size(); i++) {
-            Layer layer = layers.get(i);
-            for (KerasConfigs.VarsGroup slice : KerasConfigs.varsGroups(layer, groups.get(i))) {
-                List<Variable> weights = slice.weights();
-                String path = slice.path();
-                Group vars = Hdf5Arrays.group(hdf, path);
-                List<String> names = vars == null ? List.of() : Hdf5Arrays.children(vars);
-                if (names.size() != weights.size()) {
-                    Group all = Hdf5Arrays.group(hdf, "layers");
-                    throw new IllegalArgumentException(layer.describe() + ": " + WEIGHTS + " has " + names.size()
-                            + " arrays at " + path + " but the layer has " + weights.size() + " weights there ("
-                            + String.join(", ", weights.stream().map(Variable::name).toList()) + "); weight groups in "
-                            + "the file: " + (all == null ? "none" : String.join(", ", Hdf5Arrays.children(all))));
+        for (KerasConfigs.VarsGroup slice : KerasConfigs.modelGroups(model)) {
+            Layer layer = slice.layer();
+            List<Variable> weights = slice.weights();
+            String path = slice.path();
+            Group vars = Hdf5Arrays.group(hdf, path);
+            List<String> names = vars == null ? List.of() : Hdf5Arrays.children(vars);
+            if (names.size() != weights.size()) {
+                Group all = Hdf5Arrays.group(hdf, "layers");
+                throw new IllegalArgumentException(layer.describe() + ": " + WEIGHTS + " has " + names.size()
+                        + " arrays at " + path + " but the layer has " + weights.size() + " weights there ("
+                        + String.join(", ", weights.stream().map(Variable::name).toList()) + "); weight groups in "
+                        + "the file: " + (all == null ? "none" : String.join(", ", Hdf5Arrays.children(all))));
+            }
+            for (int j = 0; j < weights.size(); j++) {
+                Dataset d = Hdf5Arrays.dataset(vars, String.valueOf(j));
+                if (d == null) {
+                    throw new IllegalArgumentException(layer.describe() + ": " + path + "/" + j + " is missing (found: "
+                            + String.join(", ", names) + ")");
                 }
-                for (int j = 0; j < weights.size(); j++) {
-                    Dataset d = Hdf5Arrays.dataset(vars, String.valueOf(j));
-                    if (d == null) {
-                        throw new IllegalArgumentException(layer.describe() + ": " + path + "/" + j + " is missing (found: "
-                                + String.join(", ", names) + ")");
-                    }
-                    Variable v = weights.get(j);
-                    out.add(new Npz.Entry(v.name(), Hdf5Arrays.read(d, v, path + "/" + j)));
-                }
+                Variable v = weights.get(j);
+                out.add(new Npz.Entry(v.name(), Hdf5Arrays.read(d, v, path + "/" + j)));
             }
         }
         return out;
@@ -197,15 +197,22 @@ final class KerasFormat {
     static void save(Model model, Path path) {
         Objects.requireNonNull(path, "save: the path is null");
         String where = model.describe() + ".save(" + path + ")";
-        if (!(model instanceof Sequential sequential)) {
-            throw new IllegalArgumentException(where + ": the .keras writer writes Sequential models; "
-                    + model.className() + " is not one (save it as .g4j)");
+        boolean functional = model.getClass() == Functional.class;
+        if (!(model.getClass() == Sequential.class || functional)) {
+            throw new IllegalArgumentException(where + ": the .keras writer writes Sequential and Functional models; "
+                    + model.getClass().getName() + " is a model class of its own (save it as .g4j)");
         }
         if (!model.isBuilt()) {
             throw new IllegalStateException(where + ": the model is not built, so it has no weights yet; call "
                     + "build(inputShape) or fit/predict it first");
         }
-        byte[] configJson = G4jFormat.json(KerasConfigs.write(sequential), where, CONFIG);
+        Map<String, Object> config;
+        try {
+            config = functional ? KerasConfigs.write((Functional) model) : KerasConfigs.write((Sequential) model);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
+        }
+        byte[] configJson = G4jFormat.json(config, where, CONFIG);
         Map<String, Object> metadata = new LinkedHashMap<>();
         metadata.put("keras_version", KERAS_VERSION);
         metadata.put("date_saved", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd@HH:mm:ss")));
@@ -258,19 +265,15 @@ final class KerasFormat {
     private static void writeHdf(Path file, Model model, EmptyGroups empty) throws IOException {
         Files.deleteIfExists(file);
         try (WritableHdfFile hdf = HdfFile.write(file)) {
-            List<String> groups = KerasConfigs.weightGroups(model);
-            List<Layer> layers = model.layers();
             Map<String, WritableGroup> made = new LinkedHashMap<>();
-            for (int i = 0; i < layers.size(); i++) {
-                for (KerasConfigs.VarsGroup slice : KerasConfigs.varsGroups(layers.get(i), groups.get(i))) {
-                    List<Variable> weights = slice.weights();
-                    if (weights.isEmpty() && empty == EmptyGroups.NONE) {
-                        continue;
-                    }
-                    WritableGroup vars = group(hdf, slice.path(), made);
-                    for (int j = 0; j < weights.size(); j++) {
-                        Hdf5Arrays.write(vars, String.valueOf(j), weights.get(j).array());
-                    }
+            for (KerasConfigs.VarsGroup slice : KerasConfigs.modelGroups(model)) {
+                List<Variable> weights = slice.weights();
+                if (weights.isEmpty() && empty == EmptyGroups.NONE) {
+                    continue;
+                }
+                WritableGroup vars = group(hdf, slice.path(), made);
+                for (int j = 0; j < weights.size(); j++) {
+                    Hdf5Arrays.write(vars, String.valueOf(j), weights.get(j).array());
                 }
             }
             if (model.isCompiled()) {
@@ -315,16 +318,12 @@ final class KerasFormat {
     /** Every array of the written file equals the model's, bit for bit. */
     private static boolean readsBack(Path file, Model model) {
         try (HdfFile hdf = new HdfFile(file)) {
-            List<String> groups = KerasConfigs.weightGroups(model);
-            List<Layer> layers = model.layers();
-            for (int i = 0; i < layers.size(); i++) {
-                for (KerasConfigs.VarsGroup slice : KerasConfigs.varsGroups(layers.get(i), groups.get(i))) {
-                    List<Variable> weights = slice.weights();
-                    for (int j = 0; j < weights.size(); j++) {
-                        Dataset d = Hdf5Arrays.dataset(hdf, slice.path() + "/" + j);
-                        if (d == null || !sameBits(d, weights.get(j).array())) {
-                            return false;
-                        }
+            for (KerasConfigs.VarsGroup slice : KerasConfigs.modelGroups(model)) {
+                List<Variable> weights = slice.weights();
+                for (int j = 0; j < weights.size(); j++) {
+                    Dataset d = Hdf5Arrays.dataset(hdf, slice.path() + "/" + j);
+                    if (d == null || !sameBits(d, weights.get(j).array())) {
+                        return false;
                     }
                 }
             }

@@ -89,9 +89,15 @@ class KerasErrorsTest {
     }
 
     @Test
-    void aFunctionalModelIsRefusedByName() throws IOException {
+    void aSubclassedModelIsRefusedByName() throws IOException {
+        Path file = withConfig(diabetes(), c -> c.put("class_name", "MyModel"), "subclassed.keras");
+        assertMentions(loadError(file), "MyModel", "supported model classes: Sequential, Functional");
+    }
+
+    @Test
+    void aSequentialConfigLabelledFunctionalNamesTheMissingGraph() throws IOException {
         Path file = withConfig(diabetes(), c -> c.put("class_name", "Functional"), "functional.keras");
-        assertMentions(loadError(file), "Functional", "supported model classes: Sequential");
+        assertMentions(loadError(file), "inbound_nodes");
     }
 
     @Test
