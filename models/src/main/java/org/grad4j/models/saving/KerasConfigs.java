@@ -97,10 +97,51 @@ final class KerasConfigs {
             layer.put("inbound_nodes", entry.get("inbound_nodes"));
             translated.add(layer);
         }
+        Set<String> models = new java.util.HashSet<>();
+        for (Map<String, Object> layer : translated) {
+            if ("Functional".equals(layer.get("class_name"))) {
+                models.add(String.valueOf(layer.get("name")));
+            }
+        }
+        for (Map<String, Object> layer : translated) {
+            layer.put("inbound_nodes", shiftNodes(layer.get("inbound_nodes"), models, -1));
+        }
         out.put("layers", translated);
         out.put("input_layers", config.get("input_layers"));
-        out.put("output_layers", config.get("output_layers"));
+        out.put("output_layers", shiftNodes(config.get("output_layers"), models, -1));
         return out;
+    }
+
+    /**
+     * A copy of {@code value} with the node index of every reference ({@code keras_history} or an
+     * {@code output_layers} triple) to one of {@code models} moved by {@code delta}. Keras counts a functional
+     * model's nodes from 1 in its parent's config (its node 0 is the one that links its own inputs to its
+     * outputs); grad4j counts a model's nodes inside its parent from 0, like any layer's.
+     */
+    @SuppressWarnings("unchecked")
+    static Object shiftNodes(Object value, Set<String> models, int delta) {
+        if (models.isEmpty()) {
+            return value;
+        }
+        if (value instanceof List<?> list) {
+            if (list.size() == 3 && list.get(0) instanceof String name && list.get(1) instanceof Number node
+                    && list.get(2) instanceof Number) {
+                return models.contains(name) ? List.of(name, node.intValue() + delta, list.get(2)) : list;
+            }
+            List<Object> out = new ArrayList<>();
+            for (Object item : list) {
+                out.add(shiftNodes(item, models, delta));
+            }
+            return out;
+        }
+        if (value instanceof Map<?, ?> map) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                out.put((String) e.getKey(), shiftNodes(e.getValue(), models, delta));
+            }
+            return out;
+        }
+        return value;
     }
 
     private static Map<String, Object> generic(Map<String, Object> config) {
@@ -390,9 +431,18 @@ final class KerasConfigs {
                 ordered.put(key, config.remove(key));
             }
         }
+        Set<String> models = new java.util.HashSet<>();
+        for (Layer layer : layers) {
+            if (layer instanceof Functional) {
+                models.add(layer.name());
+            }
+        }
+        for (Map<String, Object> keras : written) {
+            keras.put("inbound_nodes", shiftNodes(keras.get("inbound_nodes"), models, 1));
+        }
         ordered.put("layers", written);
         ordered.put("input_layers", config.remove("input_layers"));
-        ordered.put("output_layers", config.remove("output_layers"));
+        ordered.put("output_layers", shiftNodes(config.remove("output_layers"), models, 1));
         ordered.putAll(config);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("module", "keras.src.models.functional");

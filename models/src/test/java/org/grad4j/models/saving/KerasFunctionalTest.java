@@ -226,6 +226,45 @@ class KerasFunctionalTest {
         }
     }
 
+    /** Keras numbers a nested functional model's nodes from 1 in its parent's config, and so does the file. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void aFunctionalInsideAFunctionalRoundTripsWithKerasNodeIndices() throws IOException {
+        Seeds.set(6);
+        Tensor innerIn = Input.of(new long[] {6}, "inner_in");
+        Functional inner = new Functional(List.of(innerIn), List.of(new Dense(4, "relu").apply(innerIn)), "inner");
+        Tensor x = Input.of(new long[] {6}, "x");
+        Tensor h = inner.apply(x);
+        Tensor out = new Dense(2).apply(h);
+        Functional model = new Functional(List.of(x), List.of(out, h));
+        Path file = dir.resolve("inner.keras");
+        model.save(file);
+
+        Map<String, Object> top = JSON.readValue(G4jFormatCorruptTest.unzip(Files.readAllBytes(file))
+                .get(KerasFormat.CONFIG), Map.class);
+        Map<String, Object> config = (Map<String, Object>) top.get("config");
+        assertEquals(List.of("inner", 1, 0), ((List<Object>) config.get("output_layers")).get(1));
+        Map<String, Object> dense = ((List<Map<String, Object>>) config.get("layers")).get(2);
+        Map<String, Object> arg = (Map<String, Object>) ((List<Object>) ((List<Map<String, Object>>)
+                dense.get("inbound_nodes")).get(0).get("args")).get(0);
+        assertEquals(List.of("inner", 1, 0), ((Map<String, Object>) arg.get("config")).get("keras_history"));
+        assertEquals("Functional", ((List<Map<String, Object>>) config.get("layers")).get(1).get("class_name"));
+
+        Model loaded = Model.load(file);
+        KerasWriteTest.assertBitsEqual(model.variables(), loaded.variables());
+        INDArray in = values(5, 6);
+        List<INDArray> before = ((Functional) model).predictAll(List.of(in));
+        List<INDArray> after = ((Functional) loaded).predictAll(List.of(in));
+        for (int i = 0; i < 2; i++) {
+            assertArrayEquals(before.get(i).data().asFloat(), after.get(i).data().asFloat(), "output " + i);
+        }
+        byte[] h5 = G4jFormatCorruptTest.unzip(Files.readAllBytes(file)).get(KerasFormat.WEIGHTS);
+        try (HdfFile hdf = HdfFile.fromBytes(h5)) {
+            assertShape(hdf, "layers/functional/layers/dense/vars/0", 6, 4);
+            assertShape(hdf, "layers/dense/vars/0", 4, 2);
+        }
+    }
+
     @Test
     @SuppressWarnings("unchecked")
     void anInboundNodeNamingAnUnknownLayerIsNamed() throws IOException {
