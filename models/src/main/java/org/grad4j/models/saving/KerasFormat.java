@@ -40,6 +40,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code layers/<group>/vars/<j>} ({@code <group>} is the snake-cased class name with a per-class counter:
  * {@code dense}, {@code dense_1}, not the layer's name) and the optimizer at {@code optimizer/vars/<j>}
  * (the iteration counter, the learning rate when it is a constant, then each trainable variable's slots).
+ * Sequential and Functional models are read and written; a Functional model's {@code model.layers} include its
+ * InputLayers (empty groups), and a model used as a layer keeps its layers' groups beneath its own
+ * ({@code layers/sequential/layers/dense/vars}), as Keras' {@code saving_lib} walks them.
  */
 final class KerasFormat {
     static final String CONFIG = "config.json";
