@@ -153,7 +153,14 @@ final class FunctionalConfig {
                 List<Object> queue = e.getValue();
                 while (!queue.isEmpty()) {
                     List<Object> args = args(where, e.getKey(), queue.get(0));
-                    List<KerasTensor> in = resolve(args, outputs);
+                    List<KerasTensor> in;
+                    try {
+                        in = resolve(args, outputs);
+                    } catch (IllegalArgumentException bad) {
+                        // name the layer whose node is broken, not only the reference
+                        throw new IllegalArgumentException(where + ": an inbound node of layer \"" + e.getKey() + "\": "
+                                + bad.getMessage().replaceFirst("^" + where + ": ", ""), bad);
+                    }
                     if (in == null) {
                         break;
                     }

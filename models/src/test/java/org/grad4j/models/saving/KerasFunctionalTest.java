@@ -280,7 +280,10 @@ class KerasFunctionalTest {
         Path bad = dir.resolve("ghost.keras");
         Files.write(bad, G4jFormatCorruptTest.zip(entries));
         String message = assertThrows(IllegalArgumentException.class, () -> Model.load(bad)).getMessage();
-        for (String part : List.of("ghost.keras", "unknown layer \"ghost\"", "concatenate")) {
+        String reader = String.valueOf(layers.get(5).get("name"));
+        assertEquals("out_reg", reader);
+        for (String part : List.of("ghost.keras", "inbound node of layer \"out_reg\"", "unknown layer \"ghost\"",
+                "concatenate")) {
             assertTrue(message.contains(part), "\"" + part + "\" not in: " + message);
         }
     }
