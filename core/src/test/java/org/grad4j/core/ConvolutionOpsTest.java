@@ -22,12 +22,7 @@ class ConvolutionOpsTest {
     private static final double BOUND = 1e-6;
 
     private static Tensor random(long seed, long... shape) {
-        SplittableRandom r = new SplittableRandom(seed);
-        double[] v = new double[(int) Shapes.size(shape)];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = r.nextDouble(-1, 1);
-        }
-        return Tensor.of(v, DataType.DOUBLE, shape);
+        return TestTensors.uniform(seed, shape);
     }
 
     /** The definition: out[b, o, f] = sum over window cells k and group channels c of x[b, o*s - pad + k*d, c] * w. */

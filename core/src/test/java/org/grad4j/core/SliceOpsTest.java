@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
@@ -16,12 +15,7 @@ class SliceOpsTest {
     private static final double BOUND = 1e-6;
 
     private static Tensor doubles(long seed, long... shape) {
-        SplittableRandom r = new SplittableRandom(seed);
-        double[] v = new double[(int) Shapes.size(shape)];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = r.nextDouble(-1, 1);
-        }
-        return Tensor.of(v, DataType.DOUBLE, shape);
+        return TestTensors.uniform(seed, shape);
     }
 
     private static Tensor floats(long seed, long... shape) {
