@@ -114,6 +114,14 @@ public class Functional extends Model implements ListCallable {
         return graph.outputs.stream().map(t -> t.layer().name()).toList();
     }
 
+    /**
+     * The graph's layer calls, each after the calls whose outputs it reads (the inputs' calls first): the order
+     * {@link #call(List, boolean)} runs them in. A shared layer appears once per call.
+     */
+    public List<LayerNode> nodes() {
+        return graph.nodes;
+    }
+
     FunctionalGraph graph() {
         return graph;
     }

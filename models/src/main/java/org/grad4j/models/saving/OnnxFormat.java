@@ -2,21 +2,30 @@ package org.grad4j.models.saving;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import onnx.Onnx;
 import org.grad4j.core.Shapes;
+import org.grad4j.layers.CallKind;
 import org.grad4j.layers.InputLayer;
+import org.grad4j.layers.KerasTensor;
 import org.grad4j.layers.Layer;
+import org.grad4j.layers.LayerNode;
+import org.grad4j.models.Functional;
 import org.grad4j.models.Model;
 import org.grad4j.models.Sequential;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
- * ONNX export (opset {@value OnnxGraph#OPSET}) of a built, float32 {@link Sequential} model, for inference: Dropout
- * is left out and BatchNormalization uses its moving statistics. The graph has one input, named after the
- * model's InputLayer ({@code input} without one), with a symbolic batch dimension, and one output, {@code output},
- * both in grad4j's channels-last layout. Export only: grad4j does not read ONNX files.
+ * ONNX export (opset {@value OnnxGraph#OPSET}) of a built, float32 {@link Sequential} or {@link Functional} model,
+ * for inference: Dropout is left out and BatchNormalization uses its moving statistics. Inputs and outputs are in
+ * grad4j's channels-last layout with a symbolic batch dimension. A Sequential's one input is named after its
+ * InputLayer ({@code input} without one) and its one output {@code output}; a Functional's inputs are named after
+ * its Input layers and its outputs after the layers that produce them ({@link Functional#outputNames()}), a name
+ * given twice taking a {@code _1} suffix the second time. A layer called twice writes its weights once. Export
+ * only: grad4j does not read ONNX files.
  */
 final class OnnxFormat {
     private OnnxFormat() {
@@ -30,44 +39,92 @@ final class OnnxFormat {
     }
 
     static Onnx.ModelProto toOnnx(Model model, String where) {
-        if (!(model instanceof Sequential sequential)) {
-            throw new IllegalArgumentException(where + ": only Sequential models export to ONNX, got "
-                    + model.getClass().getSimpleName());
+        if (model instanceof Sequential sequential) {
+            return sequential(sequential, where);
         }
+        if (model instanceof Functional functional) {
+            return functional(functional, where);
+        }
+        throw new IllegalArgumentException(where + ": only Sequential and Functional models export to ONNX, got "
+                + model.getClass().getName());
+    }
+
+    private static Onnx.ModelProto sequential(Sequential model, String where) {
         long[] inputShape = model.buildInputShape();
         if (inputShape == null) {
             throw new IllegalStateException(where + ": the model is not built; build it (or start it with an "
                     + "InputLayer) so that the ONNX graph's input shape is known");
         }
         List<Layer> layers = new ArrayList<>();
-        if (sequential.inputLayer() != null) {
-            layers.add(sequential.inputLayer());
+        if (model.inputLayer() != null) {
+            layers.add(model.inputLayer());
         }
-        layers.addAll(sequential.layers());
+        layers.addAll(model.layers());
         for (Layer layer : layers) {
-            try {
-                OnnxLayers.check(layer);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
-            }
-            if (layer.dtype() != DataType.FLOAT) {
-                throw new IllegalArgumentException(where + ": layer " + layer.describe() + " computes in "
-                        + layer.dtype() + "; exportOnnx writes float32 graphs only");
-            }
+            check(layer, CallKind.SINGLE, where);
         }
-        InputLayer input = sequential.inputLayer();
+        InputLayer input = model.inputLayer();
         OnnxGraph graph = new OnnxGraph(model.name());
         String inputName = input == null ? "input" : input.name();
         graph.input(inputName, inputShape);
+        graph.reserve("output");
         OnnxLayers writer = new OnnxLayers(graph);
         OnnxLayers.Value x = new OnnxLayers.Value(inputName, inputShape, false);
         for (Layer layer : layers) {
-            x = writer.export(layer, x);
+            x = writer.export(layer, List.of(x)).get(0);
         }
-        graph.output(writer.output(x), x.shape());
         if (x.shape().length == 0) {
             throw new IllegalStateException(where + ": the model's output shape " + Shapes.format(x.shape()) + " is empty");
         }
+        graph.output("output", writer.channelsLast(x).name(), x.shape());
         return graph.model(G4jFormat.grad4jVersion());
+    }
+
+    private static Onnx.ModelProto functional(Functional model, String where) {
+        for (LayerNode node : model.nodes()) {
+            check(node.layer(), node.kind(), where);
+        }
+        OnnxGraph graph = new OnnxGraph(model.name());
+        Map<KerasTensor, OnnxLayers.Value> values = new IdentityHashMap<>();
+        for (KerasTensor in : model.inputs()) {
+            graph.input(in.layer().name(), in.shape());
+            values.put(in, new OnnxLayers.Value(in.layer().name(), in.shape(), false));
+        }
+        List<String> outputNames = new ArrayList<>();
+        for (String name : model.outputNames()) {
+            outputNames.add(graph.fresh(name));   // reserved before any node can take them
+        }
+        OnnxLayers writer = new OnnxLayers(graph);
+        for (LayerNode node : model.nodes()) {
+            if (node.kind() == CallKind.INPUT) {
+                continue;
+            }
+            List<OnnxLayers.Value> args = new ArrayList<>();
+            for (KerasTensor t : node.inputs()) {
+                args.add(values.get(t));
+            }
+            List<OnnxLayers.Value> outs = writer.export(node.layer(), args);
+            for (int i = 0; i < node.outputs().size(); i++) {
+                values.put(node.outputs().get(i), outs.get(i));
+            }
+        }
+        for (int i = 0; i < outputNames.size(); i++) {
+            OnnxLayers.Value out = values.get(model.outputs().get(i));
+            graph.output(outputNames.get(i), writer.channelsLast(out).name(), out.shape());
+        }
+        return graph.model(G4jFormat.grad4jVersion());
+    }
+
+    /** Throws, naming the layer, if it cannot be written as called; writes nothing. */
+    private static void check(Layer layer, CallKind kind, String where) {
+        try {
+            OnnxLayers.check(layer, kind);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
+        }
+        if (layer.dtype() != DataType.FLOAT) {
+            throw new IllegalArgumentException(where + ": layer " + layer.describe() + " computes in "
+                    + layer.dtype() + "; exportOnnx writes float32 graphs only");
+        }
     }
 }

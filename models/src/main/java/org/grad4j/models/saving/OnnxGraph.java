@@ -67,13 +67,39 @@ final class OnnxGraph {
         return name;
     }
 
+    /** Keeps {@code name} for a later exact use (a graph output): {@link #fresh} will not hand it out. */
+    void reserve(String name) {
+        if (!names.add(name)) {
+            throw new IllegalStateException("exportOnnx: the name \"" + name + "\" is taken twice");
+        }
+    }
+
     /** Adds a node computing one output named after {@code base}; returns that output's name. */
     String node(String op, String base, Attr[] attributes, String... inputs) {
-        String output = fresh(base);
+        return nodeOutputs(op, base, 1, attributes, inputs)[0];
+    }
+
+    /**
+     * Adds a node with {@code count} outputs, named after {@code base} ({@code base}, {@code base/1}, ...); returns
+     * their names. An empty input name is ONNX's way of leaving an optional input out.
+     */
+    String[] nodeOutputs(String op, String base, int count, Attr[] attributes, String... inputs) {
+        String[] outputs = new String[count];
+        outputs[0] = fresh(base);
+        for (int i = 1; i < count; i++) {
+            outputs[i] = fresh(outputs[0] + "/" + i);
+        }
+        add(op, outputs[0], outputs, attributes, inputs);
+        return outputs;
+    }
+
+    private void add(String op, String name, String[] outputs, Attr[] attributes, String... inputs) {
         Onnx.NodeProto.Builder node = Onnx.NodeProto.newBuilder()
                 .setOpType(op)
-                .setName(output)
-                .addOutput(output);
+                .setName(name);
+        for (String output : outputs) {
+            node.addOutput(output);
+        }
         for (String input : inputs) {
             node.addInput(input);
         }
@@ -81,20 +107,27 @@ final class OnnxGraph {
             node.addAttribute(a.proto());
         }
         graph.addNode(node);
-        return output;
     }
 
     String node(String op, String base, String... inputs) {
         return node(op, base, new Attr[0], inputs);
     }
 
-    /** Declares the graph's float32 input; a -1 dimension becomes the symbolic {@code batch}. */
+    /**
+     * Declares the graph's float32 input; an unknown batch dimension becomes the symbolic {@code batch}, shared by
+     * every input and output, and any other unknown dimension a name of its own.
+     */
     void input(String name, long[] shape) {
-        names.add(name);
+        reserve(name);
         graph.addInput(value(name, shape));
     }
 
-    void output(String name, long[] shape) {
+    /** Declares {@code name}, reserved before, as a graph output equal to {@code source}. */
+    void output(String name, String source, long[] shape) {
+        if (!names.contains(name)) {
+            throw new IllegalStateException("exportOnnx: output name \"" + name + "\" was not reserved");
+        }
+        add("Identity", name, new String[] {name}, new Attr[0], source);
         graph.addOutput(value(name, shape));
     }
 
@@ -111,9 +144,10 @@ final class OnnxGraph {
 
     private static Onnx.ValueInfoProto value(String name, long[] shape) {
         Onnx.TensorShapeProto.Builder dims = Onnx.TensorShapeProto.newBuilder();
-        for (long d : shape) {
+        for (int i = 0; i < shape.length; i++) {
             Onnx.TensorShapeProto.Dimension.Builder dim = Onnx.TensorShapeProto.Dimension.newBuilder();
-            dims.addDim(d < 0 ? dim.setDimParam("batch") : dim.setDimValue(d));
+            dims.addDim(shape[i] >= 0 ? dim.setDimValue(shape[i])
+                    : dim.setDimParam(i == 0 ? "batch" : name + "_dim" + i));
         }
         Onnx.TypeProto.Tensor.Builder tensor = Onnx.TypeProto.Tensor.newBuilder()
                 .setElemType(Onnx.TensorProto.DataType.FLOAT_VALUE)

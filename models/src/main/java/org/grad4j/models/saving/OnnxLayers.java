@@ -1,14 +1,22 @@
 package org.grad4j.models.saving;
 
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.grad4j.core.Shapes;
 import org.grad4j.layers.Activation;
 import org.grad4j.layers.ActivationFunction;
 import org.grad4j.layers.Activations;
+import org.grad4j.layers.Add;
+import org.grad4j.layers.Average;
 import org.grad4j.layers.AveragePooling2D;
+import org.grad4j.layers.CallKind;
+import org.grad4j.layers.Concatenate;
 import org.grad4j.layers.BatchNormalization;
 import org.grad4j.layers.Conv2D;
 import org.grad4j.layers.Dense;
@@ -17,7 +25,11 @@ import org.grad4j.layers.Flatten;
 import org.grad4j.layers.InputLayer;
 import org.grad4j.layers.Layer;
 import org.grad4j.layers.MaxPooling2D;
+import org.grad4j.layers.Maximum;
+import org.grad4j.layers.Merge;
+import org.grad4j.layers.Multiply;
 import org.grad4j.layers.Rescaling;
+import org.grad4j.layers.Subtract;
 import org.grad4j.models.saving.OnnxGraph.Attr;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -32,7 +44,8 @@ final class OnnxLayers {
     /** Exact classes only: a subclass may override {@code call}, and exporting the parent's math would be wrong. */
     static final List<Class<? extends Layer>> SUPPORTED = List.of(InputLayer.class, Dense.class, Activation.class,
             Dropout.class, Flatten.class, Rescaling.class, Conv2D.class, MaxPooling2D.class, AveragePooling2D.class,
-            BatchNormalization.class);
+            BatchNormalization.class, Add.class, Subtract.class, Multiply.class, Average.class, Maximum.class,
+            Concatenate.class);
     /** Built-ins only: a user's function may reuse a built-in's name for other math. */
     static final Set<Activations> ACTIVATIONS = EnumSet.of(Activations.LINEAR, Activations.RELU, Activations.SIGMOID,
             Activations.TANH, Activations.SOFTMAX);
@@ -45,16 +58,27 @@ final class OnnxLayers {
     }
 
     private final OnnxGraph graph;
+    /** Each layer's weights as written once, by name: a shared layer's calls all read the same initializers. */
+    private final Map<Layer, Map<String, String>> weights = new IdentityHashMap<>();
 
     OnnxLayers(OnnxGraph graph) {
         this.graph = graph;
     }
 
-    /** Throws naming the layer (and the supported ones) if {@link #export} cannot write it; writes nothing. */
-    static void check(Layer layer) {
+    /**
+     * Throws naming the layer (and the supported ones) if {@link #export} cannot write it called {@code kind}
+     * ({@code SINGLE} for a Sequential's layers); writes nothing.
+     */
+    static void check(Layer layer, CallKind kind) {
         if (!SUPPORTED.contains(layer.getClass())) {
             throw new IllegalArgumentException("exportOnnx: layer " + layer.describe() + " of class "
                     + layer.getClass().getName() + " has no ONNX export; supported layers: " + supportedNames());
+        }
+        CallKind expected = layer instanceof InputLayer ? CallKind.INPUT : layer instanceof Merge ? CallKind.LIST : CallKind.SINGLE;
+        boolean ok = kind == expected || (kind == CallKind.SINGLE && layer instanceof InputLayer);
+        if (!ok) {
+            throw new IllegalArgumentException("exportOnnx: layer " + layer.describe() + " is called as " + kind
+                    + "; its ONNX export writes calls of kind " + expected + " only");
         }
         ActivationFunction activation = activation(layer);
         if (activation != null && !ACTIVATIONS.contains(activation)) {
@@ -75,15 +99,22 @@ final class OnnxLayers {
         return SUPPORTED.stream().map(Class::getSimpleName).toList().toString();
     }
 
-    /** Appends {@code layer} applied to {@code x}; {@link #check} must have passed. */
-    Value export(Layer layer, Value x) {
+    /** Appends {@code layer} applied to {@code xs} (one value, or a merge's list); {@link #check} must have passed. */
+    List<Value> export(Layer layer, List<Value> xs) {
+        if (layer instanceof Merge merge) {
+            return List.of(merge(merge, xs));
+        }
+        return List.of(single(layer, xs.get(0)));
+    }
+
+    private Value single(Layer layer, Value x) {
         long[] outShape = layer instanceof InputLayer ? x.shape() : layer.computeOutputShape(x.shape());
         String base = layer.name();
         if (layer instanceof Dense dense) {
             Value in = channelsLast(x);
-            String y = graph.node("MatMul", base + "/MatMul", in.name(), graph.constant(base + "/kernel", dense.kernel().array()));
+            String y = graph.node("MatMul", base + "/MatMul", in.name(), weight(dense, "kernel", () -> dense.kernel().array()));
             if (dense.bias() != null) {
-                y = graph.node("Add", base + "/BiasAdd", y, graph.constant(base + "/bias", dense.bias().array()));
+                y = graph.node("Add", base + "/BiasAdd", y, weight(dense, "bias", () -> dense.bias().array()));
             }
             return activation(dense.activation(), base, new Value(y, outShape, false));
         }
@@ -96,9 +127,9 @@ final class OnnxLayers {
                     outShape, false);
         }
         if (layer instanceof Rescaling rescaling) {
-            String y = graph.node("Mul", base + "/Mul", x.name(), graph.constant(base + "/scale", Nd4j.scalar(rescaling.scale())));
+            String y = graph.node("Mul", base + "/Mul", x.name(), weight(rescaling, "scale", () -> Nd4j.scalar(rescaling.scale())));
             if (rescaling.offset() != 0) {
-                y = graph.node("Add", base + "/Add", y, graph.constant(base + "/offset", Nd4j.scalar(rescaling.offset())));
+                y = graph.node("Add", base + "/Add", y, weight(rescaling, "offset", () -> Nd4j.scalar(rescaling.offset())));
             }
             return new Value(y, outShape, x.channelsFirst());
         }
@@ -114,9 +145,46 @@ final class OnnxLayers {
         return x;   // InputLayer, and Dropout, which is the identity at inference
     }
 
-    /** The graph's result: in grad4j's layout, under the name {@code output}. */
-    String output(Value x) {
-        return graph.node("Identity", "output", channelsLast(x).name());
+    /**
+     * Element-wise merges broadcast as NumPy does, as ONNX's variadic Sum, Max and Mean and its binary Sub and Mul
+     * do, so they run in the inputs' own layout when all are channels-first of one rank; otherwise in grad4j's.
+     */
+    private Value merge(Merge merge, List<Value> xs) {
+        List<long[]> shapes = xs.stream().map(Value::shape).toList();
+        long[] outShape = merge.computeOutputShape(shapes);
+        int rank = xs.get(0).shape().length;
+        boolean first = xs.stream().allMatch(v -> v.channelsFirst() && v.shape().length == rank);
+        List<String> names = new ArrayList<>();
+        for (Value v : xs) {
+            names.add(first ? v.name() : channelsLast(v).name());
+        }
+        String[] in = names.toArray(String[]::new);
+        String base = merge.name();
+        if (merge instanceof Concatenate concatenate) {
+            int axis = concatenate.axis() < 0 ? concatenate.axis() + rank : concatenate.axis();
+            int onnxAxis = !first || axis == 0 ? axis : axis == rank - 1 ? 1 : axis + 1;
+            return new Value(graph.node("Concat", base + "/Concat", new Attr[] {Attr.integer("axis", onnxAxis)}, in),
+                    outShape, first);
+        }
+        if (in.length == 1) {
+            return new Value(graph.node("Identity", base + "/Identity", in), outShape, first);
+        }
+        String op = merge instanceof Add ? "Sum" : merge instanceof Maximum ? "Max" : merge instanceof Average ? "Mean"
+                : merge instanceof Subtract ? "Sub" : "Mul";
+        if (op.equals("Mul")) {
+            String y = in[0];
+            for (int i = 1; i < in.length; i++) {
+                y = graph.node("Mul", base + "/Mul", y, in[i]);
+            }
+            return new Value(y, outShape, first);
+        }
+        return new Value(graph.node(op, base + "/" + op, in), outShape, first);
+    }
+
+    /** {@code layer}'s weight {@code key}, written the first time it is asked for; its name after that. */
+    private String weight(Layer layer, String key, Supplier<INDArray> value) {
+        return weights.computeIfAbsent(layer, l -> new HashMap<>())
+                .computeIfAbsent(key, k -> graph.constant(layer.name() + "/" + k, value.get()));
     }
 
     private Value activation(ActivationFunction activation, String base, Value x) {
@@ -141,10 +209,9 @@ final class OnnxLayers {
         int[] strides = ints(config.get("strides"));
         int[] dilations = ints(config.get("dilation_rate"));
         // grad4j's kernel is (kh, kw, in/groups, out); ONNX's is (out, in/groups, kh, kw)
-        INDArray weights = conv.kernel().array().permute(3, 2, 0, 1);
-        String w = graph.constant(base + "/kernel", weights);
+        String w = weight(conv, "kernel", () -> conv.kernel().array().permute(3, 2, 0, 1));
         String[] inputs = conv.bias() == null ? new String[] {x.name(), w}
-                : new String[] {x.name(), w, graph.constant(base + "/bias", conv.bias().array())};
+                : new String[] {x.name(), w, weight(conv, "bias", () -> conv.bias().array())};
         Attr[] attributes = {
                 Attr.ints("kernel_shape", kernel[0], kernel[1]),
                 Attr.ints("strides", strides[0], strides[1]),
@@ -171,12 +238,12 @@ final class OnnxLayers {
     private Value batchNormalization(BatchNormalization bn, Value x, long[] outShape) {
         String base = bn.name();
         INDArray mean = bn.movingMean().array();
-        INDArray gamma = bn.gamma() == null ? Nd4j.onesLike(mean) : bn.gamma().array();
-        INDArray beta = bn.beta() == null ? Nd4j.zerosLike(mean) : bn.beta().array();
         String y = graph.node("BatchNormalization", base + "/BatchNormalization",
                 new Attr[] {Attr.real("epsilon", bn.epsilon())}, x.name(),
-                graph.constant(base + "/gamma", gamma), graph.constant(base + "/beta", beta),
-                graph.constant(base + "/moving_mean", mean), graph.constant(base + "/moving_variance", bn.movingVariance().array()));
+                weight(bn, "gamma", () -> bn.gamma() == null ? Nd4j.onesLike(mean) : bn.gamma().array()),
+                weight(bn, "beta", () -> bn.beta() == null ? Nd4j.zerosLike(mean) : bn.beta().array()),
+                weight(bn, "moving_mean", () -> mean),
+                weight(bn, "moving_variance", () -> bn.movingVariance().array()));
         return new Value(y, outShape, x.channelsFirst());
     }
 
@@ -223,7 +290,8 @@ final class OnnxLayers {
                 x.name()), x.shape(), true);
     }
 
-    private Value channelsLast(Value x) {
+    /** {@code x} in grad4j's layout: how values leave the graph. */
+    Value channelsLast(Value x) {
         if (!x.channelsFirst()) {
             return x;
         }
