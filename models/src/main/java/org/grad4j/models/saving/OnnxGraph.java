@@ -174,6 +174,11 @@ final class OnnxGraph {
                     .setType(Onnx.AttributeProto.AttributeType.INT).setI(value).build());
         }
 
+        static Attr string(String name, String value) {
+            return new Attr(Onnx.AttributeProto.newBuilder().setName(name)
+                    .setType(Onnx.AttributeProto.AttributeType.STRING).setS(ByteString.copyFromUtf8(value)).build());
+        }
+
         static Attr real(String name, double value) {
             return new Attr(Onnx.AttributeProto.newBuilder().setName(name)
                     .setType(Onnx.AttributeProto.AttributeType.FLOAT).setF((float) value).build());

@@ -1,6 +1,7 @@
 package org.grad4j.models.saving;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -8,29 +9,51 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+import onnx.Onnx;
 import org.grad4j.core.Shapes;
 import org.grad4j.layers.Activation;
 import org.grad4j.layers.ActivationFunction;
 import org.grad4j.layers.Activations;
 import org.grad4j.layers.Add;
 import org.grad4j.layers.Average;
+import org.grad4j.layers.AveragePooling1D;
 import org.grad4j.layers.AveragePooling2D;
+import org.grad4j.layers.BaseConv;
+import org.grad4j.layers.BaseGlobalPooling;
+import org.grad4j.layers.BasePooling;
 import org.grad4j.layers.CallKind;
 import org.grad4j.layers.Concatenate;
 import org.grad4j.layers.BatchNormalization;
+import org.grad4j.layers.Conv1D;
 import org.grad4j.layers.Conv2D;
+import org.grad4j.layers.Conv2DTranspose;
+import org.grad4j.layers.ConvolutionLayer;
+import org.grad4j.layers.DepthwiseConv2D;
 import org.grad4j.layers.Dense;
 import org.grad4j.layers.Dropout;
+import org.grad4j.layers.Embedding;
 import org.grad4j.layers.Flatten;
+import org.grad4j.layers.GlobalAveragePooling1D;
+import org.grad4j.layers.GlobalAveragePooling2D;
+import org.grad4j.layers.GlobalMaxPooling1D;
+import org.grad4j.layers.GlobalMaxPooling2D;
 import org.grad4j.layers.InputLayer;
 import org.grad4j.layers.Layer;
+import org.grad4j.layers.LayerNormalization;
+import org.grad4j.layers.MaxPooling1D;
 import org.grad4j.layers.MaxPooling2D;
 import org.grad4j.layers.Maximum;
 import org.grad4j.layers.Merge;
 import org.grad4j.layers.Multiply;
+import org.grad4j.layers.Permute;
+import org.grad4j.layers.RepeatVector;
 import org.grad4j.layers.Rescaling;
+import org.grad4j.layers.Reshape;
 import org.grad4j.layers.Subtract;
+import org.grad4j.layers.UpSampling2D;
+import org.grad4j.layers.ZeroPadding2D;
 import org.grad4j.models.saving.OnnxGraph.Attr;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -45,7 +68,10 @@ final class OnnxLayers {
     static final List<Class<? extends Layer>> SUPPORTED = List.of(InputLayer.class, Dense.class, Activation.class,
             Dropout.class, Flatten.class, Rescaling.class, Conv2D.class, MaxPooling2D.class, AveragePooling2D.class,
             BatchNormalization.class, Add.class, Subtract.class, Multiply.class, Average.class, Maximum.class,
-            Concatenate.class);
+            Concatenate.class, Conv1D.class, MaxPooling1D.class, AveragePooling1D.class, GlobalAveragePooling1D.class,
+            GlobalMaxPooling1D.class, GlobalAveragePooling2D.class, GlobalMaxPooling2D.class, DepthwiseConv2D.class,
+            Conv2DTranspose.class, Reshape.class, Permute.class, ZeroPadding2D.class, UpSampling2D.class,
+            RepeatVector.class, LayerNormalization.class, Embedding.class);
     /** Built-ins only: a user's function may reuse a built-in's name for other math. */
     static final Set<Activations> ACTIVATIONS = EnumSet.of(Activations.LINEAR, Activations.RELU, Activations.SIGMOID,
             Activations.TANH, Activations.SOFTMAX);
@@ -80,6 +106,11 @@ final class OnnxLayers {
             throw new IllegalArgumentException("exportOnnx: layer " + layer.describe() + " is called as " + kind
                     + "; its ONNX export writes calls of kind " + expected + " only");
         }
+        if (layer instanceof Embedding e && e.maskZero()) {
+            throw new IllegalArgumentException("exportOnnx: layer " + e.describe() + " has mask_zero=true; grad4j's "
+                    + "layers do not carry Keras' mask, so the exported graph could not honour it: export a model whose "
+                    + "Embedding has maskZero(false)");
+        }
         ActivationFunction activation = activation(layer);
         if (activation != null && !ACTIVATIONS.contains(activation)) {
             throw new IllegalArgumentException("exportOnnx: layer " + layer.describe() + " uses activation \""
@@ -92,7 +123,9 @@ final class OnnxLayers {
     private static ActivationFunction activation(Layer layer) {
         return layer instanceof Dense d ? d.activation()
                 : layer instanceof Activation a ? a.activation()
-                : layer instanceof Conv2D c ? c.activation() : null;
+                : layer instanceof ConvolutionLayer<?> c ? c.activation()
+                // DepthwiseConv2D takes its activation by name only, so the name is the built-in's
+                : layer instanceof DepthwiseConv2D ? Activations.get((String) layer.config().get("activation")) : null;
     }
 
     static String supportedNames() {
@@ -133,16 +166,91 @@ final class OnnxLayers {
             }
             return new Value(y, outShape, x.channelsFirst());
         }
-        if (layer instanceof Conv2D conv) {
-            return conv2d(conv, channelsFirst(x), outShape);
+        if (layer instanceof BaseConv<?> conv) {
+            String w = weight(conv, "kernel", () -> toOnnxKernel(conv.kernel().array()));
+            String b = conv.bias() == null ? null : weight(conv, "bias", () -> conv.bias().array());
+            return activation(conv.activation(), base, conv("Conv", layer, channelsFirst(x), w, b, outShape, 0, null));
         }
-        if (layer instanceof MaxPooling2D || layer instanceof AveragePooling2D) {
+        if (layer instanceof DepthwiseConv2D depthwise) {
+            return depthwise(depthwise, channelsFirst(x), outShape);
+        }
+        if (layer instanceof Conv2DTranspose conv) {
+            return convTranspose(conv, channelsFirst(x), outShape);
+        }
+        if (layer instanceof BasePooling<?>) {
             return pooling(layer, channelsFirst(x), outShape);
+        }
+        if (layer instanceof BaseGlobalPooling<?>) {
+            return globalPooling(layer, channelsFirst(x), outShape);
         }
         if (layer instanceof BatchNormalization bn) {
             return batchNormalization(bn, x.shape().length > 2 ? channelsFirst(x) : x, outShape);
         }
+        if (layer instanceof Reshape) {
+            long[] target = outShape.clone();
+            target[0] = 0;   // ONNX's 0 copies the input's (batch) size
+            return new Value(graph.node("Reshape", base + "/Reshape", channelsLast(x).name(),
+                    graph.longs(base + "/shape", unknownAsFree(target))), outShape, false);
+        }
+        if (layer instanceof Permute) {
+            List<?> dims = (List<?>) layer.config().get("dims");
+            long[] perm = new long[dims.size() + 1];
+            for (int i = 0; i < dims.size(); i++) {
+                perm[i + 1] = ((Number) dims.get(i)).longValue();
+            }
+            return new Value(graph.node("Transpose", base + "/Transpose", new Attr[] {Attr.ints("perm", perm)},
+                    channelsLast(x).name()), outShape, false);
+        }
+        if (layer instanceof ZeroPadding2D) {
+            return zeroPadding(layer, x, outShape);
+        }
+        if (layer instanceof UpSampling2D) {
+            int[] size = ints(layer.config().get("size"));
+            Value in = channelsFirst(x);
+            INDArray scales = Nd4j.createFromArray(1f, 1f, (float) size[0], (float) size[1]);
+            // 'asymmetric' + 'floor' maps output cell i to input cell floor(i / size): each cell repeated, as Keras' nearest
+            Attr[] attributes = {Attr.string("mode", "nearest"), Attr.string("coordinate_transformation_mode", "asymmetric"),
+                    Attr.string("nearest_mode", "floor")};
+            return new Value(graph.node("Resize", base + "/Resize", attributes, in.name(), "",
+                    weight(layer, "scales", () -> scales)), outShape, true);
+        }
+        if (layer instanceof RepeatVector) {
+            long n = ((Number) layer.config().get("n")).longValue();
+            String expanded = graph.node("Unsqueeze", base + "/Unsqueeze", x.name(), graph.longs(base + "/axes", 1));
+            return new Value(graph.node("Expand", base + "/Expand", expanded, graph.longs(base + "/shape", 1, n, 1)),
+                    outShape, false);
+        }
+        if (layer instanceof LayerNormalization ln) {
+            return layerNormalization(ln, channelsLast(x), outShape);
+        }
+        if (layer instanceof Embedding embedding) {
+            // ids arrive as float values; Cast truncates toward zero as grad4j's cast to int does
+            String ids = graph.node("Cast", base + "/Cast", new Attr[] {Attr.integer("to", Onnx.TensorProto.DataType.INT64_VALUE)},
+                    channelsLast(x).name());
+            return new Value(graph.node("Gather", base + "/Gather", new Attr[] {Attr.integer("axis", 0)},
+                    weight(embedding, "embeddings", () -> embedding.embeddings().array()), ids), outShape, false);
+        }
         return x;   // InputLayer, and Dropout, which is the identity at inference
+    }
+
+    /** A Keras kernel {@code kernel_size + (in, out)} as ONNX's {@code (out, in) + kernel_size}. */
+    private static INDArray toOnnxKernel(INDArray kernel) {
+        int rank = kernel.rank();
+        int[] perm = new int[rank];
+        perm[0] = rank - 1;
+        perm[1] = rank - 2;
+        for (int i = 2; i < rank; i++) {
+            perm[i] = i - 2;
+        }
+        return kernel.permute(perm);
+    }
+
+    private static long[] unknownAsFree(long[] shape) {
+        long[] out = shape.clone();
+        for (int i = 0; i < out.length; i++) {
+            out[i] = out[i] < 0 ? -1 : out[i];
+        }
+        return out;
     }
 
     /**
@@ -202,24 +310,127 @@ final class OnnxLayers {
         };
     }
 
-    private Value conv2d(Conv2D conv, Value x, long[] outShape) {
-        Map<String, Object> config = conv.config();
-        String base = conv.name();
+    /**
+     * A Conv or ConvTranspose node for a channels-last {@code layer} of 1 or 2 spatial axes, read from its config;
+     * {@code pads} (null: from the config's padding, as Keras pads) and {@code outputPadding} (ConvTranspose's).
+     */
+    private Value conv(String op, Layer layer, Value x, String w, String b, long[] outShape, int group, long[][] transposePads) {
+        Map<String, Object> config = layer.config();
         int[] kernel = ints(config.get("kernel_size"));
         int[] strides = ints(config.get("strides"));
         int[] dilations = ints(config.get("dilation_rate"));
-        // grad4j's kernel is (kh, kw, in/groups, out); ONNX's is (out, in/groups, kh, kw)
-        String w = weight(conv, "kernel", () -> conv.kernel().array().permute(3, 2, 0, 1));
-        String[] inputs = conv.bias() == null ? new String[] {x.name(), w}
-                : new String[] {x.name(), w, weight(conv, "bias", () -> conv.bias().array())};
-        Attr[] attributes = {
-                Attr.ints("kernel_shape", kernel[0], kernel[1]),
-                Attr.ints("strides", strides[0], strides[1]),
-                Attr.ints("dilations", dilations[0], dilations[1]),
-                Attr.integer("group", ((Number) config.get("groups")).intValue()),
-                Attr.ints("pads", pads(conv, (String) config.get("padding"), x.shape(), dilated(kernel, dilations), strides))};
-        String y = graph.node("Conv", base + "/Conv", attributes, inputs);
-        return activation(conv.activation(), base, new Value(y, outShape, true));
+        List<Attr> attributes = new ArrayList<>(List.of(
+                Attr.ints("kernel_shape", longs(kernel)),
+                Attr.ints("strides", longs(strides)),
+                Attr.ints("dilations", longs(dilations)),
+                Attr.integer("group", group > 0 ? group : config.get("groups") == null ? 1 : ((Number) config.get("groups")).intValue())));
+        if (transposePads == null) {
+            attributes.add(Attr.ints("pads", pads(layer, (String) config.get("padding"), x.shape(), dilated(kernel, dilations), strides)));
+        } else {
+            attributes.add(Attr.ints("pads", transposePads[0]));
+            attributes.add(Attr.ints("output_padding", transposePads[1]));
+        }
+        String[] inputs = b == null ? new String[] {x.name(), w} : new String[] {x.name(), w, b};
+        return new Value(graph.node(op, layer.name() + "/" + op, attributes.toArray(Attr[]::new), inputs), outShape, true);
+    }
+
+    /** DepthwiseConv2D is a Conv of one group per input channel, as grad4j computes it. */
+    private Value depthwise(DepthwiseConv2D layer, Value x, long[] outShape) {
+        long[] k = layer.kernel().shape();   // (kh, kw, in, multiplier)
+        String w = weight(layer, "kernel", () -> toOnnxKernel(layer.kernel().array().reshape('c', k[0], k[1], 1, k[2] * k[3])));
+        List<org.grad4j.core.Variable> vars = layer.weights();
+        String b = vars.size() > 1 ? weight(layer, "bias", () -> vars.get(1).array()) : null;
+        Value y = conv("Conv", layer, x, w, b, outShape, (int) k[2], null);
+        return activation(Activations.get((String) layer.config().get("activation")), layer.name(), y);
+    }
+
+    /**
+     * Keras' transposed convolution is ONNX's ConvTranspose with the kernel {@code (kh, kw, filters, in)} as
+     * {@code (in, filters, kh, kw)}. The output grad4j computes is cut from ONNX's full output
+     * {@code (n - 1) * stride + span}: 'same' drops {@code max((n - 1) * stride + span - out, 0) / 2} cells in front
+     * (the forward convolution's padding), the rest of any surplus at the end, and a shortfall (Keras'
+     * output_padding, or a stride wider than the kernel) becomes ONNX's output_padding.
+     */
+    private Value convTranspose(Conv2DTranspose layer, Value x, long[] outShape) {
+        Map<String, Object> config = layer.config();
+        int[] kernel = ints(config.get("kernel_size"));
+        int[] strides = ints(config.get("strides"));
+        int[] dilations = ints(config.get("dilation_rate"));
+        boolean same = "same".equals(config.get("padding"));
+        long[] pads = new long[4];
+        long[] outputPadding = new long[2];
+        for (int i = 0; i < 2; i++) {
+            long n = x.shape()[1 + i];
+            long out = outShape[1 + i];
+            if (n < 0) {
+                throw new IllegalArgumentException("exportOnnx: layer " + layer.describe() + " needs a known input size, got "
+                        + Shapes.format(x.shape()) + "; build the model with a fixed image size");
+            }
+            long span = (long) dilations[i] * (kernel[i] - 1) + 1;
+            long full = (n - 1) * strides[i] + span;
+            long before = same ? Math.max(full - out, 0) / 2 : 0;
+            long after = full - out - before;
+            pads[i] = before;
+            pads[i + 2] = Math.max(after, 0);
+            outputPadding[i] = Math.max(-after, 0);
+        }
+        String w = weight(layer, "kernel", () -> toOnnxKernel(layer.kernel().array()));
+        String b = layer.bias() == null ? null : weight(layer, "bias", () -> layer.bias().array());
+        Value y = conv("ConvTranspose", layer, x, w, b, outShape, 1, new long[][] {pads, outputPadding});
+        return activation(layer.activation(), layer.name(), y);
+    }
+
+    private Value globalPooling(Layer layer, Value x, long[] outShape) {
+        boolean max = layer instanceof GlobalMaxPooling1D || layer instanceof GlobalMaxPooling2D;
+        String op = max ? "GlobalMaxPool" : "GlobalAveragePool";
+        String y = graph.node(op, layer.name() + "/" + op, x.name());
+        if (Boolean.TRUE.equals(layer.config().get("keepdims"))) {
+            return new Value(y, outShape, true);
+        }
+        return new Value(graph.node("Flatten", layer.name() + "/Flatten", new Attr[] {Attr.integer("axis", 1)}, y), outShape, false);
+    }
+
+    /** ZeroPadding2D pads rows and columns, wherever they are in {@code x}'s layout. */
+    private Value zeroPadding(Layer layer, Value x, long[] outShape) {
+        List<?> padding = (List<?>) layer.config().get("padding");
+        int[] rows = ints(padding.get(0));
+        int[] cols = ints(padding.get(1));
+        int h = x.channelsFirst() ? 2 : 1;
+        long[] pads = new long[8];
+        pads[h] = rows[0];
+        pads[h + 1] = cols[0];
+        pads[4 + h] = rows[1];
+        pads[4 + h + 1] = cols[1];
+        return new Value(graph.node("Pad", layer.name() + "/Pad", x.name(), graph.longs(layer.name() + "/pads", pads)),
+                outShape, x.channelsFirst());
+    }
+
+    /** grad4j's own arithmetic, op for op: ONNX's LayerNormalization (opset 17) only normalizes trailing axes. */
+    private Value layerNormalization(LayerNormalization ln, Value x, long[] outShape) {
+        String base = ln.name();
+        List<?> axisList = ln.config().get("axis") instanceof List<?> l ? l : List.of(ln.config().get("axis"));
+        long[] axes = axisList.stream().mapToLong(a -> ((Number) a).longValue()).toArray();
+        int rank = x.shape().length;
+        Attr[] reduce = {Attr.ints("axes", axes), Attr.integer("keepdims", 1)};
+        String mean = graph.node("ReduceMean", base + "/mean", reduce, x.name());
+        String centered = graph.node("Sub", base + "/centered", x.name(), mean);
+        String squared = graph.node("Mul", base + "/squared", centered, centered);
+        String variance = graph.node("ReduceMean", base + "/variance", reduce, squared);
+        String shifted = graph.node("Add", base + "/variance_epsilon", variance,
+                weight(ln, "epsilon", () -> Nd4j.scalar(DataType.FLOAT, ((Number) ln.config().get("epsilon")).doubleValue())));
+        String y = graph.node("Div", base + "/normalized", centered, graph.node("Sqrt", base + "/std", shifted));
+        long[] broadcast = new long[rank];
+        Arrays.fill(broadcast, 1);
+        for (long a : axes) {
+            broadcast[(int) a] = x.shape()[(int) a];
+        }
+        if (ln.gamma() != null) {
+            y = graph.node("Mul", base + "/scale", y, weight(ln, "gamma", () -> ln.gamma().array().reshape('c', broadcast)));
+        }
+        if (ln.beta() != null) {
+            y = graph.node("Add", base + "/center", y, weight(ln, "beta", () -> ln.beta().array().reshape('c', broadcast)));
+        }
+        return new Value(y, outShape, false);
     }
 
     private Value pooling(Layer layer, Value x, long[] outShape) {
@@ -227,11 +438,11 @@ final class OnnxLayers {
         int[] pool = ints(config.get("pool_size"));
         int[] strides = config.get("strides") == null ? pool : ints(config.get("strides"));
         Attr[] attributes = {
-                Attr.ints("kernel_shape", pool[0], pool[1]),
-                Attr.ints("strides", strides[0], strides[1]),
+                Attr.ints("kernel_shape", longs(pool)),
+                Attr.ints("strides", longs(strides)),
                 Attr.ints("pads", pads(layer, (String) config.get("padding"), x.shape(), pool, strides))};
         // AveragePool's default count_include_pad=0 averages over the real cells only, as Keras' 'same' does
-        String op = layer instanceof MaxPooling2D ? "MaxPool" : "AveragePool";
+        String op = layer instanceof MaxPooling2D || layer instanceof MaxPooling1D ? "MaxPool" : "AveragePool";
         return new Value(graph.node(op, layer.name() + "/" + op, attributes, x.name()), outShape, true);
     }
 
@@ -252,11 +463,12 @@ final class OnnxLayers {
      * total that keeps {@code ceil(in / stride)} outputs, with the odd cell at the end as TensorFlow does.
      */
     private static long[] pads(Layer layer, String padding, long[] shape, int[] window, int[] strides) {
+        int spatial = window.length;
+        long[] pads = new long[2 * spatial];
         if ("valid".equals(padding)) {
-            return new long[4];
+            return pads;
         }
-        long[] pads = new long[4];
-        for (int i = 0; i < 2; i++) {
+        for (int i = 0; i < spatial; i++) {
             long in = shape[1 + i];
             if (in < 0) {
                 throw new IllegalArgumentException("exportOnnx: layer " + layer.describe() + " has padding 'same' but "
@@ -266,14 +478,26 @@ final class OnnxLayers {
             long out = (in + strides[i] - 1) / strides[i];
             long total = Math.max((out - 1) * strides[i] + window[i] - in, 0);
             pads[i] = total / 2;
-            pads[i + 2] = total - total / 2;
+            pads[i + spatial] = total - total / 2;
         }
         return pads;
     }
 
     /** The span a dilated kernel covers, which is what 'same' padding pads for. */
     private static int[] dilated(int[] kernel, int[] dilations) {
-        return new int[] {(kernel[0] - 1) * dilations[0] + 1, (kernel[1] - 1) * dilations[1] + 1};
+        int[] span = new int[kernel.length];
+        for (int i = 0; i < kernel.length; i++) {
+            span[i] = (kernel[i] - 1) * dilations[i] + 1;
+        }
+        return span;
+    }
+
+    private static long[] longs(int[] values) {
+        long[] out = new long[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = values[i];
+        }
+        return out;
     }
 
     private Value channelsFirst(Value x) {

@@ -16,6 +16,7 @@ import org.grad4j.layers.Activation;
 import org.grad4j.layers.ActivationFunction;
 import org.grad4j.layers.AveragePooling2D;
 import org.grad4j.layers.BatchNormalization;
+import org.grad4j.layers.Conv1DTranspose;
 import org.grad4j.layers.Conv2D;
 import org.grad4j.layers.Dense;
 import org.grad4j.layers.Dropout;
@@ -83,13 +84,15 @@ class OnnxExportTest {
 
     @Test
     void unsupportedLayerIsReportedBeforeTheFileIsTouched() throws IOException {
-        Sequential model = new Sequential(new InputLayer(4), new Dense(4, "relu"), new Reshape(2, 2));
+        Sequential model = new Sequential(new InputLayer(4), new Dense(4, "relu"), new Reshape(2, 2),
+                new Conv1DTranspose(3, 2));
         Path file = dir.resolve("model.onnx");
         Files.writeString(file, "previous");
 
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> model.exportOnnx(file));
 
-        assertTrue(e.getMessage().contains("Reshape"), e.getMessage());
+        assertTrue(e.getMessage().contains("conv1d_transpose") && e.getMessage().contains("org.grad4j.layers.Conv1DTranspose"),
+                e.getMessage());
         assertTrue(e.getMessage().contains("supported layers: [InputLayer, Dense, Activation"), e.getMessage());
         assertEquals("previous", Files.readString(file, StandardCharsets.UTF_8));
         try (var listing = Files.list(dir)) {
