@@ -3,6 +3,7 @@ package org.grad4j.models.saving;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import onnx.Onnx;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -72,6 +73,16 @@ final class OnnxGraph {
         if (!names.add(name)) {
             throw new IllegalStateException("exportOnnx: the name \"" + name + "\" is taken twice");
         }
+    }
+
+    /** Adds a 0-d int64 constant: an index that Gather drops its axis for. */
+    String longScalar(String base, long value) {
+        String name = fresh(base);
+        graph.addInitializer(Onnx.TensorProto.newBuilder()
+                .setName(name)
+                .setDataType(Onnx.TensorProto.DataType.INT64_VALUE)
+                .addInt64Data(value));
+        return name;
     }
 
     /** Adds a node computing one output named after {@code base}; returns that output's name. */
@@ -172,6 +183,15 @@ final class OnnxGraph {
         static Attr integer(String name, long value) {
             return new Attr(Onnx.AttributeProto.newBuilder().setName(name)
                     .setType(Onnx.AttributeProto.AttributeType.INT).setI(value).build());
+        }
+
+        static Attr strings(String name, List<String> values) {
+            Onnx.AttributeProto.Builder a = Onnx.AttributeProto.newBuilder().setName(name)
+                    .setType(Onnx.AttributeProto.AttributeType.STRINGS);
+            for (String v : values) {
+                a.addStrings(ByteString.copyFromUtf8(v));
+            }
+            return new Attr(a.build());
         }
 
         static Attr string(String name, String value) {

@@ -24,6 +24,7 @@ import org.grad4j.layers.BasePooling;
 import org.grad4j.layers.CallKind;
 import org.grad4j.layers.Concatenate;
 import org.grad4j.layers.BatchNormalization;
+import org.grad4j.layers.Bidirectional;
 import org.grad4j.layers.Conv1D;
 import org.grad4j.layers.Conv2D;
 import org.grad4j.layers.Conv2DTranspose;
@@ -37,7 +38,9 @@ import org.grad4j.layers.GlobalAveragePooling1D;
 import org.grad4j.layers.GlobalAveragePooling2D;
 import org.grad4j.layers.GlobalMaxPooling1D;
 import org.grad4j.layers.GlobalMaxPooling2D;
+import org.grad4j.layers.GRU;
 import org.grad4j.layers.InputLayer;
+import org.grad4j.layers.LSTM;
 import org.grad4j.layers.Layer;
 import org.grad4j.layers.LayerNormalization;
 import org.grad4j.layers.MaxPooling1D;
@@ -49,6 +52,7 @@ import org.grad4j.layers.Permute;
 import org.grad4j.layers.RepeatVector;
 import org.grad4j.layers.Rescaling;
 import org.grad4j.layers.Reshape;
+import org.grad4j.layers.SimpleRNN;
 import org.grad4j.layers.Subtract;
 import org.grad4j.layers.UpSampling2D;
 import org.grad4j.layers.ZeroPadding2D;
@@ -71,7 +75,8 @@ final class OnnxLayers {
             Concatenate.class, Conv1D.class, MaxPooling1D.class, AveragePooling1D.class, GlobalAveragePooling1D.class,
             GlobalMaxPooling1D.class, GlobalAveragePooling2D.class, GlobalMaxPooling2D.class, DepthwiseConv2D.class,
             Conv2DTranspose.class, Reshape.class, Permute.class, ZeroPadding2D.class, UpSampling2D.class,
-            RepeatVector.class, LayerNormalization.class, Embedding.class);
+            RepeatVector.class, LayerNormalization.class, Embedding.class, SimpleRNN.class, LSTM.class, GRU.class,
+            Bidirectional.class);
     /** Built-ins only: a user's function may reuse a built-in's name for other math. */
     static final Set<Activations> ACTIVATIONS = EnumSet.of(Activations.LINEAR, Activations.RELU, Activations.SIGMOID,
             Activations.TANH, Activations.SOFTMAX);
@@ -87,8 +92,11 @@ final class OnnxLayers {
     /** Each layer's weights as written once, by name: a shared layer's calls all read the same initializers. */
     private final Map<Layer, Map<String, String>> weights = new IdentityHashMap<>();
 
+    private final OnnxRecurrent recurrent;
+
     OnnxLayers(OnnxGraph graph) {
         this.graph = graph;
+        this.recurrent = new OnnxRecurrent(graph, this::weight);
     }
 
     /**
@@ -101,7 +109,8 @@ final class OnnxLayers {
                     + layer.getClass().getName() + " has no ONNX export; supported layers: " + supportedNames());
         }
         CallKind expected = layer instanceof InputLayer ? CallKind.INPUT : layer instanceof Merge ? CallKind.LIST : CallKind.SINGLE;
-        boolean ok = kind == expected || (kind == CallKind.SINGLE && layer instanceof InputLayer);
+        boolean ok = kind == expected || (kind == CallKind.SINGLE && layer instanceof InputLayer)
+                || (kind == CallKind.STATE && OnnxRecurrent.handles(layer));
         if (!ok) {
             throw new IllegalArgumentException("exportOnnx: layer " + layer.describe() + " is called as " + kind
                     + "; its ONNX export writes calls of kind " + expected + " only");
@@ -110,6 +119,9 @@ final class OnnxLayers {
             throw new IllegalArgumentException("exportOnnx: layer " + e.describe() + " has mask_zero=true; grad4j's "
                     + "layers do not carry Keras' mask, so the exported graph could not honour it: export a model whose "
                     + "Embedding has maskZero(false)");
+        }
+        if (OnnxRecurrent.handles(layer)) {
+            OnnxRecurrent.check(layer);
         }
         ActivationFunction activation = activation(layer);
         if (activation != null && !ACTIVATIONS.contains(activation)) {
@@ -132,10 +144,16 @@ final class OnnxLayers {
         return SUPPORTED.stream().map(Class::getSimpleName).toList().toString();
     }
 
-    /** Appends {@code layer} applied to {@code xs} (one value, or a merge's list); {@link #check} must have passed. */
+    /**
+     * Appends {@code layer} applied to {@code xs} (one value, or a merge's list); {@link #check} must have passed.
+     * Returns the output, followed for a recurrent layer by its states ({@code callWithState}'s list).
+     */
     List<Value> export(Layer layer, List<Value> xs) {
         if (layer instanceof Merge merge) {
             return List.of(merge(merge, xs));
+        }
+        if (OnnxRecurrent.handles(layer)) {
+            return recurrent.export(layer, channelsLast(xs.get(0)));   // the output, then the states
         }
         return List.of(single(layer, xs.get(0)));
     }
