@@ -92,6 +92,8 @@ final class OnnxLayers {
     /** Each layer's weights as written once, by name: a shared layer's calls all read the same initializers. */
     private final Map<Layer, Map<String, String>> weights = new IdentityHashMap<>();
 
+    /** Each value's other layout, once made: a value read by several layers is transposed once. */
+    private final Map<String, Value> transposed = new HashMap<>();
     private final OnnxRecurrent recurrent;
 
     OnnxLayers(OnnxGraph graph) {
@@ -106,7 +108,8 @@ final class OnnxLayers {
     static void check(Layer layer, CallKind kind) {
         if (!SUPPORTED.contains(layer.getClass())) {
             throw new IllegalArgumentException("exportOnnx: layer " + layer.describe() + " of class "
-                    + layer.getClass().getName() + " has no ONNX export; supported layers: " + supportedNames());
+                    + layer.getClass().getName() + " has no ONNX export; supported layers: " + supportedNames()
+                    + ", and Sequential or Functional models used as layers");
         }
         CallKind expected = layer instanceof InputLayer ? CallKind.INPUT : layer instanceof Merge ? CallKind.LIST : CallKind.SINGLE;
         boolean ok = kind == expected || (kind == CallKind.SINGLE && layer instanceof InputLayer)
@@ -528,8 +531,8 @@ final class OnnxLayers {
         for (int i = 2; i < rank; i++) {
             perm[i] = i - 1;
         }
-        return new Value(graph.node("Transpose", x.name() + "/to_channels_first", new Attr[] {Attr.ints("perm", perm)},
-                x.name()), x.shape(), true);
+        return transposed.computeIfAbsent(x.name(), n -> new Value(graph.node("Transpose", n + "/to_channels_first",
+                new Attr[] {Attr.ints("perm", perm)}, n), x.shape(), true));
     }
 
     /** {@code x} in grad4j's layout: how values leave the graph. */
@@ -543,8 +546,8 @@ final class OnnxLayers {
             perm[i] = i + 1;
         }
         perm[rank - 1] = 1;
-        return new Value(graph.node("Transpose", x.name() + "/to_channels_last", new Attr[] {Attr.ints("perm", perm)},
-                x.name()), x.shape(), false);
+        return transposed.computeIfAbsent(x.name(), n -> new Value(graph.node("Transpose", n + "/to_channels_last",
+                new Attr[] {Attr.ints("perm", perm)}, n), x.shape(), false));
     }
 
     private static int[] ints(Object list) {

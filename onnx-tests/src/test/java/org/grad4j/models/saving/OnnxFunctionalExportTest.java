@@ -15,6 +15,7 @@ import org.grad4j.layers.Concatenate;
 import org.grad4j.layers.Conv2D;
 import org.grad4j.layers.Dense;
 import org.grad4j.layers.Flatten;
+import org.grad4j.layers.InputLayer;
 import org.grad4j.layers.Layer;
 import org.grad4j.layers.MaxPooling2D;
 import org.grad4j.layers.Maximum;
@@ -22,6 +23,7 @@ import org.grad4j.layers.Multiply;
 import org.grad4j.layers.Subtract;
 import org.grad4j.models.Functional;
 import org.grad4j.models.Input;
+import org.grad4j.models.Sequential;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -91,5 +93,32 @@ class OnnxFunctionalExportTest {
         Map<String, Double> errors = OnnxCheck.exportAndCompare(model, dir.resolve("model.onnx"),
                 List.of(Nd4j.randn(DataType.FLOAT, 3, 6, 6, 3), Nd4j.randn(DataType.FLOAT, 3, 6, 6, 3)));
         System.out.println("OnnxFunctionalExportTest merges max abs error vs predictAll: " + errors);
+    }
+
+    /** A Sequential called twice (one set of weights) and a two-input Functional, both as layers of a model. */
+    @Test
+    void nestedModelsAreWrittenInline() throws Exception {
+        Seeds.set(23);
+        Sequential encoder = new Sequential(new InputLayer(5, 5, 2), new Conv2D(3, 3, 3).activation("relu"), new Flatten(),
+                new Dense(4, "tanh"));
+        Tensor p = Input.of(new long[] {4}, "p");
+        Tensor q = Input.of(new long[] {4}, "q");
+        Functional pair = new Functional(List.of(p, q), List.of(new Subtract().apply(List.of(p, q)),
+                new Multiply().apply(List.of(p, q))), "pair");
+        Tensor left = Input.of(new long[] {5, 5, 2}, "left");
+        Tensor right = Input.of(new long[] {5, 5, 2}, "right");
+        List<Tensor> compared = pair.call(List.of(encoder.apply(left), encoder.apply(right)), false);
+        Tensor score = new Dense(1, "sigmoid").name("score").apply(new Concatenate().apply(compared));
+        Functional model = new Functional(List.of(left, right), List.of(score, compared.get(0)));
+        OnnxCheck.randomizeWeights(model);
+
+        Map<String, Double> errors = OnnxCheck.exportAndCompare(model, dir.resolve("model.onnx"),
+                List.of(Nd4j.randn(DataType.FLOAT, 3, 5, 5, 2), Nd4j.randn(DataType.FLOAT, 3, 5, 5, 2)));
+        System.out.println("OnnxFunctionalExportTest nested models max abs error vs predictAll: " + errors);
+
+        // the encoder's Conv2D kernel and bias and Dense kernel and bias once, and the score's Dense: 6 initializers
+        long floats = OnnxFormat.toOnnx(model, "test").getGraph().getInitializerList().stream()
+                .filter(t -> t.getDataType() == Onnx.TensorProto.DataType.FLOAT_VALUE).count();
+        assertEquals(6, floats);
     }
 }
