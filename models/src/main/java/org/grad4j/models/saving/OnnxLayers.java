@@ -19,6 +19,7 @@ import org.grad4j.layers.Average;
 import org.grad4j.layers.AveragePooling1D;
 import org.grad4j.layers.AveragePooling2D;
 import org.grad4j.layers.BaseConv;
+import org.grad4j.layers.BaseConvTranspose;
 import org.grad4j.layers.BaseGlobalPooling;
 import org.grad4j.layers.BasePooling;
 import org.grad4j.layers.CallKind;
@@ -26,6 +27,7 @@ import org.grad4j.layers.Concatenate;
 import org.grad4j.layers.BatchNormalization;
 import org.grad4j.layers.Bidirectional;
 import org.grad4j.layers.Conv1D;
+import org.grad4j.layers.Conv1DTranspose;
 import org.grad4j.layers.Conv2D;
 import org.grad4j.layers.Conv2DTranspose;
 import org.grad4j.layers.ConvolutionLayer;
@@ -48,6 +50,7 @@ import org.grad4j.layers.MaxPooling2D;
 import org.grad4j.layers.Maximum;
 import org.grad4j.layers.Merge;
 import org.grad4j.layers.Multiply;
+import org.grad4j.layers.Normalization;
 import org.grad4j.layers.Permute;
 import org.grad4j.layers.RepeatVector;
 import org.grad4j.layers.Rescaling;
@@ -60,6 +63,7 @@ import org.grad4j.models.saving.OnnxGraph.Attr;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Writes one grad4j layer as ONNX nodes. grad4j (like Keras) keeps images channels-last while ONNX's Conv, pooling
@@ -74,8 +78,8 @@ final class OnnxLayers {
             BatchNormalization.class, Add.class, Subtract.class, Multiply.class, Average.class, Maximum.class,
             Concatenate.class, Conv1D.class, MaxPooling1D.class, AveragePooling1D.class, GlobalAveragePooling1D.class,
             GlobalMaxPooling1D.class, GlobalAveragePooling2D.class, GlobalMaxPooling2D.class, DepthwiseConv2D.class,
-            Conv2DTranspose.class, Reshape.class, Permute.class, ZeroPadding2D.class, UpSampling2D.class,
-            RepeatVector.class, LayerNormalization.class, Embedding.class, SimpleRNN.class, LSTM.class, GRU.class,
+            Conv2DTranspose.class, Conv1DTranspose.class, Normalization.class, Reshape.class, Permute.class,
+            ZeroPadding2D.class, UpSampling2D.class, RepeatVector.class, LayerNormalization.class, Embedding.class, SimpleRNN.class, LSTM.class, GRU.class,
             Bidirectional.class);
     /** Built-ins only: a user's function may reuse a built-in's name for other math. */
     static final Set<Activations> ACTIVATIONS = EnumSet.of(Activations.LINEAR, Activations.RELU, Activations.SIGMOID,
@@ -122,6 +126,10 @@ final class OnnxLayers {
             throw new IllegalArgumentException("exportOnnx: layer " + e.describe() + " has mask_zero=true; grad4j's "
                     + "layers do not carry Keras' mask, so the exported graph could not honour it: export a model whose "
                     + "Embedding has maskZero(false)");
+        }
+        if (layer instanceof Normalization n && !n.isAdapted()) {
+            throw new IllegalArgumentException("exportOnnx: layer " + n.describe() + " has no statistics yet; adapt it "
+                    + "(or give it a mean and variance) before exporting");
         }
         if (OnnxRecurrent.handles(layer)) {
             OnnxRecurrent.check(layer);
@@ -195,8 +203,11 @@ final class OnnxLayers {
         if (layer instanceof DepthwiseConv2D depthwise) {
             return depthwise(depthwise, channelsFirst(x), outShape);
         }
-        if (layer instanceof Conv2DTranspose conv) {
+        if (layer instanceof BaseConvTranspose<?> conv) {
             return convTranspose(conv, channelsFirst(x), outShape);
+        }
+        if (layer instanceof Normalization norm) {
+            return normalization(norm, channelsLast(x), outShape);
         }
         if (layer instanceof BasePooling<?>) {
             return pooling(layer, channelsFirst(x), outShape);
@@ -372,15 +383,16 @@ final class OnnxLayers {
      * (the forward convolution's padding), the rest of any surplus at the end, and a shortfall (Keras'
      * output_padding, or a stride wider than the kernel) becomes ONNX's output_padding.
      */
-    private Value convTranspose(Conv2DTranspose layer, Value x, long[] outShape) {
+    private Value convTranspose(BaseConvTranspose<?> layer, Value x, long[] outShape) {
         Map<String, Object> config = layer.config();
         int[] kernel = ints(config.get("kernel_size"));
         int[] strides = ints(config.get("strides"));
         int[] dilations = ints(config.get("dilation_rate"));
         boolean same = "same".equals(config.get("padding"));
-        long[] pads = new long[4];
-        long[] outputPadding = new long[2];
-        for (int i = 0; i < 2; i++) {
+        int spatial = kernel.length;
+        long[] pads = new long[2 * spatial];
+        long[] outputPadding = new long[spatial];
+        for (int i = 0; i < spatial; i++) {
             long n = x.shape()[1 + i];
             long out = outShape[1 + i];
             if (n < 0) {
@@ -392,13 +404,35 @@ final class OnnxLayers {
             long before = same ? Math.max(full - out, 0) / 2 : 0;
             long after = full - out - before;
             pads[i] = before;
-            pads[i + 2] = Math.max(after, 0);
+            pads[i + spatial] = Math.max(after, 0);
             outputPadding[i] = Math.max(-after, 0);
         }
         String w = weight(layer, "kernel", () -> toOnnxKernel(layer.kernel().array()));
         String b = layer.bias() == null ? null : weight(layer, "bias", () -> layer.bias().array());
         Value y = conv("ConvTranspose", layer, x, w, b, outShape, 1, new long[][] {pads, outputPadding});
         return activation(layer.activation(), layer.name(), y);
+    }
+
+    /**
+     * Keras' Normalization with its statistics as constants: the mean and the standard deviation floored at
+     * {@link Normalization#EPSILON}, computed in float64 and rounded to float32 as grad4j does.
+     */
+    private Value normalization(Normalization norm, Value x, long[] outShape) {
+        String base = norm.name();
+        int rank = x.shape().length;
+        long[] broadcast = new long[rank];
+        Arrays.fill(broadcast, 1);
+        for (int a : norm.axis()) {
+            int axis = a < 0 ? a + rank : a;
+            broadcast[axis] = x.shape()[axis];
+        }
+        String mean = weight(norm, "mean", () -> norm.mean().reshape('c', broadcast));
+        String std = weight(norm, "std", () -> Transforms.max(Transforms.sqrt(norm.variance(), true), Normalization.EPSILON, false)
+                .reshape('c', broadcast));
+        String y = norm.invert()
+                ? graph.node("Add", base + "/add_mean", graph.node("Mul", base + "/mul_std", x.name(), std), mean)
+                : graph.node("Div", base + "/div_std", graph.node("Sub", base + "/sub_mean", x.name(), mean), std);
+        return new Value(y, outShape, false);
     }
 
     private Value globalPooling(Layer layer, Value x, long[] outShape) {

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import org.grad4j.core.Seeds;
 import org.grad4j.layers.AveragePooling1D;
 import org.grad4j.layers.Conv1D;
+import org.grad4j.layers.Conv1DTranspose;
 import org.grad4j.layers.Conv2DTranspose;
 import org.grad4j.layers.Dense;
 import org.grad4j.layers.DepthwiseConv2D;
@@ -22,6 +23,7 @@ import org.grad4j.layers.InputLayer;
 import org.grad4j.layers.LayerNormalization;
 import org.grad4j.layers.Layers;
 import org.grad4j.layers.MaxPooling1D;
+import org.grad4j.layers.Normalization;
 import org.grad4j.layers.Permute;
 import org.grad4j.layers.RepeatVector;
 import org.grad4j.layers.Reshape;
@@ -92,6 +94,49 @@ class OnnxLayersExportTest {
             check(what + " pooled", model, "image", Nd4j.randn(DataType.FLOAT, 2, 5, 4, 2));
             check(what + " map", raw, "image", Nd4j.randn(DataType.FLOAT, 2, 5, 4, 2));
         }
+    }
+
+    @Test
+    void sequenceTransposedConvolutions() throws Exception {
+        Seeds.set(36);
+        Conv1DTranspose[] layers = {
+            new Conv1DTranspose(3, 3).strides(2).padding("same"),
+            new Conv1DTranspose(3, 3).strides(2).outputPadding(1).activation("relu"),
+            new Conv1DTranspose(2, 2).strides(3),
+            new Conv1DTranspose(2, 4).strides(2).padding("same").outputPadding(1),
+        };
+        for (int i = 0; i < layers.length; i++) {
+            Sequential model = new Sequential(new InputLayer(5, 2).name("steps"), layers[i]);
+            check("conv1d transpose " + i, model, "steps", Nd4j.randn(DataType.FLOAT, 3, 5, 2));
+        }
+    }
+
+    /** Adapted per feature, over two kept axes, fixed scalars, and inverted. */
+    @Test
+    void normalization() throws Exception {
+        Seeds.set(37);
+        INDArray data = Nd4j.randn(DataType.FLOAT, 20, 4, 3).muli(3).addi(1);
+        Normalization perFeature = new Normalization();
+        perFeature.adapt(data);
+        Normalization perCell = new Normalization(new int[] {1, 2});
+        perCell.adapt(data);
+        Sequential model = new Sequential(new InputLayer(4, 3).name("cells"), perFeature, perCell,
+                new Normalization(2.0, 9.0), new Normalization(new double[] {1, -1, 0.5}, new double[] {4, 0, 2}).invert(true),
+                new Flatten());
+        INDArray x = Nd4j.randn(DataType.FLOAT, 5, 4, 3);
+        double error = OnnxCheck.exportAndCompare(model, dir.resolve("model.onnx"), "cells", x);
+        System.out.println("OnnxLayersExportTest normalization max abs error vs predict: " + error);
+    }
+
+    @Test
+    void unadaptedNormalizationIsRefused() {
+        Sequential model = new Sequential(new InputLayer(3), new Normalization());
+        Path file = dir.resolve("model.onnx");
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> model.exportOnnx(file));
+
+        assertTrue(e.getMessage().contains("normalization") && e.getMessage().contains("adapt"), e.getMessage());
+        assertFalse(Files.exists(file));
     }
 
     @Test
