@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.grad4j.layers.ActivationFunction;
 import org.grad4j.layers.Activations;
@@ -221,17 +222,16 @@ final class OnnxRecurrent {
     /** ONNX's B {@code [2*k*units]}: the input projection's bias, then the recurrence's (GRU reset_after's second row, else zero). */
     private static INDArray bias(RecurrentLayer<?> cell) {
         INDArray b = cell.bias().array();
-        long width = 3L * cell.units();
         if (cell instanceof GRU g && g.resetAfter()) {
             return Nd4j.concat(1, gates(cell, b.get(NDArrayIndex.interval(0, 1), NDArrayIndex.all())),
-                    gates(cell, b.get(NDArrayIndex.interval(1, 2), NDArrayIndex.all()))).reshape(2 * width);
+                    gates(cell, b.get(NDArrayIndex.interval(1, 2), NDArrayIndex.all()))).reshape(b.length());
         }
         INDArray input = gates(cell, b.reshape(1, b.length()));
         return Nd4j.concat(1, input, Nd4j.zerosLike(input)).reshape(2 * b.length());
     }
 
     /** One array per direction, stacked on a new first axis as ONNX's weights are. */
-    private static INDArray stack(List<RecurrentLayer<?>> cells, java.util.function.Function<RecurrentLayer<?>, INDArray> each) {
+    private static INDArray stack(List<RecurrentLayer<?>> cells, Function<RecurrentLayer<?>, INDArray> each) {
         INDArray[] parts = new INDArray[cells.size()];
         for (int i = 0; i < parts.length; i++) {
             INDArray a = Objects.requireNonNull(each.apply(cells.get(i))).dup('c');
