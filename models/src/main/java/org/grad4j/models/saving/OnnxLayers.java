@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 import onnx.Onnx;
-import org.grad4j.core.Shapes;
 import org.grad4j.layers.Activation;
 import org.grad4j.layers.ActivationFunction;
 import org.grad4j.layers.Activations;
@@ -49,6 +48,7 @@ import org.grad4j.layers.MaxPooling1D;
 import org.grad4j.layers.MaxPooling2D;
 import org.grad4j.layers.Maximum;
 import org.grad4j.layers.Merge;
+import org.grad4j.layers.MultiHeadAttention;
 import org.grad4j.layers.Multiply;
 import org.grad4j.layers.Normalization;
 import org.grad4j.layers.Permute;
@@ -79,8 +79,8 @@ final class OnnxLayers {
             Concatenate.class, Conv1D.class, MaxPooling1D.class, AveragePooling1D.class, GlobalAveragePooling1D.class,
             GlobalMaxPooling1D.class, GlobalAveragePooling2D.class, GlobalMaxPooling2D.class, DepthwiseConv2D.class,
             Conv2DTranspose.class, Conv1DTranspose.class, Normalization.class, Reshape.class, Permute.class,
-            ZeroPadding2D.class, UpSampling2D.class, RepeatVector.class, LayerNormalization.class, Embedding.class, SimpleRNN.class, LSTM.class, GRU.class,
-            Bidirectional.class);
+            ZeroPadding2D.class, UpSampling2D.class, RepeatVector.class, LayerNormalization.class, Embedding.class,
+            SimpleRNN.class, LSTM.class, GRU.class, Bidirectional.class, MultiHeadAttention.class);
     /** Built-ins only: a user's function may reuse a built-in's name for other math. */
     static final Set<Activations> ACTIVATIONS = EnumSet.of(Activations.LINEAR, Activations.RELU, Activations.SIGMOID,
             Activations.TANH, Activations.SOFTMAX);
@@ -98,11 +98,20 @@ final class OnnxLayers {
 
     /** Each value's other layout, once made: a value read by several layers is transposed once. */
     private final Map<String, Value> transposed = new HashMap<>();
+    private final OnnxConvolutions convolutions;
     private final OnnxRecurrent recurrent;
+    private final OnnxAttention attention;
+
+    /** Writes (once) and names a layer's weight. */
+    interface Weights {
+        String get(Layer owner, String key, Supplier<INDArray> value);
+    }
 
     OnnxLayers(OnnxGraph graph) {
         this.graph = graph;
+        this.convolutions = new OnnxConvolutions(graph, this::weight);
         this.recurrent = new OnnxRecurrent(graph, this::weight);
+        this.attention = new OnnxAttention(graph, this::weight);
     }
 
     /**
@@ -117,7 +126,8 @@ final class OnnxLayers {
         }
         CallKind expected = layer instanceof InputLayer ? CallKind.INPUT : layer instanceof Merge ? CallKind.LIST : CallKind.SINGLE;
         boolean ok = kind == expected || (kind == CallKind.SINGLE && layer instanceof InputLayer)
-                || (kind == CallKind.STATE && OnnxRecurrent.handles(layer));
+                || (kind == CallKind.STATE && OnnxRecurrent.handles(layer))
+                || (kind == CallKind.ATTENTION && layer instanceof MultiHeadAttention);
         if (!ok) {
             throw new IllegalArgumentException("exportOnnx: layer " + layer.describe() + " is called as " + kind
                     + "; its ONNX export writes calls of kind " + expected + " only");
@@ -166,6 +176,9 @@ final class OnnxLayers {
         if (OnnxRecurrent.handles(layer)) {
             return recurrent.export(layer, channelsLast(xs.get(0)));   // the output, then the states
         }
+        if (layer instanceof MultiHeadAttention attention) {
+            return List.of(this.attention.export(attention, xs.stream().map(this::channelsLast).toList()));
+        }
         return List.of(single(layer, xs.get(0)));
     }
 
@@ -196,24 +209,22 @@ final class OnnxLayers {
             return new Value(y, outShape, x.channelsFirst());
         }
         if (layer instanceof BaseConv<?> conv) {
-            String w = weight(conv, "kernel", () -> toOnnxKernel(conv.kernel().array()));
-            String b = conv.bias() == null ? null : weight(conv, "bias", () -> conv.bias().array());
-            return activation(conv.activation(), base, conv("Conv", layer, channelsFirst(x), w, b, outShape, 0, null));
+            return activation(conv.activation(), base, convolutions.conv(conv, channelsFirst(x), outShape));
         }
         if (layer instanceof DepthwiseConv2D depthwise) {
-            return depthwise(depthwise, channelsFirst(x), outShape);
+            return activation(activation(layer), base, convolutions.depthwise(depthwise, channelsFirst(x), outShape));
         }
         if (layer instanceof BaseConvTranspose<?> conv) {
-            return convTranspose(conv, channelsFirst(x), outShape);
+            return activation(conv.activation(), base, convolutions.convTranspose(conv, channelsFirst(x), outShape));
         }
         if (layer instanceof Normalization norm) {
             return normalization(norm, channelsLast(x), outShape);
         }
         if (layer instanceof BasePooling<?>) {
-            return pooling(layer, channelsFirst(x), outShape);
+            return convolutions.pooling(layer, channelsFirst(x), outShape);
         }
         if (layer instanceof BaseGlobalPooling<?>) {
-            return globalPooling(layer, channelsFirst(x), outShape);
+            return convolutions.globalPooling(layer, channelsFirst(x), outShape);
         }
         if (layer instanceof BatchNormalization bn) {
             return batchNormalization(bn, x.shape().length > 2 ? channelsFirst(x) : x, outShape);
@@ -265,17 +276,6 @@ final class OnnxLayers {
         return x;   // InputLayer, and Dropout, which is the identity at inference
     }
 
-    /** A Keras kernel {@code kernel_size + (in, out)} as ONNX's {@code (out, in) + kernel_size}. */
-    private static INDArray toOnnxKernel(INDArray kernel) {
-        int rank = kernel.rank();
-        int[] perm = new int[rank];
-        perm[0] = rank - 1;
-        perm[1] = rank - 2;
-        for (int i = 2; i < rank; i++) {
-            perm[i] = i - 2;
-        }
-        return kernel.permute(perm);
-    }
 
     private static long[] unknownAsFree(long[] shape) {
         long[] out = shape.clone();
@@ -342,76 +342,8 @@ final class OnnxLayers {
         };
     }
 
-    /**
-     * A Conv or ConvTranspose node for a channels-last {@code layer} of 1 or 2 spatial axes, read from its config;
-     * {@code pads} (null: from the config's padding, as Keras pads) and {@code outputPadding} (ConvTranspose's).
-     */
-    private Value conv(String op, Layer layer, Value x, String w, String b, long[] outShape, int group, long[][] transposePads) {
-        Map<String, Object> config = layer.config();
-        int[] kernel = ints(config.get("kernel_size"));
-        int[] strides = ints(config.get("strides"));
-        int[] dilations = ints(config.get("dilation_rate"));
-        List<Attr> attributes = new ArrayList<>(List.of(
-                Attr.ints("kernel_shape", longs(kernel)),
-                Attr.ints("strides", longs(strides)),
-                Attr.ints("dilations", longs(dilations)),
-                Attr.integer("group", group > 0 ? group : config.get("groups") == null ? 1 : ((Number) config.get("groups")).intValue())));
-        if (transposePads == null) {
-            attributes.add(Attr.ints("pads", pads(layer, (String) config.get("padding"), x.shape(), dilated(kernel, dilations), strides)));
-        } else {
-            attributes.add(Attr.ints("pads", transposePads[0]));
-            attributes.add(Attr.ints("output_padding", transposePads[1]));
-        }
-        String[] inputs = b == null ? new String[] {x.name(), w} : new String[] {x.name(), w, b};
-        return new Value(graph.node(op, layer.name() + "/" + op, attributes.toArray(Attr[]::new), inputs), outShape, true);
-    }
 
-    /** DepthwiseConv2D is a Conv of one group per input channel, as grad4j computes it. */
-    private Value depthwise(DepthwiseConv2D layer, Value x, long[] outShape) {
-        long[] k = layer.kernel().shape();   // (kh, kw, in, multiplier)
-        String w = weight(layer, "kernel", () -> toOnnxKernel(layer.kernel().array().reshape('c', k[0], k[1], 1, k[2] * k[3])));
-        List<org.grad4j.core.Variable> vars = layer.weights();
-        String b = vars.size() > 1 ? weight(layer, "bias", () -> vars.get(1).array()) : null;
-        Value y = conv("Conv", layer, x, w, b, outShape, (int) k[2], null);
-        return activation(Activations.get((String) layer.config().get("activation")), layer.name(), y);
-    }
 
-    /**
-     * Keras' transposed convolution is ONNX's ConvTranspose with the kernel {@code (kh, kw, filters, in)} as
-     * {@code (in, filters, kh, kw)}. The output grad4j computes is cut from ONNX's full output
-     * {@code (n - 1) * stride + span}: 'same' drops {@code max((n - 1) * stride + span - out, 0) / 2} cells in front
-     * (the forward convolution's padding), the rest of any surplus at the end, and a shortfall (Keras'
-     * output_padding, or a stride wider than the kernel) becomes ONNX's output_padding.
-     */
-    private Value convTranspose(BaseConvTranspose<?> layer, Value x, long[] outShape) {
-        Map<String, Object> config = layer.config();
-        int[] kernel = ints(config.get("kernel_size"));
-        int[] strides = ints(config.get("strides"));
-        int[] dilations = ints(config.get("dilation_rate"));
-        boolean same = "same".equals(config.get("padding"));
-        int spatial = kernel.length;
-        long[] pads = new long[2 * spatial];
-        long[] outputPadding = new long[spatial];
-        for (int i = 0; i < spatial; i++) {
-            long n = x.shape()[1 + i];
-            long out = outShape[1 + i];
-            if (n < 0) {
-                throw new IllegalArgumentException("exportOnnx: layer " + layer.describe() + " needs a known input size, got "
-                        + Shapes.format(x.shape()) + "; build the model with a fixed image size");
-            }
-            long span = (long) dilations[i] * (kernel[i] - 1) + 1;
-            long full = (n - 1) * strides[i] + span;
-            long before = same ? Math.max(full - out, 0) / 2 : 0;
-            long after = full - out - before;
-            pads[i] = before;
-            pads[i + spatial] = Math.max(after, 0);
-            outputPadding[i] = Math.max(-after, 0);
-        }
-        String w = weight(layer, "kernel", () -> toOnnxKernel(layer.kernel().array()));
-        String b = layer.bias() == null ? null : weight(layer, "bias", () -> layer.bias().array());
-        Value y = conv("ConvTranspose", layer, x, w, b, outShape, 1, new long[][] {pads, outputPadding});
-        return activation(layer.activation(), layer.name(), y);
-    }
 
     /**
      * Keras' Normalization with its statistics as constants: the mean and the standard deviation floored at
@@ -435,15 +367,6 @@ final class OnnxLayers {
         return new Value(y, outShape, false);
     }
 
-    private Value globalPooling(Layer layer, Value x, long[] outShape) {
-        boolean max = layer instanceof GlobalMaxPooling1D || layer instanceof GlobalMaxPooling2D;
-        String op = max ? "GlobalMaxPool" : "GlobalAveragePool";
-        String y = graph.node(op, layer.name() + "/" + op, x.name());
-        if (Boolean.TRUE.equals(layer.config().get("keepdims"))) {
-            return new Value(y, outShape, true);
-        }
-        return new Value(graph.node("Flatten", layer.name() + "/Flatten", new Attr[] {Attr.integer("axis", 1)}, y), outShape, false);
-    }
 
     /** ZeroPadding2D pads rows and columns, wherever they are in {@code x}'s layout. */
     private Value zeroPadding(Layer layer, Value x, long[] outShape) {
@@ -488,18 +411,6 @@ final class OnnxLayers {
         return new Value(y, outShape, false);
     }
 
-    private Value pooling(Layer layer, Value x, long[] outShape) {
-        Map<String, Object> config = layer.config();
-        int[] pool = ints(config.get("pool_size"));
-        int[] strides = config.get("strides") == null ? pool : ints(config.get("strides"));
-        Attr[] attributes = {
-                Attr.ints("kernel_shape", longs(pool)),
-                Attr.ints("strides", longs(strides)),
-                Attr.ints("pads", pads(layer, (String) config.get("padding"), x.shape(), pool, strides))};
-        // AveragePool's default count_include_pad=0 averages over the real cells only, as Keras' 'same' does
-        String op = layer instanceof MaxPooling2D || layer instanceof MaxPooling1D ? "MaxPool" : "AveragePool";
-        return new Value(graph.node(op, layer.name() + "/" + op, attributes, x.name()), outShape, true);
-    }
 
     private Value batchNormalization(BatchNormalization bn, Value x, long[] outShape) {
         String base = bn.name();
@@ -513,47 +424,8 @@ final class OnnxLayers {
         return new Value(y, outShape, x.channelsFirst());
     }
 
-    /**
-     * ONNX pads (begin of each spatial axis, then end) reproducing Keras' padding: none for 'valid'; for 'same' the
-     * total that keeps {@code ceil(in / stride)} outputs, with the odd cell at the end as TensorFlow does.
-     */
-    private static long[] pads(Layer layer, String padding, long[] shape, int[] window, int[] strides) {
-        int spatial = window.length;
-        long[] pads = new long[2 * spatial];
-        if ("valid".equals(padding)) {
-            return pads;
-        }
-        for (int i = 0; i < spatial; i++) {
-            long in = shape[1 + i];
-            if (in < 0) {
-                throw new IllegalArgumentException("exportOnnx: layer " + layer.describe() + " has padding 'same' but "
-                        + "its input shape " + Shapes.format(shape) + " leaves a spatial size unknown; build the model "
-                        + "with a fixed image size");
-            }
-            long out = (in + strides[i] - 1) / strides[i];
-            long total = Math.max((out - 1) * strides[i] + window[i] - in, 0);
-            pads[i] = total / 2;
-            pads[i + spatial] = total - total / 2;
-        }
-        return pads;
-    }
 
-    /** The span a dilated kernel covers, which is what 'same' padding pads for. */
-    private static int[] dilated(int[] kernel, int[] dilations) {
-        int[] span = new int[kernel.length];
-        for (int i = 0; i < kernel.length; i++) {
-            span[i] = (kernel[i] - 1) * dilations[i] + 1;
-        }
-        return span;
-    }
 
-    private static long[] longs(int[] values) {
-        long[] out = new long[values.length];
-        for (int i = 0; i < values.length; i++) {
-            out[i] = values[i];
-        }
-        return out;
-    }
 
     private Value channelsFirst(Value x) {
         int rank = x.shape().length;
@@ -584,7 +456,8 @@ final class OnnxLayers {
                 new Attr[] {Attr.ints("perm", perm)}, n), x.shape(), false));
     }
 
-    private static int[] ints(Object list) {
+    /** A config's list of numbers. */
+    static int[] ints(Object list) {
         return ((List<?>) list).stream().mapToInt(v -> ((Number) v).intValue()).toArray();
     }
 }

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import org.grad4j.layers.ActivationFunction;
 import org.grad4j.layers.Activations;
 import org.grad4j.layers.Bidirectional;
@@ -34,15 +33,10 @@ final class OnnxRecurrent {
     private static final Map<Activations, String> ACTIVATIONS = Map.of(Activations.TANH, "Tanh",
             Activations.SIGMOID, "Sigmoid", Activations.RELU, "Relu");
 
-    /** Writes (once) and names an owner layer's weight. */
-    interface Weights {
-        String get(Layer owner, String key, Supplier<INDArray> value);
-    }
-
     private final OnnxGraph graph;
-    private final Weights weights;
+    private final OnnxLayers.Weights weights;
 
-    OnnxRecurrent(OnnxGraph graph, Weights weights) {
+    OnnxRecurrent(OnnxGraph graph, OnnxLayers.Weights weights) {
         this.graph = graph;
         this.weights = weights;
     }
