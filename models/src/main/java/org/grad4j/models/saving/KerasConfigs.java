@@ -44,7 +44,7 @@ final class KerasConfigs {
         return Sequential.fromConfig(sequentialConfig(G4jFormat.object(top.get("config"), "Sequential config")));
     }
 
-    /** The grad4j model a Keras 3 {@code config.json} describes: a Sequential or a Functional model. */
+    /** The grad4j model a Keras 3 {@code config.json} or a Keras 2 {@code model_config} describes: Sequential or Functional. */
     static Model anyModel(Map<String, Object> top) {
         Object className = top.get("class_name");
         if ("Functional".equals(className) || "Model".equals(className) && isFunctional(top.get("config"))) {
@@ -94,7 +94,8 @@ final class KerasConfigs {
             Map<String, Object> entry = G4jFormat.object(layers.get(i), "layers[" + i + "]");
             Map<String, Object> layer = new LinkedHashMap<>(layer(entry, i, false).get(0));
             layer.put("name", entry.get("name"));
-            layer.put("inbound_nodes", entry.get("inbound_nodes"));
+            layer.put("inbound_nodes", Keras2Nodes.asKeras3(entry.get("inbound_nodes"), String.valueOf(entry.get("name")),
+                    String.valueOf(entry.get("class_name"))));
             translated.add(layer);
         }
         Set<String> models = new java.util.HashSet<>();

@@ -18,14 +18,16 @@ import org.grad4j.core.MemoryBudget;
 import org.grad4j.core.Variable;
 import org.grad4j.layers.Layer;
 import org.grad4j.models.Model;
-import org.grad4j.models.Sequential;
 import org.grad4j.optimizers.Optimizer;
 
 /**
  * Keras 2 / tf.keras full-model HDF5 files ({@code model.save("m.h5")}): the architecture as JSON in the root
  * attribute {@code model_config}, the compile state in {@code training_config}, each layer's weights under
  * {@code model_weights/<layer name>/} as listed by that group's {@code weight_names} attribute, and the
- * optimizer's under {@code optimizer_weights/} as listed by its {@code weight_names}. Read only.
+ * optimizer's under {@code optimizer_weights/} as listed by its {@code weight_names}. Sequential models and
+ * functional ones ({@code "Functional"}, or {@code "Model"} before tf.keras 2.4), whose layers list their inbound
+ * nodes in Keras 2's form (see {@link Keras2Nodes}); a functional model's InputLayers have weight groups too, with
+ * no weights. Layers are matched to their groups by name. Read only.
  */
 final class KerasH5Format {
     private KerasH5Format() {
@@ -39,7 +41,7 @@ final class KerasH5Format {
                 throw new IllegalArgumentException("the HDF5 file has no model_config attribute, so it is not a Keras full "
                         + "model file (a weights-only .h5 needs the model built first)");
             }
-            Sequential model = KerasConfigs.model(config);
+            Model model = KerasConfigs.anyModel(config);
             KerasFormat.build(model, null);
             Map<String, Object> training = compile ? json(hdf, "training_config") : null;
             List<Variable> state = List.of();
