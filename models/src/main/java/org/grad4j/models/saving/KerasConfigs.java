@@ -188,9 +188,37 @@ final class KerasConfigs {
             out.add(serialized("InputLayer", input));
         }
         Map<String, Object> clean = strip(config);
+        if (className.equals("MultiHeadAttention")) {
+            clean = attentionAxes(where, clean);
+        }
         clean = checkOptions(where, className, clean, Layers.fromConfig(className, clean).config().keySet());
         out.add(serialized(className, clean));
         return out;
+    }
+
+    /**
+     * Keras 3's MultiHeadAttention records the attention axes it settled on when built: {@code [1]} for rank-3
+     * inputs, the same as the default (null), which is the only attention grad4j's rank-3 layer computes.
+     */
+    private static Map<String, Object> attentionAxes(String where, Map<String, Object> config) {
+        Object axes = config.get("attention_axes");
+        if (axes instanceof List<?> list && list.size() == 1 && list.get(0) instanceof Number n
+                && (n.intValue() == 1 || n.intValue() == -2)) {
+            Map<String, Object> out = new LinkedHashMap<>(config);
+            out.put("attention_axes", null);
+            return out;
+        }
+        if (axes instanceof Number n && (n.intValue() == 1 || n.intValue() == -2)) {
+            Map<String, Object> out = new LinkedHashMap<>(config);
+            out.put("attention_axes", null);
+            return out;
+        }
+        if (axes != null) {
+            throw new IllegalArgumentException(where + ": option attention_axes = " + axes + " is not supported by "
+                    + "grad4j's MultiHeadAttention (supported: null or [1], attention over the sequence axis of rank-3 "
+                    + "inputs)");
+        }
+        return config;
     }
 
     static List<String> supportedLayers() {
@@ -417,12 +445,15 @@ final class KerasConfigs {
             Map<String, Object> keras = nested(layer);
             if (keras == null) {
                 keras = keras(layer, null);
-                if (!layer.className().equals("InputLayer")) {
+                if (layer.className().equals("MultiHeadAttention")) {
+                    keras.put("build_config", attentionBuildConfig(layer));
+                } else if (!layer.className().equals("InputLayer")) {
                     keras.put("build_config", Map.of("input_shape", builtFor(layer)));
                 }
             }
             keras.put("name", entry.get("name"));
-            keras.put("inbound_nodes", entry.get("inbound_nodes"));
+            keras.put("inbound_nodes", layer.className().equals("MultiHeadAttention")
+                    ? selfAttentionValues(entry.get("inbound_nodes")) : entry.get("inbound_nodes"));
             written.add(keras);
         }
         // Keras' key order: name, trainable, layers, input_layers, output_layers
@@ -457,6 +488,28 @@ final class KerasConfigs {
         return out;
     }
 
+    /**
+     * grad4j records a self-attention call with its one input; Keras' MultiHeadAttention has no default value
+     * tensor, so the query is written again as the value, which is what the call computed.
+     */
+    @SuppressWarnings("unchecked")
+    private static Object selfAttentionValues(Object nodes) {
+        if (!(nodes instanceof List<?> list)) {
+            return nodes;
+        }
+        List<Object> out = new ArrayList<>();
+        for (Object node : list) {
+            if (node instanceof Map<?, ?> call && call.get("args") instanceof List<?> args && args.size() == 1) {
+                Map<String, Object> copy = new LinkedHashMap<>((Map<String, Object>) call);
+                copy.put("args", List.of(args.get(0), args.get(0)));
+                out.add(copy);
+            } else {
+                out.add(node);
+            }
+        }
+        return out;
+    }
+
     /** A model used as a layer, serialized as Keras does at the top level but without its compile config; else null. */
     private static Map<String, Object> nested(Layer layer) {
         if (layer instanceof Sequential sequential && layer.getClass() == Sequential.class) {
@@ -472,6 +525,27 @@ final class KerasConfigs {
                     + "models; " + layer.getClass().getName() + " is a model class of its own (save it as .g4j)");
         }
         return null;
+    }
+
+    /**
+     * Keras records the shapes a layer was built with by its build arguments' names; a MultiHeadAttention's
+     * build takes query, value and (when given) key shapes, so they go in a {@code shapes_dict}.
+     */
+    private static Map<String, Object> attentionBuildConfig(Layer layer) {
+        List<org.grad4j.layers.LayerNode> nodes = layer.inboundNodes();
+        if (nodes.isEmpty()) {
+            return null;
+        }
+        List<org.grad4j.layers.KerasTensor> inputs = nodes.get(0).inputs();
+        Map<String, Object> shapes = new LinkedHashMap<>();
+        List<String> names = List.of("query_shape", "value_shape", "key_shape");
+        for (int i = 0; i < inputs.size() && i < names.size(); i++) {
+            shapes.put(names.get(i), kerasShape(inputs.get(i).shape()));
+        }
+        if (inputs.size() == 1) {
+            shapes.put("value_shape", shapes.get("query_shape"));   // self-attention: Keras passes value = query
+        }
+        return Map.of("shapes_dict", shapes);
     }
 
     /** Keras' layer build_config: the shape of the first call's input (a list of shapes for several inputs). */
@@ -626,8 +700,14 @@ final class KerasConfigs {
         return name.toLowerCase(java.util.Locale.ROOT);
     }
 
-    /** Where a layer's variables live in a Keras 3 weights file, and which of them. */
-    record VarsGroup(Layer layer, String path, List<org.grad4j.core.Variable> weights) {
+    /**
+     * Where a layer's variables live in a Keras 3 weights file, and which of them; {@code aliases} are other paths
+     * Keras releases have used for the same group, tried in turn when reading.
+     */
+    record VarsGroup(Layer layer, String path, List<org.grad4j.core.Variable> weights, List<String> aliases) {
+        VarsGroup(Layer layer, String path, List<org.grad4j.core.Variable> weights) {
+            this(layer, path, weights, List.of());
+        }
     }
 
     /**
@@ -680,8 +760,9 @@ final class KerasConfigs {
                         new VarsGroup(layer, base + "/backward_layer/vars", List.of()),
                         new VarsGroup(layer, base + "/backward_layer/cell/vars", weights.subList(half, weights.size())));
             }
-            case "MultiHeadAttention" -> throw new IllegalArgumentException(layer.describe() + ": MultiHeadAttention's "
-                    + "weights are not mapped to Keras' file layout yet (its four EinsumDense sublayers); save as .g4j");
+            case "MultiHeadAttention" -> {
+                return MultiHeadAttentionGroups.of(layer, base);
+            }
             default -> {
                 return List.of(new VarsGroup(layer, base + "/vars", weights));
             }
