@@ -92,7 +92,9 @@ final class KerasFormat {
                 weights = readLayers(hdf, model);
                 if (compiling) {
                     Group vars = Hdf5Arrays.group(hdf, "optimizer/vars");
+                    NadamState.checkKeras3Layout(model.optimizer(), vars, state.size());
                     slots = readOptimizer(vars, state, unbuilt, "optimizer/vars/");
+                    NadamState.verify(model.optimizer(), state, slots, "optimizer/vars");
                 }
             }
             // in the file's order, which for a model inside a model is not model.variables()' order

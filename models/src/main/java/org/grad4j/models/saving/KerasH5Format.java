@@ -69,10 +69,27 @@ final class KerasH5Format {
             List<Npz.Entry> slots = null;
             if (training != null) {
                 Group optimizerWeights = Hdf5Arrays.group(hdf, "optimizer_weights");
-                if (optimizerWeights != null && isLegacyOptimizer(weightNames(optimizerWeights, "optimizer_weights"))) {
+                List<String> names = optimizerWeights == null ? List.of()
+                        : weightNames(optimizerWeights, "optimizer_weights");
+                if (isLegacyOptimizer(names)) {
+                    if (NadamState.is(model.optimizer())) {
+                        throw new IllegalArgumentException("optimizer Nadam: the file holds tf.keras' legacy Nadam "
+                                + "state (" + names.get(0) + ", momentum_cache), whose schedule (0.96^(0.004 t)) is not "
+                                + "Keras 3's (0.96^t), which grad4j's Nadam follows; the Keras importer reads the state of "
+                                + "tf.keras 2.11+ optimizers. Load with Model.load(path, false) to skip it");
+                    }
                     state = KerasConfigs.groupedByKind(model.optimizer().variables());
                 }
-                slots = readOptimizer(optimizerWeights, state, unbuilt);
+                // tf.keras 2.11+ does not save Nadam's u_product: it follows from the iteration count
+                boolean uProductComputed = NadamState.is(model.optimizer()) && NadamState.index(state) > 0
+                        && names.size() == state.size() - 1 && names.stream().noneMatch(n -> n.contains("u_product"));
+                List<Variable> inFile = uProductComputed ? NadamState.withoutUProduct(state) : state;
+                slots = readOptimizer(optimizerWeights, inFile, unbuilt);
+                if (uProductComputed) {
+                    slots = new ArrayList<>(slots);
+                    slots.add(NadamState.index(state), NadamState.computed(model.optimizer(), state, slots));
+                }
+                NadamState.verify(model.optimizer(), state, slots, "optimizer_weights");
             }
             SavedState.assign(model.variables(), weights);
             if (slots != null) {
