@@ -26,6 +26,27 @@ final class KerasConfigs {
     private static final Set<String> INERT_ANY_VALUE = Set.of("synchronized", "jit_compile", "ema_momentum",
             "input_length", "ragged", "is_legacy_optimizer", "implementation");
 
+    /**
+     * Keras 3 serializes some initializers by a class name that is not their short public name: a recurrent
+     * layer's default recurrent_initializer is written {@code OrthogonalInitializer}. grad4j registers the short
+     * names, which Keras also accepts on reading.
+     */
+    private static final Map<String, String> INITIALIZER_CLASSES = Map.of("OrthogonalInitializer", "Orthogonal",
+            "IdentityInitializer", "Identity");
+
+    /**
+     * Why an Embedding's mask_zero cannot cross between Keras and grad4j: Keras passes the mask on through the model
+     * (recurrent layers skip padded steps, attention ignores them, losses leave them out); grad4j's models do
+     * not, so the same file would compute different outputs.
+     */
+    private static final String MASK_ZERO = "Keras passes the Embedding's mask on to the layers after it (recurrent "
+            + "layers skip padded steps, attention and losses ignore them) and grad4j's models do not, so the model "
+            + "would compute different outputs";
+
+    /** Integer input dtypes, read as float32 inputs (see {@link #layer}). */
+    private static final Set<String> INTEGER_INPUTS = Set.of("int32", "int64", "int16", "int8", "uint8", "uint16",
+            "uint32");
+
     /** What Keras itself writes on every object, whatever the class. */
     private static final Set<String> GENERIC = Set.of("name", "trainable", "dtype");
 
@@ -182,12 +203,21 @@ final class KerasConfigs {
             if (batchInputShape != null && !config.containsKey("batch_shape")) {
                 config.put("batch_shape", batchInputShape);
             }
+            if (INTEGER_INPUTS.contains(config.get("dtype"))) {
+                // token ids for an Embedding: grad4j's inputs are floating point and its Embedding reads ids from
+                // float32, exact up to 2^24, far beyond any vocabulary
+                config.put("dtype", "float32");
+            }
         } else if (batchInputShape instanceof List<?> shape && first) {
             Map<String, Object> input = new LinkedHashMap<>();
             input.put("batch_shape", shape);
             out.add(serialized("InputLayer", input));
         }
-        Map<String, Object> clean = strip(config);
+        if (className.equals("Embedding") && Boolean.TRUE.equals(config.get("mask_zero"))) {
+            throw new IllegalArgumentException(where + ": option mask_zero = true is not supported by the Keras importer: "
+                    + MASK_ZERO + " (supported: mask_zero = false)");
+        }
+        Map<String, Object> clean = initializerNames(strip(config));
         if (className.equals("MultiHeadAttention")) {
             clean = attentionAxes(where, clean);
         }
@@ -357,6 +387,19 @@ final class KerasConfigs {
     private static boolean inert(Object value) {
         return value == null || Boolean.FALSE.equals(value) || value instanceof Map<?, ?> m && m.isEmpty()
                 || value instanceof List<?> l && l.isEmpty();
+    }
+
+    private static Map<String, Object> initializerNames(Map<String, Object> config) {
+        Map<String, Object> out = new LinkedHashMap<>(config);
+        for (Map.Entry<String, Object> e : config.entrySet()) {
+            if (e.getKey().endsWith("_initializer") && e.getValue() instanceof Map<?, ?> init
+                    && INITIALIZER_CLASSES.containsKey(init.get("class_name"))) {
+                Map<String, Object> renamed = new LinkedHashMap<>(G4jFormat.object(init, e.getKey()));
+                renamed.put("class_name", INITIALIZER_CLASSES.get(init.get("class_name")));
+                out.put(e.getKey(), renamed);
+            }
+        }
+        return out;
     }
 
     /** A copy without Keras 3's bookkeeping keys, at every depth. */
@@ -566,6 +609,10 @@ final class KerasConfigs {
     }
 
     private static Map<String, Object> keras(Layer layer, long[] inputShape) {
+        if (layer.className().equals("Embedding") && Boolean.TRUE.equals(layer.config().get("mask_zero"))) {
+            throw new IllegalArgumentException(layer.describe() + ": mask_zero = true cannot be written to a Keras file: "
+                    + MASK_ZERO + "; save as .g4j, or with maskZero(false)");
+        }
         Map<String, Object> config = withModules(layer.config(), "keras.layers");
         if (layer.className().equals("InputLayer")) {
             // Keras' InputLayer takes no trainable flag and a plain dtype name
