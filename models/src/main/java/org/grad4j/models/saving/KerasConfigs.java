@@ -227,10 +227,14 @@ final class KerasConfigs {
     }
 
     /**
-     * Keras 3's MultiHeadAttention records the attention axes it settled on when built: {@code [1]} for rank-3
-     * inputs, the same as the default (null), which is the only attention grad4j's rank-3 layer computes.
+     * Keras' MultiHeadAttention records the attention axes it settled on when built: {@code [1]} for rank-3
+     * inputs, the same as the default (null), which is the only attention grad4j's rank-3 layer computes. tf.keras
+     * 2.x also records the shapes it was built for ({@code query_shape}, {@code key_shape}, {@code value_shape}),
+     * which the model's graph supplies again.
      */
-    private static Map<String, Object> attentionAxes(String where, Map<String, Object> config) {
+    private static Map<String, Object> attentionAxes(String where, Map<String, Object> given) {
+        Map<String, Object> config = new LinkedHashMap<>(given);
+        config.keySet().removeAll(Set.of("query_shape", "key_shape", "value_shape"));
         Object axes = config.get("attention_axes");
         if (axes instanceof List<?> list && list.size() == 1 && list.get(0) instanceof Number n
                 && (n.intValue() == 1 || n.intValue() == -2)) {

@@ -94,6 +94,27 @@ class KerasMultiHeadAttentionTest {
         }
     }
 
+    /**
+     * The same model in tf.keras 2.15's {@code .h5} layout ({@code mha_tf215.h5}, {@code make_mha_tf215_h5.py}): the
+     * value passed in the node's kwargs, the build shapes in the config, the weights listed by weight_names.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void aTfKeras215H5CrossAttentionModelMatchesNumpy() throws IOException {
+        Map<String, Object> ref = KerasReferenceFilesTest.reference("mha_tf215.reference.json");
+        Map<String, Object> inputs = (Map<String, Object>) ref.get("inputs");
+        Functional model = assertInstanceOf(Functional.class,
+                Model.load(KerasReferenceFilesTest.resource(dir, "mha_tf215.h5")));
+        assertEquals(List.of("query", "value"), model.inputNames());
+        INDArray actual = model.predictAll(List.of(array(inputs.get("query")).castTo(DataType.FLOAT),
+                array(inputs.get("value")).castTo(DataType.FLOAT))).get(0).castTo(DataType.DOUBLE);
+        INDArray expected = array(ref.get("expected_output"));
+        assertArrayEquals(expected.shape(), actual.shape());
+        double diff = Nd4j.math().abs(actual.sub(expected)).maxNumber().doubleValue();
+        System.out.println("mha_tf215.h5: max |predict - numpy| = " + diff);
+        assertTrue(diff <= TOLERANCE, "max abs diff " + diff);
+    }
+
     /** Cross-attention, then self-attention without biases and with its own output size. */
     private static Functional model() {
         Seeds.set(21);
