@@ -20,11 +20,17 @@ final class Keras2Nodes {
     private Keras2Nodes() {
     }
 
+    /** Whether {@code nodes} are in Keras 2's form: a list of nodes that are lists themselves. */
+    static boolean isKeras2(Object nodes) {
+        return nodes instanceof List<?> list && !list.isEmpty() && list.get(0) instanceof List;
+    }
+
     /** {@code nodes} unchanged when they are Keras 3's (or absent), else translated; {@code layer} names the owner. */
     static Object asKeras3(Object nodes, String layer, String className) {
-        if (!(nodes instanceof List<?> list) || list.isEmpty() || !(list.get(0) instanceof List)) {
+        if (!isKeras2(nodes)) {
             return nodes;
         }
+        List<?> list = (List<?>) nodes;
         List<Object> out = new ArrayList<>();
         for (int i = 0; i < list.size(); i++) {
             out.add(node(list.get(i), "layer \"" + layer + "\" (" + className + ") inbound node " + i, className));

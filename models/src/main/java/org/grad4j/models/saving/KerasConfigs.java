@@ -119,9 +119,13 @@ final class KerasConfigs {
                     String.valueOf(entry.get("class_name"))));
             translated.add(layer);
         }
+        boolean keras2 = false;
+        for (int i = 0; i < layers.size(); i++) {
+            keras2 |= Keras2Nodes.isKeras2(G4jFormat.object(layers.get(i), "layers[" + i + "]").get("inbound_nodes"));
+        }
         Set<String> models = new java.util.HashSet<>();
         for (Map<String, Object> layer : translated) {
-            if ("Functional".equals(layer.get("class_name"))) {
+            if ("Functional".equals(layer.get("class_name")) || keras2 && startsWithInput(layer)) {
                 models.add(String.valueOf(layer.get("name")));
             }
         }
@@ -132,6 +136,16 @@ final class KerasConfigs {
         out.put("input_layers", config.get("input_layers"));
         out.put("output_layers", shiftNodes(config.get("output_layers"), models, -1));
         return out;
+    }
+
+    /**
+     * Keras 2's Sequential is a functional model: built with an input shape it has a node of its own, so a parent
+     * counts its calls from 1 as for any functional model (Keras 3's Sequential has no such node).
+     */
+    private static boolean startsWithInput(Map<String, Object> layer) {
+        return "Sequential".equals(layer.get("class_name")) && layer.get("config") instanceof Map<?, ?> config
+                && config.get("layers") instanceof List<?> inner && !inner.isEmpty()
+                && inner.get(0) instanceof Map<?, ?> first && "InputLayer".equals(first.get("class_name"));
     }
 
     /**
@@ -218,6 +232,9 @@ final class KerasConfigs {
                     + MASK_ZERO + " (supported: mask_zero = false)");
         }
         Map<String, Object> clean = initializerNames(strip(config));
+        if (className.equals("BatchNormalization")) {
+            clean = BatchNormAxes.read(where, clean);
+        }
         if (className.equals("MultiHeadAttention")) {
             clean = attentionAxes(where, clean);
         }

@@ -70,6 +70,7 @@ final class KerasFormat {
             Map<String, Object> config = G4jFormat.readJson(zip, CONFIG, "Keras");
             Model model = KerasConfigs.anyModel(config);
             build(model, config.get("build_config"));
+            BatchNormAxes.check(config, model);
             boolean compiling = compile && config.get("compile_config") != null;
             List<Variable> state = List.of();
             int unbuilt = 0;

@@ -43,6 +43,7 @@ final class KerasH5Format {
             }
             Model model = KerasConfigs.anyModel(config);
             KerasFormat.build(model, null);
+            BatchNormAxes.check(config, model);
             Map<String, Object> training = compile ? json(hdf, "training_config") : null;
             List<Variable> state = List.of();
             int unbuilt = 0;
@@ -65,7 +66,8 @@ final class KerasH5Format {
             if (weightsRoot == null) {
                 throw new IllegalArgumentException("the HDF5 file has no model_weights group");
             }
-            List<Npz.Entry> weights = readLayers(weightsRoot, model);
+            List<Variable> targets = new ArrayList<>();
+            List<Npz.Entry> weights = readLayers(weightsRoot, model, targets);
             List<Npz.Entry> slots = null;
             if (training != null) {
                 Group optimizerWeights = Hdf5Arrays.group(hdf, "optimizer_weights");
@@ -91,7 +93,7 @@ final class KerasH5Format {
                 }
                 NadamState.verify(model.optimizer(), state, slots, "optimizer_weights");
             }
-            SavedState.assign(model.variables(), weights);
+            SavedState.assign(targets, weights);
             if (slots != null) {
                 SavedState.assign(state, slots);
             }
@@ -177,7 +179,8 @@ final class KerasH5Format {
         throw new IllegalArgumentException(where + ": weight_names must be strings, got " + data.getClass().getSimpleName());
     }
 
-    private static List<Npz.Entry> readLayers(Group root, Model model) {
+    /** Each layer's arrays, all checked before any is assigned; {@code targets} receives the variable of each. */
+    private static List<Npz.Entry> readLayers(Group root, Model model, List<Variable> targets) {
         List<Npz.Entry> out = new ArrayList<>();
         for (Layer layer : model.layers()) {
             List<Variable> weights = layer.weights();
@@ -196,9 +199,37 @@ final class KerasH5Format {
                         + names + " but the layer has " + weights.size() + " ("
                         + String.join(", ", weights.stream().map(Variable::name).toList()) + ")");
             }
+            List<Variable> order = layer instanceof Model ? byName(layer, weights, names, where) : weights;
             for (int j = 0; j < names.size(); j++) {
-                out.add(entry(group, names.get(j), weights.get(j), where));
+                out.add(entry(group, names.get(j), order.get(j), where));
+                targets.add(order.get(j));
             }
+        }
+        return out;
+    }
+
+    /**
+     * A model used as a layer lists its weights as Keras 2's {@code model.weights} orders them, all trainable ones
+     * before the non-trainable ones ({@code dense/kernel:0} ... then {@code batch_normalization/moving_mean:0}),
+     * not layer by layer as grad4j does; the names, its layers' {@code <layer>/<weight>:0}, say which is which.
+     */
+    private static List<Variable> byName(Layer layer, List<Variable> weights, List<String> names, String where) {
+        List<Variable> out = new ArrayList<>();
+        List<Variable> left = new ArrayList<>(weights);
+        for (String name : names) {
+            Variable match = null;
+            for (Variable v : left) {
+                if (name.equals(v.name()) || name.endsWith("/" + v.name())) {
+                    match = v;
+                    break;
+                }
+            }
+            if (match == null) {
+                throw new IllegalArgumentException(layer.describe() + ": " + where + " lists " + name + ", which is none "
+                        + "of the model's weights (" + String.join(", ", left.stream().map(Variable::name).toList()) + ")");
+            }
+            left.remove(match);
+            out.add(match);
         }
         return out;
     }

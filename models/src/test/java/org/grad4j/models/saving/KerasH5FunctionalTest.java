@@ -118,6 +118,54 @@ class KerasH5FunctionalTest {
         assertEquals(8, adam.iterations());
     }
 
+    /**
+     * {@code nested_tf215.h5} ({@code make_nested_tf215_h5.py}): a nested Sequential called on two inputs, its calls
+     * counted from node 1 as tf.keras counts a model's, its weights listed trainable-first and matched by name.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void aNestedSequentialInATfKeras215H5MatchesNumpy() throws IOException {
+        Map<String, Object> ref = KerasReferenceFilesTest.reference("nested_tf215.reference.json");
+        Functional model = assertInstanceOf(Functional.class,
+                Model.load(KerasReferenceFilesTest.resource(dir, "nested_tf215.h5")));
+        org.grad4j.models.Sequential inner = assertInstanceOf(org.grad4j.models.Sequential.class,
+                model.getLayer("sequential"));
+        Map<String, Object> weights = (Map<String, Object>) ref.get("weights");
+        for (Variable v : inner.getLayer("batch_normalization").weights()) {
+            assertArrayEquals(flat(weights.get(v.name())), v.array().dup('c').data().asFloat(), v.name());
+        }
+        Map<String, Object> inputs = (Map<String, Object>) ref.get("inputs");
+        INDArray actual = model.predictAll(List.of(matrix(inputs.get("a")).castTo(DataType.FLOAT),
+                matrix(inputs.get("b")).castTo(DataType.FLOAT))).get(0).castTo(DataType.DOUBLE);
+        INDArray expected = matrix(ref.get("expected_output"));
+        assertArrayEquals(expected.shape(), actual.shape());
+        double diff = Nd4j.math().abs(actual.sub(expected)).maxNumber().doubleValue();
+        System.out.println("nested_tf215.h5: max |predict - numpy| = " + diff);
+        assertTrue(diff <= TOLERANCE, "max abs diff " + diff);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aBatchNormalizationAxisOtherThanTheLastIsRefusedOnceTheRankIsKnown() throws IOException {
+        String json;
+        try (HdfFile hdf = new HdfFile(KerasReferenceFilesTest.resource(dir, "nested_tf215.h5"))) {
+            json = (String) hdf.getAttribute("model_config").getData();
+        }
+        Map<String, Object> config = new ObjectMapper().readValue(json.replace("\"axis\": [1]", "\"axis\": [0]"), Map.class);
+        Model model = KerasConfigs.anyModel(config);
+        String message = assertThrows(IllegalArgumentException.class, () -> BatchNormAxes.check(config, model))
+                .getMessage();
+        for (String part : List.of("\"batch_normalization\"", "axis = [0]", "rank 2", "supported: the last axis, -1 or 1")) {
+            assertTrue(message.contains(part), part + " not in " + message);
+        }
+        // the file's own [1] is the last axis of its rank-2 input
+        Map<String, Object> good = new ObjectMapper().readValue(json, Map.class);
+        BatchNormAxes.check(good, KerasConfigs.anyModel(good));
+        String two = assertThrows(IllegalArgumentException.class, () -> KerasConfigs.anyModel(new ObjectMapper()
+                .readValue(json.replace("\"axis\": [1]", "\"axis\": [1, 2]"), Map.class))).getMessage();
+        assertTrue(two.contains("axis = [1, 2]") && two.contains("BatchNormalization"), two);
+    }
+
     @Test
     @SuppressWarnings("unchecked")
     void olderKeras2CallsTheFunctionalClassModel() throws IOException {
