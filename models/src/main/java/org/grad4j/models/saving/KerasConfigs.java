@@ -236,7 +236,7 @@ final class KerasConfigs {
             clean = BatchNormAxes.read(where, clean);
         }
         if (className.equals("MultiHeadAttention")) {
-            clean = attentionAxes(where, clean);
+            clean = attentionConfig(where, clean);
         }
         clean = checkOptions(where, className, clean, Layers.fromConfig(className, clean).config().keySet());
         out.add(serialized(className, clean));
@@ -249,22 +249,14 @@ final class KerasConfigs {
      * 2.x also records the shapes it was built for ({@code query_shape}, {@code key_shape}, {@code value_shape}),
      * which the model's graph supplies again.
      */
-    private static Map<String, Object> attentionAxes(String where, Map<String, Object> given) {
+    private static Map<String, Object> attentionConfig(String where, Map<String, Object> given) {
         Map<String, Object> config = new LinkedHashMap<>(given);
         config.keySet().removeAll(Set.of("query_shape", "key_shape", "value_shape"));
         Object axes = config.get("attention_axes");
-        if (axes instanceof List<?> list && list.size() == 1 && list.get(0) instanceof Number n
-                && (n.intValue() == 1 || n.intValue() == -2)) {
-            Map<String, Object> out = new LinkedHashMap<>(config);
-            out.put("attention_axes", null);
-            return out;
-        }
-        if (axes instanceof Number n && (n.intValue() == 1 || n.intValue() == -2)) {
-            Map<String, Object> out = new LinkedHashMap<>(config);
-            out.put("attention_axes", null);
-            return out;
-        }
-        if (axes != null) {
+        Object axis = axes instanceof List<?> list && list.size() == 1 ? list.get(0) : axes;
+        if (axis instanceof Number n && (n.intValue() == 1 || n.intValue() == -2)) {
+            config.put("attention_axes", null);
+        } else if (axes != null) {
             throw new IllegalArgumentException(where + ": option attention_axes = " + axes + " is not supported by "
                     + "grad4j's MultiHeadAttention (supported: null or [1], attention over the sequence axis of rank-3 "
                     + "inputs)");
@@ -456,6 +448,12 @@ final class KerasConfigs {
             layers.add(keras(model.inputLayer(), null));
         }
         for (Layer layer : model.layers()) {
+            if (layer.className().equals("MultiHeadAttention")) {
+                // Keras calls a Sequential model's layers on one tensor, and its MultiHeadAttention needs a value too
+                throw new IllegalArgumentException(layer.describe() + ": a Keras Sequential model cannot hold a "
+                        + "MultiHeadAttention (Keras' call needs a value tensor besides the query); write it in a "
+                        + "functional model, or save as .g4j");
+            }
             layers.add(keras(layer, shape));
             shape = shape == null ? null : layer.computeOutputShape(shape);
         }

@@ -24,6 +24,7 @@ import org.grad4j.layers.MultiHeadAttention;
 import org.grad4j.models.Functional;
 import org.grad4j.models.Input;
 import org.grad4j.models.Model;
+import org.grad4j.models.Sequential;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -175,6 +176,16 @@ class KerasMultiHeadAttentionTest {
         for (int i = 0; i < a.size(); i++) {
             assertEquals(a.get(i).name(), b.get(i).name());
             assertArrayEquals(a.get(i).array().dup('c').data().asFloat(), b.get(i).array().dup('c').data().asFloat());
+        }
+    }
+
+    @Test
+    void aSequentialModelWithMultiHeadAttentionIsNotWrittenAsKeras() {
+        Sequential model = new Sequential(new org.grad4j.layers.InputLayer(4, 6), new MultiHeadAttention(2, 3));
+        String message = assertThrows(IllegalArgumentException.class, () -> model.save(dir.resolve("s.keras")))
+                .getMessage();
+        for (String part : List.of("MultiHeadAttention", "Sequential", "value tensor", "functional model", ".g4j")) {
+            assertTrue(message.contains(part), "\"" + part + "\" not in: " + message);
         }
     }
 
