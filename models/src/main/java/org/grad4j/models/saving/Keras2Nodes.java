@@ -52,7 +52,7 @@ final class Keras2Nodes {
                         + entries.get(j));
             }
             tensors.add(tensor(entry.subList(0, 3), where));
-            if (entry.size() == 4 && entry.get(3) instanceof Map<?, ?> k && !k.isEmpty()) {
+            if (entry.size() == 4 && entry.get(3) instanceof Map<?, ?> k && k.values().stream().anyMatch(v -> v != null)) {
                 if (j > 0 || entries.size() > 1) {
                     throw new IllegalArgumentException(where + ": call arguments " + k + " on a list of inputs are not "
                             + "supported by the Keras importer");

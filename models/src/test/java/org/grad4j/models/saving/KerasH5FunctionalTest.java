@@ -199,6 +199,12 @@ class KerasH5FunctionalTest {
         List<Object> mhaArgs = (List<Object>) ((Map<String, Object>) mha.get(0)).get("args");
         assertEquals(List.of(List.of("q", 0, 0), List.of("v", 0, 0), List.of("k", 0, 0)), mhaArgs.stream()
                 .map(t -> ((Map<String, Object>) ((Map<String, Object>) t).get("config")).get("keras_history")).toList());
+        // arguments left at None change nothing, on a merge too
+        Map<String, Object> none = new LinkedHashMap<>();
+        none.put("mask", null);
+        List<Object> merged = (List<Object>) Keras2Nodes.asKeras3(List.of(List.of(List.of("a", 0, 0, none),
+                List.of("b", 0, 0, none))), "add", "Add");
+        assertEquals(1, ((List<Object>) ((Map<String, Object>) merged.get(0)).get("args")).size());
         // Keras 3's nodes pass through
         List<Object> keras3 = List.of(Map.of("args", List.of(), "kwargs", Map.of()));
         assertEquals(keras3, Keras2Nodes.asKeras3(keras3, "x", "Dense"));
