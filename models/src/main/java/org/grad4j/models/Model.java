@@ -768,7 +768,8 @@ public class Model extends Layer {
      * Reads a model written by {@link #save}: same architecture, weights and, if compiled, optimizer state. A
      * subclassed model is recreated by the factory registered with {@code Layers.register(className, config -> ...)}
      * or else by its no-argument constructor, then built for the saved input shape. Keras files load too, told
-     * apart by their first bytes: Keras 3 {@code .keras} and Keras 2 / tf.keras {@code .h5} full models (Sequential),
+     * apart by their first bytes: Keras 3 {@code .keras} and Keras 2 / tf.keras {@code .h5} full models (Sequential
+     * and Functional),
      * with their compile config and optimizer state where present.
      *
      * @throws IllegalArgumentException naming the file and the problem when it is missing, damaged or not a model

@@ -26,6 +26,27 @@ final class KerasConfigs {
     private static final Set<String> INERT_ANY_VALUE = Set.of("synchronized", "jit_compile", "ema_momentum",
             "input_length", "ragged", "is_legacy_optimizer", "implementation");
 
+    /**
+     * Keras 3 serializes some initializers by a class name that is not their short public name: a recurrent
+     * layer's default recurrent_initializer is written {@code OrthogonalInitializer}. grad4j registers the short
+     * names, which Keras also accepts on reading.
+     */
+    private static final Map<String, String> INITIALIZER_CLASSES = Map.of("OrthogonalInitializer", "Orthogonal",
+            "IdentityInitializer", "Identity");
+
+    /**
+     * Why an Embedding's mask_zero cannot cross between Keras and grad4j: Keras passes the mask on through the model
+     * (recurrent layers skip padded steps, attention ignores them, losses leave them out); grad4j's models do
+     * not, so the same file would compute different outputs.
+     */
+    private static final String MASK_ZERO = "Keras passes the Embedding's mask on to the layers after it (recurrent "
+            + "layers skip padded steps, attention and losses ignore them) and grad4j's models do not, so the model "
+            + "would compute different outputs";
+
+    /** Integer input dtypes, read as float32 inputs (see {@link #layer}). */
+    private static final Set<String> INTEGER_INPUTS = Set.of("int32", "int64", "int16", "int8", "uint8", "uint16",
+            "uint32");
+
     /** What Keras itself writes on every object, whatever the class. */
     private static final Set<String> GENERIC = Set.of("name", "trainable", "dtype");
 
@@ -44,7 +65,7 @@ final class KerasConfigs {
         return Sequential.fromConfig(sequentialConfig(G4jFormat.object(top.get("config"), "Sequential config")));
     }
 
-    /** The grad4j model a Keras 3 {@code config.json} describes: a Sequential or a Functional model. */
+    /** The grad4j model a Keras 3 {@code config.json} or a Keras 2 {@code model_config} describes: Sequential or Functional. */
     static Model anyModel(Map<String, Object> top) {
         Object className = top.get("class_name");
         if ("Functional".equals(className) || "Model".equals(className) && isFunctional(top.get("config"))) {
@@ -94,12 +115,17 @@ final class KerasConfigs {
             Map<String, Object> entry = G4jFormat.object(layers.get(i), "layers[" + i + "]");
             Map<String, Object> layer = new LinkedHashMap<>(layer(entry, i, false).get(0));
             layer.put("name", entry.get("name"));
-            layer.put("inbound_nodes", entry.get("inbound_nodes"));
+            layer.put("inbound_nodes", Keras2Nodes.asKeras3(entry.get("inbound_nodes"), String.valueOf(entry.get("name")),
+                    String.valueOf(entry.get("class_name"))));
             translated.add(layer);
+        }
+        boolean keras2 = false;
+        for (int i = 0; i < layers.size(); i++) {
+            keras2 |= Keras2Nodes.isKeras2(G4jFormat.object(layers.get(i), "layers[" + i + "]").get("inbound_nodes"));
         }
         Set<String> models = new java.util.HashSet<>();
         for (Map<String, Object> layer : translated) {
-            if ("Functional".equals(layer.get("class_name"))) {
+            if ("Functional".equals(layer.get("class_name")) || keras2 && startsWithInput(layer)) {
                 models.add(String.valueOf(layer.get("name")));
             }
         }
@@ -110,6 +136,16 @@ final class KerasConfigs {
         out.put("input_layers", config.get("input_layers"));
         out.put("output_layers", shiftNodes(config.get("output_layers"), models, -1));
         return out;
+    }
+
+    /**
+     * Keras 2's Sequential is a functional model: built with an input shape it has a node of its own, so a parent
+     * counts its calls from 1 as for any functional model (Keras 3's Sequential has no such node).
+     */
+    private static boolean startsWithInput(Map<String, Object> layer) {
+        return "Sequential".equals(layer.get("class_name")) && layer.get("config") instanceof Map<?, ?> config
+                && config.get("layers") instanceof List<?> inner && !inner.isEmpty()
+                && inner.get(0) instanceof Map<?, ?> first && "InputLayer".equals(first.get("class_name"));
     }
 
     /**
@@ -181,15 +217,51 @@ final class KerasConfigs {
             if (batchInputShape != null && !config.containsKey("batch_shape")) {
                 config.put("batch_shape", batchInputShape);
             }
+            if (INTEGER_INPUTS.contains(config.get("dtype"))) {
+                // token ids for an Embedding: grad4j's inputs are floating point and its Embedding reads ids from
+                // float32, exact up to 2^24, far beyond any vocabulary
+                config.put("dtype", "float32");
+            }
         } else if (batchInputShape instanceof List<?> shape && first) {
             Map<String, Object> input = new LinkedHashMap<>();
             input.put("batch_shape", shape);
             out.add(serialized("InputLayer", input));
         }
-        Map<String, Object> clean = strip(config);
+        if (className.equals("Embedding") && Boolean.TRUE.equals(config.get("mask_zero"))) {
+            throw new IllegalArgumentException(where + ": option mask_zero = true is not supported by the Keras importer: "
+                    + MASK_ZERO + " (supported: mask_zero = false)");
+        }
+        Map<String, Object> clean = initializerNames(strip(config));
+        if (className.equals("BatchNormalization")) {
+            clean = BatchNormAxes.read(where, clean);
+        }
+        if (className.equals("MultiHeadAttention")) {
+            clean = attentionConfig(where, clean);
+        }
         clean = checkOptions(where, className, clean, Layers.fromConfig(className, clean).config().keySet());
         out.add(serialized(className, clean));
         return out;
+    }
+
+    /**
+     * Keras' MultiHeadAttention records the attention axes it settled on when built: {@code [1]} for rank-3
+     * inputs, the same as the default (null), which is the only attention grad4j's rank-3 layer computes. tf.keras
+     * 2.x also records the shapes it was built for ({@code query_shape}, {@code key_shape}, {@code value_shape}),
+     * which the model's graph supplies again.
+     */
+    private static Map<String, Object> attentionConfig(String where, Map<String, Object> given) {
+        Map<String, Object> config = new LinkedHashMap<>(given);
+        config.keySet().removeAll(Set.of("query_shape", "key_shape", "value_shape"));
+        Object axes = config.get("attention_axes");
+        Object axis = axes instanceof List<?> list && list.size() == 1 ? list.get(0) : axes;
+        if (axis instanceof Number n && (n.intValue() == 1 || n.intValue() == -2)) {
+            config.put("attention_axes", null);
+        } else if (axes != null) {
+            throw new IllegalArgumentException(where + ": option attention_axes = " + axes + " is not supported by "
+                    + "grad4j's MultiHeadAttention (supported: null or [1], attention over the sequence axis of rank-3 "
+                    + "inputs)");
+        }
+        return config;
     }
 
     static List<String> supportedLayers() {
@@ -330,6 +402,19 @@ final class KerasConfigs {
                 || value instanceof List<?> l && l.isEmpty();
     }
 
+    private static Map<String, Object> initializerNames(Map<String, Object> config) {
+        Map<String, Object> out = new LinkedHashMap<>(config);
+        for (Map.Entry<String, Object> e : config.entrySet()) {
+            if (e.getKey().endsWith("_initializer") && e.getValue() instanceof Map<?, ?> init
+                    && INITIALIZER_CLASSES.containsKey(init.get("class_name"))) {
+                Map<String, Object> renamed = new LinkedHashMap<>(G4jFormat.object(init, e.getKey()));
+                renamed.put("class_name", INITIALIZER_CLASSES.get(init.get("class_name")));
+                out.put(e.getKey(), renamed);
+            }
+        }
+        return out;
+    }
+
     /** A copy without Keras 3's bookkeeping keys, at every depth. */
     @SuppressWarnings("unchecked")
     static Map<String, Object> strip(Map<String, Object> map) {
@@ -363,6 +448,12 @@ final class KerasConfigs {
             layers.add(keras(model.inputLayer(), null));
         }
         for (Layer layer : model.layers()) {
+            if (layer.className().equals("MultiHeadAttention")) {
+                // Keras calls a Sequential model's layers on one tensor, and its MultiHeadAttention needs a value too
+                throw new IllegalArgumentException(layer.describe() + ": a Keras Sequential model cannot hold a "
+                        + "MultiHeadAttention (Keras' call needs a value tensor besides the query); write it in a "
+                        + "functional model, or save as .g4j");
+            }
             layers.add(keras(layer, shape));
             shape = shape == null ? null : layer.computeOutputShape(shape);
         }
@@ -416,12 +507,15 @@ final class KerasConfigs {
             Map<String, Object> keras = nested(layer);
             if (keras == null) {
                 keras = keras(layer, null);
-                if (!layer.className().equals("InputLayer")) {
+                if (layer.className().equals("MultiHeadAttention")) {
+                    keras.put("build_config", attentionBuildConfig(layer));
+                } else if (!layer.className().equals("InputLayer")) {
                     keras.put("build_config", Map.of("input_shape", builtFor(layer)));
                 }
             }
             keras.put("name", entry.get("name"));
-            keras.put("inbound_nodes", entry.get("inbound_nodes"));
+            keras.put("inbound_nodes", layer.className().equals("MultiHeadAttention")
+                    ? selfAttentionValues(entry.get("inbound_nodes")) : entry.get("inbound_nodes"));
             written.add(keras);
         }
         // Keras' key order: name, trainable, layers, input_layers, output_layers
@@ -456,6 +550,28 @@ final class KerasConfigs {
         return out;
     }
 
+    /**
+     * grad4j records a self-attention call with its one input; Keras' MultiHeadAttention has no default value
+     * tensor, so the query is written again as the value, which is what the call computed.
+     */
+    @SuppressWarnings("unchecked")
+    private static Object selfAttentionValues(Object nodes) {
+        if (!(nodes instanceof List<?> list)) {
+            return nodes;
+        }
+        List<Object> out = new ArrayList<>();
+        for (Object node : list) {
+            if (node instanceof Map<?, ?> call && call.get("args") instanceof List<?> args && args.size() == 1) {
+                Map<String, Object> copy = new LinkedHashMap<>((Map<String, Object>) call);
+                copy.put("args", List.of(args.get(0), args.get(0)));
+                out.add(copy);
+            } else {
+                out.add(node);
+            }
+        }
+        return out;
+    }
+
     /** A model used as a layer, serialized as Keras does at the top level but without its compile config; else null. */
     private static Map<String, Object> nested(Layer layer) {
         if (layer instanceof Sequential sequential && layer.getClass() == Sequential.class) {
@@ -471,6 +587,27 @@ final class KerasConfigs {
                     + "models; " + layer.getClass().getName() + " is a model class of its own (save it as .g4j)");
         }
         return null;
+    }
+
+    /**
+     * Keras records the shapes a layer was built with by its build arguments' names; a MultiHeadAttention's
+     * build takes query, value and (when given) key shapes, so they go in a {@code shapes_dict}.
+     */
+    private static Map<String, Object> attentionBuildConfig(Layer layer) {
+        List<org.grad4j.layers.LayerNode> nodes = layer.inboundNodes();
+        if (nodes.isEmpty()) {
+            return null;
+        }
+        List<org.grad4j.layers.KerasTensor> inputs = nodes.get(0).inputs();
+        Map<String, Object> shapes = new LinkedHashMap<>();
+        List<String> names = List.of("query_shape", "value_shape", "key_shape");
+        for (int i = 0; i < inputs.size() && i < names.size(); i++) {
+            shapes.put(names.get(i), kerasShape(inputs.get(i).shape()));
+        }
+        if (inputs.size() == 1) {
+            shapes.put("value_shape", shapes.get("query_shape"));   // self-attention: Keras passes value = query
+        }
+        return Map.of("shapes_dict", shapes);
     }
 
     /** Keras' layer build_config: the shape of the first call's input (a list of shapes for several inputs). */
@@ -491,6 +628,10 @@ final class KerasConfigs {
     }
 
     private static Map<String, Object> keras(Layer layer, long[] inputShape) {
+        if (layer.className().equals("Embedding") && Boolean.TRUE.equals(layer.config().get("mask_zero"))) {
+            throw new IllegalArgumentException(layer.describe() + ": mask_zero = true cannot be written to a Keras file: "
+                    + MASK_ZERO + "; save as .g4j, or with maskZero(false)");
+        }
         Map<String, Object> config = withModules(layer.config(), "keras.layers");
         if (layer.className().equals("InputLayer")) {
             // Keras' InputLayer takes no trainable flag and a plain dtype name
@@ -625,8 +766,14 @@ final class KerasConfigs {
         return name.toLowerCase(java.util.Locale.ROOT);
     }
 
-    /** Where a layer's variables live in a Keras 3 weights file, and which of them. */
-    record VarsGroup(Layer layer, String path, List<org.grad4j.core.Variable> weights) {
+    /**
+     * Where a layer's variables live in a Keras 3 weights file, and which of them; {@code aliases} are other paths
+     * Keras releases have used for the same group, tried in turn when reading.
+     */
+    record VarsGroup(Layer layer, String path, List<org.grad4j.core.Variable> weights, List<String> aliases) {
+        VarsGroup(Layer layer, String path, List<org.grad4j.core.Variable> weights) {
+            this(layer, path, weights, List.of());
+        }
     }
 
     /**
@@ -679,8 +826,9 @@ final class KerasConfigs {
                         new VarsGroup(layer, base + "/backward_layer/vars", List.of()),
                         new VarsGroup(layer, base + "/backward_layer/cell/vars", weights.subList(half, weights.size())));
             }
-            case "MultiHeadAttention" -> throw new IllegalArgumentException(layer.describe() + ": MultiHeadAttention's "
-                    + "weights are not mapped to Keras' file layout yet (its four EinsumDense sublayers); save as .g4j");
+            case "MultiHeadAttention" -> {
+                return MultiHeadAttentionGroups.of(layer, base);
+            }
             default -> {
                 return List.of(new VarsGroup(layer, base + "/vars", weights));
             }

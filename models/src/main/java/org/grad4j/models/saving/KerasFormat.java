@@ -42,7 +42,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * (the iteration counter, the learning rate when it is a constant, then each trainable variable's slots).
  * Sequential and Functional models are read and written; a Functional model's {@code model.layers} include its
  * InputLayers (empty groups), and a model used as a layer keeps its layers' groups beneath its own
- * ({@code layers/sequential/layers/dense/vars}), as Keras' {@code saving_lib} walks them.
+ * ({@code layers/sequential/layers/dense/vars}), as Keras' {@code saving_lib} walks them. A layer made of Keras
+ * sublayers keeps their variables beneath its group: a recurrent layer's cell, a MultiHeadAttention's four
+ * EinsumDense projections ({@link MultiHeadAttentionGroups}).
  */
 final class KerasFormat {
     static final String CONFIG = "config.json";
@@ -68,6 +70,7 @@ final class KerasFormat {
             Map<String, Object> config = G4jFormat.readJson(zip, CONFIG, "Keras");
             Model model = KerasConfigs.anyModel(config);
             build(model, config.get("build_config"));
+            BatchNormAxes.check(config, model);
             boolean compiling = compile && config.get("compile_config") != null;
             List<Variable> state = List.of();
             int unbuilt = 0;
@@ -90,7 +93,9 @@ final class KerasFormat {
                 weights = readLayers(hdf, model);
                 if (compiling) {
                     Group vars = Hdf5Arrays.group(hdf, "optimizer/vars");
+                    NadamState.checkKeras3Layout(model.optimizer(), vars, state.size());
                     slots = readOptimizer(vars, state, unbuilt, "optimizer/vars/");
+                    NadamState.verify(model.optimizer(), state, slots, "optimizer/vars");
                 }
             }
             // in the file's order, which for a model inside a model is not model.variables()' order
@@ -137,6 +142,12 @@ final class KerasFormat {
             List<Variable> weights = slice.weights();
             String path = slice.path();
             Group vars = Hdf5Arrays.group(hdf, path);
+            for (String alias : slice.aliases()) {
+                if (vars == null && Hdf5Arrays.group(hdf, alias) != null) {
+                    path = alias;
+                    vars = Hdf5Arrays.group(hdf, alias);
+                }
+            }
             List<String> names = vars == null ? List.of() : Hdf5Arrays.children(vars);
             if (names.size() != weights.size()) {
                 Group all = Hdf5Arrays.group(hdf, "layers");

@@ -18,14 +18,16 @@ import org.grad4j.core.MemoryBudget;
 import org.grad4j.core.Variable;
 import org.grad4j.layers.Layer;
 import org.grad4j.models.Model;
-import org.grad4j.models.Sequential;
 import org.grad4j.optimizers.Optimizer;
 
 /**
  * Keras 2 / tf.keras full-model HDF5 files ({@code model.save("m.h5")}): the architecture as JSON in the root
  * attribute {@code model_config}, the compile state in {@code training_config}, each layer's weights under
  * {@code model_weights/<layer name>/} as listed by that group's {@code weight_names} attribute, and the
- * optimizer's under {@code optimizer_weights/} as listed by its {@code weight_names}. Read only.
+ * optimizer's under {@code optimizer_weights/} as listed by its {@code weight_names}. Sequential models and
+ * functional ones ({@code "Functional"}, or {@code "Model"} before tf.keras 2.4), whose layers list their inbound
+ * nodes in Keras 2's form (see {@link Keras2Nodes}); a functional model's InputLayers have weight groups too, with
+ * no weights. Layers are matched to their groups by name. Read only.
  */
 final class KerasH5Format {
     private KerasH5Format() {
@@ -39,8 +41,9 @@ final class KerasH5Format {
                 throw new IllegalArgumentException("the HDF5 file has no model_config attribute, so it is not a Keras full "
                         + "model file (a weights-only .h5 needs the model built first)");
             }
-            Sequential model = KerasConfigs.model(config);
+            Model model = KerasConfigs.anyModel(config);
             KerasFormat.build(model, null);
+            BatchNormAxes.check(config, model);
             Map<String, Object> training = compile ? json(hdf, "training_config") : null;
             List<Variable> state = List.of();
             int unbuilt = 0;
@@ -63,16 +66,34 @@ final class KerasH5Format {
             if (weightsRoot == null) {
                 throw new IllegalArgumentException("the HDF5 file has no model_weights group");
             }
-            List<Npz.Entry> weights = readLayers(weightsRoot, model);
+            List<Variable> targets = new ArrayList<>();
+            List<Npz.Entry> weights = readLayers(weightsRoot, model, targets);
             List<Npz.Entry> slots = null;
             if (training != null) {
                 Group optimizerWeights = Hdf5Arrays.group(hdf, "optimizer_weights");
-                if (optimizerWeights != null && isLegacyOptimizer(weightNames(optimizerWeights, "optimizer_weights"))) {
+                List<String> names = optimizerWeights == null ? List.of()
+                        : weightNames(optimizerWeights, "optimizer_weights");
+                if (isLegacyOptimizer(names)) {
+                    if (NadamState.is(model.optimizer())) {
+                        throw new IllegalArgumentException("optimizer Nadam: the file holds tf.keras' legacy Nadam "
+                                + "state (" + names.get(0) + ", momentum_cache), whose schedule (0.96^(0.004 t)) is not "
+                                + "Keras 3's (0.96^t), which grad4j's Nadam follows; the Keras importer reads the state of "
+                                + "tf.keras 2.11+ optimizers. Load with Model.load(path, false) to skip it");
+                    }
                     state = KerasConfigs.groupedByKind(model.optimizer().variables());
                 }
-                slots = readOptimizer(optimizerWeights, state, unbuilt);
+                // tf.keras 2.11+ does not save Nadam's u_product: it follows from the iteration count
+                boolean uProductComputed = NadamState.is(model.optimizer()) && NadamState.index(state) > 0
+                        && names.size() == state.size() - 1 && names.stream().noneMatch(n -> n.contains("u_product"));
+                List<Variable> inFile = uProductComputed ? NadamState.withoutUProduct(state) : state;
+                slots = readOptimizer(optimizerWeights, inFile, unbuilt);
+                if (uProductComputed) {
+                    slots = new ArrayList<>(slots);
+                    slots.add(NadamState.index(state), NadamState.computed(model.optimizer(), state, slots));
+                }
+                NadamState.verify(model.optimizer(), state, slots, "optimizer_weights");
             }
-            SavedState.assign(model.variables(), weights);
+            SavedState.assign(targets, weights);
             if (slots != null) {
                 SavedState.assign(state, slots);
             }
@@ -158,7 +179,8 @@ final class KerasH5Format {
         throw new IllegalArgumentException(where + ": weight_names must be strings, got " + data.getClass().getSimpleName());
     }
 
-    private static List<Npz.Entry> readLayers(Group root, Model model) {
+    /** Each layer's arrays, all checked before any is assigned; {@code targets} receives the variable of each. */
+    private static List<Npz.Entry> readLayers(Group root, Model model, List<Variable> targets) {
         List<Npz.Entry> out = new ArrayList<>();
         for (Layer layer : model.layers()) {
             List<Variable> weights = layer.weights();
@@ -177,9 +199,37 @@ final class KerasH5Format {
                         + names + " but the layer has " + weights.size() + " ("
                         + String.join(", ", weights.stream().map(Variable::name).toList()) + ")");
             }
+            List<Variable> order = layer instanceof Model ? byName(layer, weights, names, where) : weights;
             for (int j = 0; j < names.size(); j++) {
-                out.add(entry(group, names.get(j), weights.get(j), where));
+                out.add(entry(group, names.get(j), order.get(j), where));
+                targets.add(order.get(j));
             }
+        }
+        return out;
+    }
+
+    /**
+     * A model used as a layer lists its weights as Keras 2's {@code model.weights} orders them, all trainable ones
+     * before the non-trainable ones ({@code dense/kernel:0} ... then {@code batch_normalization/moving_mean:0}),
+     * not layer by layer as grad4j does; the names, its layers' {@code <layer>/<weight>:0}, say which is which.
+     */
+    private static List<Variable> byName(Layer layer, List<Variable> weights, List<String> names, String where) {
+        List<Variable> out = new ArrayList<>();
+        List<Variable> left = new ArrayList<>(weights);
+        for (String name : names) {
+            Variable match = null;
+            for (Variable v : left) {
+                if (name.equals(v.name()) || name.endsWith("/" + v.name())) {
+                    match = v;
+                    break;
+                }
+            }
+            if (match == null) {
+                throw new IllegalArgumentException(layer.describe() + ": " + where + " lists " + name + ", which is none "
+                        + "of the model's weights (" + String.join(", ", left.stream().map(Variable::name).toList()) + ")");
+            }
+            left.remove(match);
+            out.add(match);
         }
         return out;
     }

@@ -106,10 +106,14 @@ class KerasLayersRoundTripTest {
     }
 
     @Test
-    void multiHeadAttentionIsRefusedByNameForKerasFiles() {
+    void multiHeadAttentionMapsToKerasSublayerGroups() {
         MultiHeadAttention attention = new MultiHeadAttention(2, 3);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> KerasConfigs.varsGroups(attention, "multi_head_attention"));
-        assertTrue(e.getMessage().contains("MultiHeadAttention") && e.getMessage().contains("save as .g4j"), e.getMessage());
+        attention.build(new long[] {-1, 4, 6});
+        java.util.List<KerasConfigs.VarsGroup> groups = KerasConfigs.varsGroups(attention, "multi_head_attention");
+        assertEquals(java.util.List.of("layers/multi_head_attention/vars", "layers/multi_head_attention/query_dense/vars",
+                "layers/multi_head_attention/key_dense/vars", "layers/multi_head_attention/value_dense/vars",
+                "layers/multi_head_attention/output_dense/vars"), groups.stream().map(KerasConfigs.VarsGroup::path).toList());
+        assertEquals(java.util.List.of(0, 2, 2, 2, 2), groups.stream().map(g -> g.weights().size()).toList());
+        assertEquals(java.util.List.of("layers/multi_head_attention/_output_dense/vars"), groups.get(4).aliases());
     }
 }
