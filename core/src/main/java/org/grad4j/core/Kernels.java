@@ -291,29 +291,35 @@ final class Kernels {
         return WindowKernels.maxCellsViews(in, w);
     }
 
+    /** A max pooling's output and, per output cell, the flat input index of its window's maximum. */
+    record MaxPooled(Tensor output, int[] cells) {
+    }
+
     /**
      * A max pooling's output in one Java pass ({@link WindowKernels#maxPoolFloat}) for float32 in the Java mode, or
      * null: then the caller gathers {@link #maxCells}' cells, as ND4J mode does.
      */
-    static Tensor maxPool(Tensor x, Windows w, long[] outShape) {
+    static MaxPooled maxPool(Tensor x, Windows w, long[] outShape) {
         FloatBuffer in = javaFloats(x);
         if (in == null) {
             return null;
         }
         INDArray out = Nd4j.createUninitialized(DataType.FLOAT, outShape);
-        WindowKernels.maxPoolFloat(in, FloatLoops.floats(out), w);
-        return new Tensor(out);
+        int[] cells = WindowKernels.maxPoolFloat(in, FloatLoops.floats(out), w);
+        return new MaxPooled(new Tensor(out), cells);
     }
 
-    /** The gradient of {@link #maxPool} for the incoming {@code g}, shaped like {@code x}, or null where it does not apply. */
-    static Tensor maxPoolGrad(Tensor x, Tensor g, Windows w) {
-        FloatBuffer in = javaFloats(x);
+    /**
+     * The gradient of {@link #maxPool} for the incoming {@code g}: {@code [batch, ...]} shaped as {@code xShape}, or
+     * null where it does not apply.
+     */
+    static Tensor maxPoolGrad(int[] cells, Tensor g, Windows w, long[] xShape) {
         FloatBuffer gradient = javaFloats(g);
-        if (in == null || gradient == null) {
+        if (gradient == null) {
             return null;
         }
-        INDArray dx = Nd4j.createUninitialized(DataType.FLOAT, x.shape());
-        WindowKernels.maxPoolGradFloat(in, gradient, FloatLoops.floats(dx), w);
+        INDArray dx = Nd4j.createUninitialized(DataType.FLOAT, xShape);
+        WindowKernels.maxPoolGradFloat(cells, gradient, FloatLoops.floats(dx), w);
         return new Tensor(dx);
     }
 
