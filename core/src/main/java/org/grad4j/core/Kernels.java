@@ -195,8 +195,7 @@ final class Kernels {
             return new Tensor(JavaKernels.matmul(values(a), values(b), ta, tb, 1, (int) n, (int) k, (int) m), new long[] {n, m});
         }
         INDArray c = Nd4j.createUninitialized(a.dataType(), n, m);
-        BlasThreads.before(n * k * m);
-        Nd4j.gemm(a.array(), b.array(), c, ta, tb, 1.0, 0.0);
+        BlasThreads.gemm(a.array(), b.array(), c, ta, tb, n, k, m);
         return new Tensor(c);
     }
 
