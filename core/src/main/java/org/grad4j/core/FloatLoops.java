@@ -107,7 +107,7 @@ final class FloatLoops {
      */
     static void inBlocks(FloatBuffer[] buffers, boolean[] written, BlockBody body) {
         forRange(buffers[0].limit(), (from, to) -> {
-            float[][] blocks = new float[buffers.length][Math.min(BLOCK, to - from)];
+            float[][] blocks = scratch(buffers.length);
             for (int first = from; first < to; first += BLOCK) {
                 int count = Math.min(BLOCK, to - first);
                 for (int b = 0; b < buffers.length; b++) {
@@ -121,6 +121,18 @@ final class FloatLoops {
                 }
             }
         });
+    }
+
+    /** Each thread's block arrays for {@link #inBlocks}, kept: a step updates every variable, and new arrays each time were garbage. */
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[0][]);
+
+    private static float[][] scratch(int count) {
+        float[][] kept = SCRATCH.get();
+        if (kept.length < count) {
+            kept = new float[count][BLOCK];
+            SCRATCH.set(kept);
+        }
+        return kept;
     }
 
     /** Runs {@code body} over {@code [0, n)}, in one chunk per core when {@code n} is large. */
