@@ -8,8 +8,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The one place that sets the threads both sides run with, and prints them. libnd4j's element-wise
- * threads come from {@code OMP_NUM_THREADS} (the run script sets 1: its OpenMP pool and OpenBLAS's
- * threads would oversubscribe 2 cores); OpenBLAS gets {@link #BLAS_THREADS} of its own, because ND4J
+ * threads come from {@code OMP_NUM_THREADS} (the run script sets 1 for W1-W5: its OpenMP pool and OpenBLAS's
+ * threads would oversubscribe 2 cores; W6 and W7 run without it, and grad4j sets the same itself); OpenBLAS gets {@link #BLAS_THREADS} of its own, because ND4J
  * otherwise ties it to the same variable and the wide GEMMs of W5 would run on one core.
  * grad4j and DL4J share the JVM, so they share this configuration. {@code -Dbenchmarks.blasThreads=N}
  * overrides the BLAS threads, to compare.
@@ -29,10 +29,11 @@ final class Environment {
 
     /** One line per fact, for the top of a benchmark's output. */
     static String describe() {
+        org.grad4j.core.Tensor.scalar(0f);   // grad4j's thread defaults are set when its Tensor class loads: show them
         StringBuilder s = new StringBuilder();
         s.append("environment\n");
         s.append("  OMP_NUM_THREADS=").append(System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"))
-                .append("  libnd4j maxThreads=").append(Nd4j.getEnvironment().maxThreads())
+                .append("  libnd4j maxThreads=").append(Nd4j.getEnvironment().maxThreads()).append(" maxMasterThreads=").append(Nd4j.getEnvironment().maxMasterThreads())
                 .append("  BLAS ").append(Nd4j.factory().blas().getBlasVendor())
                 .append(" maxThreads=").append(Nd4j.factory().blas().getMaxThreads()).append('\n');
         s.append("  javacpp nopointergc=").append(System.getProperty("org.bytedeco.javacpp.nopointergc", "unset"))

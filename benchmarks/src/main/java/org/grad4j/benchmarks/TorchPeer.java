@@ -167,7 +167,11 @@ final class TorchPeer {
     private static Result exec(List<String> command, long seconds) throws IOException {
         Path log = Files.createTempFile("grad4j-torch-peer", ".log");
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+            // PyTorch's peer keeps the environment it was always measured in: its OpenMP variable at 1 (it sets its own
+            // 2 intra-op threads); without it, idle OpenMP workers spun and a W6 step read 2-30 ms instead of ~1
+            builder.environment().putIfAbsent("OMP_NUM_THREADS", "1");
+            Process process = builder.start();
             try {
                 if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
                     process.destroyForcibly();

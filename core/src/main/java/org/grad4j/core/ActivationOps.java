@@ -48,7 +48,7 @@ final class ActivationOps {
     static Tensor relu(Tensor x) {
         // libnd4j's relu is x < 0 ? 0 : x, which keeps NaN (and -0.0); "x > 0 ? x : 0" would turn NaN into 0 and
         // hide it from the loss on small tensors only
-        Tensor out = ElementwiseOps.unary(x, v -> v < 0f ? 0f : v, a -> Transforms.relu(a, true));
+        Tensor out = ElementwiseOps.unary(x, FloatLoops::relu, a -> Transforms.relu(a, true));
         // the 0/1 mask is made only if a backward pass comes, from the output (positive exactly where x is)
         return Graph.record(out, "Relu", x, g -> g.mul(positiveMask(out)));
     }
@@ -58,7 +58,7 @@ final class ActivationOps {
      * a ReLU's derivative, read off its output.
      */
     static Tensor positiveMask(Tensor t) {
-        return ElementwiseOps.unary(t, v -> v > 0 ? 1f : 0f, a -> Transforms.step(a, true));
+        return ElementwiseOps.unary(t, FloatLoops::positiveMask, a -> Transforms.step(a, true));
     }
 
     static Tensor leakyRelu(Tensor x, double slope) {

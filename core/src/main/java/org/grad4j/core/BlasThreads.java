@@ -1,6 +1,9 @@
 package org.grad4j.core;
 
+import java.util.stream.IntStream;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * How many OpenBLAS threads a matrix product gets. ND4J ties OpenBLAS's thread count to {@code OMP_NUM_THREADS};
@@ -26,6 +29,14 @@ final class BlasThreads {
      */
     static final long SMALL_PRODUCT = Long.getLong("grad4j.blasSmallProduct", 1L << 29);
 
+    /**
+     * Multiply-adds from which a product under {@link #SMALL_PRODUCT} is split over the cores by grad4j itself:
+     * each core computes its share of the output rows (or, for a transposed left operand, of the inner dimension)
+     * as a one-thread BLAS call of its own. Those calls share no OpenBLAS thread pool, so nothing spins between
+     * products. {@code -Dgrad4j.blasSplitFrom=N} moves it; 0 turns the split off.
+     */
+    static final long SPLIT_FROM = Long.getLong("grad4j.blasSplitFrom", 1L << 24);
+
     private static volatile int wide;
 
     private BlasThreads() {
@@ -37,9 +48,30 @@ final class BlasThreads {
         }
         int wanted = Integer.getInteger("grad4j.blasThreads", Runtime.getRuntime().availableProcessors());
         wide = Math.max(1, wanted);
+        libnd4jThreads();
         if (wanted > 0 && Nd4j.factory().blas().getMaxThreads() != wanted) {
             Nd4j.factory().blas().setMaxThreads(wanted);
         }
+    }
+
+    /**
+     * Gives libnd4j's own thread pool and OpenMP one thread, as {@code OMP_NUM_THREADS=1} would, unless the user
+     * set that variable or {@code -Dgrad4j.nd4jThreads=N}. libnd4j reads the variable once, when it loads, and
+     * without it splits its ops over every core; its idle workers then spin between the many small ops of a
+     * step. Run with plain {@code java} on 2 cores, a 784-128-10 training step took 2-4x the CPU time of the same
+     * step with the variable set (4-7 against 2-2.5 ms), a second thread spinning beside the one doing the work
+     * and taking the core that grad4j's own loops split onto. grad4j's large element-wise work runs in its own
+     * loops ({@link FloatLoops}) and large products in OpenBLAS, so libnd4j's ops lose little with one thread.
+     */
+    private static void libnd4jThreads() {
+        Integer property = Integer.getInteger("grad4j.nd4jThreads");
+        if (property == null && System.getenv("OMP_NUM_THREADS") != null) {
+            return;
+        }
+        int threads = Math.max(1, property == null ? 1 : property);
+        Nd4j.getEnvironment().setMaxMasterThreads(threads);
+        Nd4j.getEnvironment().setMaxThreads(threads);
+        org.nd4j.nativeblas.NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
     }
 
     /** The threads a product of {@code multiplyAdds} gets. */
@@ -57,6 +89,45 @@ final class BlasThreads {
         int threads = forProduct(multiplyAdds);
         if (Nd4j.factory().blas().getMaxThreads() != threads) {
             Nd4j.factory().blas().setMaxThreads(threads);
+        }
+    }
+
+    /**
+     * {@code c = op(a) · op(b)} for row-major matrices, {@code [n, k] · [k, m]} after the transposes: one BLAS call
+     * with {@link #forProduct}'s threads, or, for a product from {@link #SPLIT_FROM} under {@link #SMALL_PRODUCT},
+     * one one-thread call per core on contiguous blocks: rows of {@code a} and {@code c}, or, when {@code a} is
+     * transposed (its rows are then the inner dimension), rows of {@code a} and {@code b} whose partial products
+     * are added. The parts' views are made on the calling thread, where its workspace is.
+     */
+    static void gemm(INDArray a, INDArray b, INDArray c, boolean ta, boolean tb, long n, long k, long m) {
+        long work = n * k * m;
+        int cores = Runtime.getRuntime().availableProcessors();
+        boolean splits = SPLIT_FROM > 0 && work >= SPLIT_FROM && work < SMALL_PRODUCT && cores > 1 && !(ta && tb)
+                && a.ordering() == 'c' && b.ordering() == 'c' && c.ordering() == 'c' && a.elementWiseStride() == 1
+                && b.elementWiseStride() == 1 && (ta ? k : n) >= 64L * cores;
+        before(splits ? 0 : work);
+        if (!splits) {
+            Nd4j.gemm(a, b, c, ta, tb, 1.0, 0.0);
+            return;
+        }
+        long split = ta ? k : n;
+        INDArray[] as = new INDArray[cores];
+        INDArray[] bs = new INDArray[cores];
+        INDArray[] cs = new INDArray[cores];
+        for (int p = 0; p < cores; p++) {
+            long from = split * p / cores;
+            long to = split * (p + 1) / cores;
+            as[p] = a.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
+            bs[p] = ta ? b.get(NDArrayIndex.interval(from, to), NDArrayIndex.all()) : b;
+            // rows of c are disjoint; partial sums over the inner dimension each need their own output
+            cs[p] = ta ? (p == 0 ? c : Nd4j.createUninitialized(c.dataType(), c.shape()))
+                    : c.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
+        }
+        IntStream.range(0, cores).parallel().forEach(p -> Nd4j.gemm(as[p], bs[p], cs[p], ta, tb, 1.0, 0.0));
+        if (ta) {
+            for (int p = 1; p < cores; p++) {
+                c.addi(cs[p]);
+            }
         }
     }
 }

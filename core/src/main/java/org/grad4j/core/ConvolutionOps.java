@@ -129,25 +129,24 @@ public final class ConvolutionOps {
         Windows w = pooling("maxPool", x, pool, strides, same);
         long[] outShape = outputShape(x, w, w.channels());
         // the maximum is a lookup of the winning cell, so its gradient goes to that one cell (TensorFlow's rule)
-        Tensor pooled = Kernels.maxPool(x, w, outShape);
+        Kernels.MaxPooled pooled = Kernels.maxPool(x, w, outShape);
         if (pooled != null) {
-            return Graph.record(pooled, "MaxPool", x, g -> maxPoolGradient(x, g, w));
+            return Graph.record(pooled.output(), "MaxPool", x, g -> maxPoolGradient(x, g, w, pooled.cells()));
         }
         return IndexOps.gatherRows(x.reshape(x.size(), 1), Kernels.maxCells(x, w), outShape);
     }
 
     /**
-     * The fused max pooling's gradient: one Java pass that finds each window's maximum again and adds the gradient
-     * there. A second-order pass (createGraph) takes the recorded scatter over the same cells instead, whose own
-     * gradient is the gather.
+     * The fused max pooling's gradient: one Java pass that adds the gradient at the cells the forward pass found.
+     * A second-order pass (createGraph) takes the recorded scatter over the same cells instead, whose own gradient
+     * is the gather.
      */
-    private static Tensor maxPoolGradient(Tensor x, Tensor g, Windows w) {
-        Tensor dx = Graph.isRecording() ? null : Kernels.maxPoolGrad(x, g, w);
+    private static Tensor maxPoolGradient(Tensor x, Tensor g, Windows w, int[] cells) {
+        Tensor dx = Graph.isRecording() ? null : Kernels.maxPoolGrad(cells, g, w, x.shape());
         if (dx != null) {
             return dx;
         }
-        return IndexOps.scatterAddRows(g.reshape(g.size(), 1), Kernels.maxCells(x, w), new long[] {x.size(), 1})
-                .reshape(x.shape());
+        return IndexOps.scatterAddRows(g.reshape(g.size(), 1), cells, new long[] {x.size(), 1}).reshape(x.shape());
     }
 
     /**

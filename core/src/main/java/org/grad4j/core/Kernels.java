@@ -88,6 +88,11 @@ final class Kernels {
         if (n == 0) {
             return out;
         }
+        FloatBuffer contiguous = a.dataType() == DataType.FLOAT ? FloatLoops.floats(a) : null;
+        if (contiguous != null) {
+            contiguous.get(0, out);   // one bulk copy: getFloat(i) maps every index to a position, at ~70 ns each
+            return out;
+        }
         if (a.isScalar() || a.rank() == 0) {
             out[0] = a.getFloat(0);
         } else {
@@ -195,8 +200,7 @@ final class Kernels {
             return new Tensor(JavaKernels.matmul(values(a), values(b), ta, tb, 1, (int) n, (int) k, (int) m), new long[] {n, m});
         }
         INDArray c = Nd4j.createUninitialized(a.dataType(), n, m);
-        BlasThreads.before(n * k * m);
-        Nd4j.gemm(a.array(), b.array(), c, ta, tb, 1.0, 0.0);
+        BlasThreads.gemm(a.array(), b.array(), c, ta, tb, n, k, m);
         return new Tensor(c);
     }
 
@@ -291,29 +295,35 @@ final class Kernels {
         return WindowKernels.maxCellsViews(in, w);
     }
 
+    /** A max pooling's output and, per output cell, the flat input index of its window's maximum. */
+    record MaxPooled(Tensor output, int[] cells) {
+    }
+
     /**
      * A max pooling's output in one Java pass ({@link WindowKernels#maxPoolFloat}) for float32 in the Java mode, or
      * null: then the caller gathers {@link #maxCells}' cells, as ND4J mode does.
      */
-    static Tensor maxPool(Tensor x, Windows w, long[] outShape) {
+    static MaxPooled maxPool(Tensor x, Windows w, long[] outShape) {
         FloatBuffer in = javaFloats(x);
         if (in == null) {
             return null;
         }
         INDArray out = Nd4j.createUninitialized(DataType.FLOAT, outShape);
-        WindowKernels.maxPoolFloat(in, FloatLoops.floats(out), w);
-        return new Tensor(out);
+        int[] cells = WindowKernels.maxPoolFloat(in, FloatLoops.floats(out), w);
+        return new MaxPooled(new Tensor(out), cells);
     }
 
-    /** The gradient of {@link #maxPool} for the incoming {@code g}, shaped like {@code x}, or null where it does not apply. */
-    static Tensor maxPoolGrad(Tensor x, Tensor g, Windows w) {
-        FloatBuffer in = javaFloats(x);
+    /**
+     * The gradient of {@link #maxPool} for the incoming {@code g}: {@code [batch, ...]} shaped as {@code xShape}, or
+     * null where it does not apply.
+     */
+    static Tensor maxPoolGrad(int[] cells, Tensor g, Windows w, long[] xShape) {
         FloatBuffer gradient = javaFloats(g);
-        if (in == null || gradient == null) {
+        if (gradient == null) {
             return null;
         }
-        INDArray dx = Nd4j.createUninitialized(DataType.FLOAT, x.shape());
-        WindowKernels.maxPoolGradFloat(in, gradient, FloatLoops.floats(dx), w);
+        INDArray dx = Nd4j.createUninitialized(DataType.FLOAT, xShape);
+        WindowKernels.maxPoolGradFloat(cells, gradient, FloatLoops.floats(dx), w);
         return new Tensor(dx);
     }
 

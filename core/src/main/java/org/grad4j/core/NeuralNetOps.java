@@ -55,7 +55,7 @@ public final class NeuralNetOps {
                 for (int k = 0; k < count; k += units) {
                     for (int j = 0; j < units; j++) {
                         float v = b == null ? block[k + j] : block[k + j] + shift[j];   // no bias: -0.0 stays
-                        block[k + j] = relu && v < 0f ? 0f : v;   // ReLU as libnd4j's: NaN and -0.0 pass
+                        block[k + j] = relu ? FloatLoops.relu(v) : v;
                     }
                 }
                 out.put(first * units, block, 0, count);
@@ -124,7 +124,7 @@ public final class NeuralNetOps {
                     positive.get(first * units, output, 0, count);
                     for (int i = 0; i < count; i++) {
                         // the product, as the composition's g * mask: an infinite or NaN gradient times 0 is NaN
-                        gradient[i] = gradient[i] * (output[i] > 0f ? 1f : 0f);
+                        gradient[i] = gradient[i] * FloatLoops.positiveMask(output[i]);
                     }
                     r.put(first * units, gradient, 0, count);
                 }

@@ -31,11 +31,11 @@ public final class Updates {
         }
         // one pass over the weights, no dispatch (a seed-sized step is otherwise all dispatch)
         float rate = (float) lr;
-        FloatBuffer gb = buffers[0];
-        FloatBuffer wb = buffers[1];
-        FloatLoops.forRange(wb.limit(), (from, to) -> {
-            for (int i = from; i < to; i++) {
-                wb.put(i, wb.get(i) - rate * gb.get(i));
+        FloatLoops.inBlocks(buffers, new boolean[] {false, true}, (b, count) -> {
+            float[] gs = b[0];
+            float[] ws = b[1];
+            for (int i = 0; i < count; i++) {
+                ws[i] = ws[i] - rate * gs[i];
             }
         });
     }
@@ -59,18 +59,18 @@ public final class Updates {
         float b2 = (float) beta2;
         float eps = (float) epsilon;
         float rate = biasCorrectedRate(lr, b1, b2, iteration);
-        FloatBuffer gb = buffers[0];
-        FloatBuffer mb = buffers[1];
-        FloatBuffer vb = buffers[2];
-        FloatBuffer wb = buffers[3];
-        FloatLoops.forRange(wb.limit(), (from, to) -> {
-            for (int i = from; i < to; i++) {
-                float gi = gb.get(i);
-                float mi = b1 * mb.get(i) + gi * (1f - b1);
-                float vi = b2 * vb.get(i) + gi * gi * (1f - b2);
-                mb.put(i, mi);
-                vb.put(i, vi);
-                wb.put(i, wb.get(i) - mi * rate / ((float) Math.sqrt(vi) + eps));
+        FloatLoops.inBlocks(buffers, new boolean[] {false, true, true, true}, (b, count) -> {
+            float[] gs = b[0];
+            float[] ms = b[1];
+            float[] vs = b[2];
+            float[] ws = b[3];
+            for (int i = 0; i < count; i++) {
+                float gi = gs[i];
+                float mi = b1 * ms[i] + gi * (1f - b1);
+                float vi = b2 * vs[i] + gi * gi * (1f - b2);
+                ms[i] = mi;
+                vs[i] = vi;
+                ws[i] = ws[i] - mi * rate / ((float) Math.sqrt(vi) + eps);
             }
         });
     }
@@ -88,15 +88,15 @@ public final class Updates {
         }
         float rate = (float) lr;
         float eps = (float) epsilon;
-        FloatBuffer gb = buffers[0];
-        FloatBuffer ab = buffers[1];
-        FloatBuffer wb = buffers[2];
-        FloatLoops.forRange(wb.limit(), (from, to) -> {
-            for (int i = from; i < to; i++) {
-                float gi = gb.get(i);
-                float ai = ab.get(i) + gi * gi;
-                ab.put(i, ai);
-                wb.put(i, wb.get(i) - gi * rate / (float) Math.sqrt(ai + eps));
+        FloatLoops.inBlocks(buffers, new boolean[] {false, true, true}, (b, count) -> {
+            float[] gs = b[0];
+            float[] as = b[1];
+            float[] ws = b[2];
+            for (int i = 0; i < count; i++) {
+                float gi = gs[i];
+                float ai = as[i] + gi * gi;
+                as[i] = ai;
+                ws[i] = ws[i] - gi * rate / (float) Math.sqrt(ai + eps);
             }
         });
     }
@@ -126,30 +126,32 @@ public final class Updates {
         float eps = (float) epsilon;
         boolean centered = averageGradient != null;
         boolean withMomentum = momentumSlot != null;
-        FloatBuffer gb = buffers[0];
-        FloatBuffer vb = buffers[1];
-        FloatBuffer wb = buffers[2];
-        FloatBuffer ab = extra[0];
-        FloatBuffer bb = extra[1];
-        FloatLoops.forRange(wb.limit(), (from, to) -> {
-            for (int i = from; i < to; i++) {
-                float gi = gb.get(i);
-                float vi = vb.get(i) * r + gi * gi * oneMinusR;
-                vb.put(i, vi);
+        // g, v, w, a, b: the slots that are absent stand in as w and are neither read nor written
+        FloatBuffer[] all = {buffers[0], buffers[1], buffers[2], extra[0], extra[1]};
+        FloatLoops.inBlocks(all, new boolean[] {false, true, true, centered, withMomentum}, (b, count) -> {
+            float[] gs = b[0];
+            float[] vs = b[1];
+            float[] ws = b[2];
+            float[] as = b[3];
+            float[] bs = b[4];
+            for (int i = 0; i < count; i++) {
+                float gi = gs[i];
+                float vi = vs[i] * r + gi * gi * oneMinusR;
+                vs[i] = vi;
                 float denominator;
                 if (centered) {
-                    float ai = ab.get(i) * r + gi * oneMinusR;
-                    ab.put(i, ai);
+                    float ai = as[i] * r + gi * oneMinusR;
+                    as[i] = ai;
                     denominator = vi - ai * ai + eps;
                 } else {
                     denominator = vi + eps;
                 }
                 float increment = gi * rate / (float) Math.sqrt(denominator);
                 if (withMomentum) {
-                    increment = bb.get(i) * mom + increment;
-                    bb.put(i, increment);
+                    increment = bs[i] * mom + increment;
+                    bs[i] = increment;
                 }
-                wb.put(i, wb.get(i) - increment);
+                ws[i] = ws[i] - increment;
             }
         });
     }
@@ -171,19 +173,19 @@ public final class Updates {
         float b2 = (float) beta2;
         float eps = (float) epsilon;
         float r = (float) rate;
-        FloatBuffer gb = buffers[0];
-        FloatBuffer mb = buffers[1];
-        FloatBuffer ub = buffers[2];
-        FloatBuffer wb = buffers[3];
-        FloatLoops.forRange(wb.limit(), (from, to) -> {
-            for (int i = from; i < to; i++) {
-                float gi = gb.get(i);
-                float mi = mb.get(i);
+        FloatLoops.inBlocks(buffers, new boolean[] {false, true, true, true}, (b, count) -> {
+            float[] gs = b[0];
+            float[] ms = b[1];
+            float[] us = b[2];
+            float[] ws = b[3];
+            for (int i = 0; i < count; i++) {
+                float gi = gs[i];
+                float mi = ms[i];
                 mi = mi + (gi - mi) * oneMinusB1;
-                float ui = Math.max(ub.get(i) * b2, Math.abs(gi));   // Math.max keeps a NaN from either side
-                mb.put(i, mi);
-                ub.put(i, ui);
-                wb.put(i, wb.get(i) - mi / (ui + eps) * r);
+                float ui = Math.max(us[i] * b2, Math.abs(gi));   // Math.max keeps a NaN from either side
+                ms[i] = mi;
+                us[i] = ui;
+                ws[i] = ws[i] - mi / (ui + eps) * r;
             }
         });
     }
@@ -207,21 +209,21 @@ public final class Updates {
         float gs = (float) gradientScale;
         float ms = (float) momentumScale;
         float vs = (float) velocityScale;
-        FloatBuffer gb = buffers[0];
-        FloatBuffer mb = buffers[1];
-        FloatBuffer vb = buffers[2];
-        FloatBuffer wb = buffers[3];
-        FloatLoops.forRange(wb.limit(), (from, to) -> {
-            for (int i = from; i < to; i++) {
-                float gi = gb.get(i);
-                float mi = mb.get(i);
-                float vi = vb.get(i);
+        FloatLoops.inBlocks(buffers, new boolean[] {false, true, true, true}, (b, count) -> {
+            float[] gArr = b[0];
+            float[] mArr = b[1];
+            float[] vArr = b[2];
+            float[] wArr = b[3];
+            for (int i = 0; i < count; i++) {
+                float gi = gArr[i];
+                float mi = mArr[i];
+                float vi = vArr[i];
                 mi = mi + (gi - mi) * oneMinusB1;
                 vi = vi + (gi * gi - vi) * oneMinusB2;
-                mb.put(i, mi);
-                vb.put(i, vi);
+                mArr[i] = mi;
+                vArr[i] = vi;
                 float mHat = gi * gs + mi * ms;
-                wb.put(i, wb.get(i) - mHat * rate / ((float) Math.sqrt(vi / vs) + eps));
+                wArr[i] = wArr[i] - mHat * rate / ((float) Math.sqrt(vi / vs) + eps);
             }
         });
     }
@@ -243,22 +245,22 @@ public final class Updates {
         float b2 = (float) beta2;
         float eps = (float) epsilon;
         float rate = biasCorrectedRate(lr, b1, b2, iteration);
-        FloatBuffer gb = buffers[0];
-        FloatBuffer mb = buffers[1];
-        FloatBuffer vb = buffers[2];
-        FloatBuffer hb = buffers[3];
-        FloatBuffer wb = buffers[4];
-        FloatLoops.forRange(wb.limit(), (from, to) -> {
-            for (int i = from; i < to; i++) {
-                float gi = gb.get(i);
-                float mi = b1 * mb.get(i) + gi * (1f - b1);
-                float vi = b2 * vb.get(i) + gi * gi * (1f - b2);
-                float hi = hb.get(i);
+        FloatLoops.inBlocks(buffers, new boolean[] {false, true, true, true, true}, (b, count) -> {
+            float[] gs = b[0];
+            float[] ms = b[1];
+            float[] vs = b[2];
+            float[] hs = b[3];
+            float[] ws = b[4];
+            for (int i = 0; i < count; i++) {
+                float gi = gs[i];
+                float mi = b1 * ms[i] + gi * (1f - b1);
+                float vi = b2 * vs[i] + gi * gi * (1f - b2);
+                float hi = hs[i];
                 hi = hi > vi ? hi : vi;   // libnd4j's max, operand for operand
-                mb.put(i, mi);
-                vb.put(i, vi);
-                hb.put(i, hi);
-                wb.put(i, wb.get(i) - mi * rate / ((float) Math.sqrt(hi) + eps));
+                ms[i] = mi;
+                vs[i] = vi;
+                hs[i] = hi;
+                ws[i] = ws[i] - mi * rate / ((float) Math.sqrt(hi) + eps);
             }
         });
     }

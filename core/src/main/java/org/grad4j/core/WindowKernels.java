@@ -117,11 +117,16 @@ final class WindowKernels {
         return winners;
     }
 
-    /** A max pooling's output {@code [batch, outH, outW, channels]}: each window's value at {@link #maxCellsFloat}'s cell. */
-    static void maxPoolFloat(FloatBuffer x, FloatBuffer out, Windows w) {
+    /**
+     * A max pooling's output {@code [batch, outH, outW, channels]}: each window's value at its maximal cell, and
+     * those cells, as {@link #maxCellsFloat} gives them, for the gradient. Keeping them costs an int per output
+     * and spares the backward pass a second search of every window (the search is most of the pooling's time).
+     */
+    static int[] maxPoolFloat(FloatBuffer x, FloatBuffer out, Windows w) {
         int c = w.channels();
         int image = w.height() * w.width() * c;
         int perImage = w.outH() * w.outW() * c;
+        int[] winners = new int[w.positions() * c];
         parallel(w.batch(), (long) w.positions() * w.windowCells() * c, (from, to) -> {
             float[] in = new float[image];
             int[] local = new int[perImage];
@@ -131,34 +136,32 @@ final class WindowKernels {
                 maxCellsOfImage(in, w, local);
                 for (int i = 0; i < perImage; i++) {
                     values[i] = in[local[i]];
+                    winners[b * perImage + i] = b * image + local[i];
                 }
                 out.put(b * perImage, values, 0, perImage);
             }
         });
+        return winners;
     }
 
     /**
-     * The gradient of {@link #maxPoolFloat}: each output cell's gradient {@code g} added into {@code dx} (zeros on
-     * entry) at its window's maximal cell, found again from {@code x} (cheaper than keeping an index per output);
-     * the same cells and the same order of additions as a scatter over {@link #maxCellsFloat}'s indices. Images
-     * never share a cell, so they are split over the cores.
+     * The gradient of {@link #maxPoolFloat}: each output cell's gradient {@code g} added into {@code dx} at its
+     * window's maximal cell ({@code winners}, from the forward pass), in the order of the outputs, as a scatter
+     * over the same indices. Images never share a cell, so they are split over the cores.
      */
-    static void maxPoolGradFloat(FloatBuffer x, FloatBuffer g, FloatBuffer dx, Windows w) {
+    static void maxPoolGradFloat(int[] winners, FloatBuffer g, FloatBuffer dx, Windows w) {
         int c = w.channels();
         int image = w.height() * w.width() * c;
         int perImage = w.outH() * w.outW() * c;
-        parallel(w.batch(), (long) w.positions() * w.windowCells() * c, (from, to) -> {
-            float[] in = new float[image];
-            int[] local = new int[perImage];
+        parallel(w.batch(), (long) w.positions() * c, (from, to) -> {
             float[] gradient = new float[perImage];
             float[] sums = new float[image];
             for (int b = from; b < to; b++) {
-                x.get(b * image, in, 0, image);
                 g.get(b * perImage, gradient, 0, perImage);
-                maxCellsOfImage(in, w, local);
                 java.util.Arrays.fill(sums, 0f);
+                int offset = b * image;
                 for (int i = 0; i < perImage; i++) {
-                    sums[local[i]] += gradient[i];
+                    sums[winners[b * perImage + i] - offset] += gradient[i];
                 }
                 dx.put(b * image, sums, 0, image);
             }
@@ -167,51 +170,56 @@ final class WindowKernels {
 
     /**
      * For one image {@code [height, width, channels]}, the index in it of each output cell's maximum (-1: a window
-     * of padding only). The window's first real cell starts every channel's maximum, so the comparison loop over
-     * the other cells has no "nothing yet" case.
+     * of padding only): the first cell in the window's row-major order whose value none after it exceeds, a NaN
+     * above everything (so the first NaN wins, as NumPy's maximum is NaN). Compared as integers ({@link #order})
+     * and chosen by integer selects: the comparisons on a ReLU's output go either way in no pattern, and as
+     * branches they were mispredicted so often that the search ran 1.5x slower (95 against 60 us a 26x26x32 image).
      */
     private static void maxCellsOfImage(float[] in, Windows w, int[] winners) {
         int c = w.channels();
-        float[] best = new float[c];
+        int[] cells = new int[w.windowCells()];
         int out = 0;
         for (int oh = 0; oh < w.outH(); oh++) {
             for (int ow = 0; ow < w.outW(); ow++, out += c) {
-                boolean started = false;
+                int count = 0;
                 for (int kh = 0; kh < w.kernelH(); kh++) {
                     int ih = oh * w.strideH() - w.padTop() + kh * w.dilationH();
-                    if (ih < 0 || ih >= w.height()) {
-                        continue;
-                    }
                     for (int kw = 0; kw < w.kernelW(); kw++) {
                         int iw = ow * w.strideW() - w.padLeft() + kw * w.dilationW();
-                        if (iw < 0 || iw >= w.width()) {
-                            continue;
-                        }
-                        int src = (ih * w.width() + iw) * c;
-                        if (!started) {
-                            System.arraycopy(in, src, best, 0, c);
-                            for (int ch = 0; ch < c; ch++) {
-                                winners[out + ch] = src + ch;
-                            }
-                            started = true;
-                            continue;
-                        }
-                        for (int ch = 0; ch < c; ch++) {
-                            float v = in[src + ch];
-                            float b = best[ch];
-                            // a NaN wins once and keeps its place, so the maximum is NaN as NumPy's
-                            if (v > b || (v != v && b == b)) {
-                                best[ch] = v;
-                                winners[out + ch] = src + ch;
-                            }
+                        if (ih >= 0 && ih < w.height() && iw >= 0 && iw < w.width()) {
+                            cells[count++] = (ih * w.width() + iw) * c;   // padded cells never win
                         }
                     }
                 }
-                if (!started) {
+                if (count == 0) {
                     java.util.Arrays.fill(winners, out, out + c, -1);
+                    continue;
+                }
+                for (int ch = 0; ch < c; ch++) {
+                    int best = cells[0] + ch;
+                    int bestOrder = order(in[best]);
+                    for (int k = 1; k < count; k++) {
+                        int cell = cells[k] + ch;
+                        int o = order(in[cell]);
+                        best = o > bestOrder ? cell : best;   // strictly greater: ties keep the first
+                        bestOrder = Math.max(o, bestOrder);
+                    }
+                    winners[out + ch] = best;
                 }
             }
         }
+    }
+
+    /**
+     * An int that orders floats as {@code >} does, with -0.0 equal to +0.0 (so the first of them wins, as
+     * {@code v > best} keeps it) and every NaN above +Inf and equal to each other (so the first NaN wins).
+     */
+    private static int order(float v) {
+        int bits = Float.floatToRawIntBits(v);
+        int sign = bits >> 31;
+        int magnitude = bits & 0x7fffffff;
+        int signed = (magnitude ^ sign) - sign;
+        return magnitude > 0x7f800000 ? Integer.MAX_VALUE : signed;
     }
 
     private static void parallel(int n, long work, FloatLoops.Body body) {
