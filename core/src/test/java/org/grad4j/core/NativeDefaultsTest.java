@@ -30,9 +30,15 @@ class NativeDefaultsTest {
             big.add(big).array();
         }
         System.out.println("MAX_PHYSICAL_BYTES " + Pointer.maxPhysicalBytes());
+        System.out.println("MASTER_THREADS " + Nd4j.getEnvironment().maxMasterThreads());
     }
 
     private static long maxPhysicalBytesInFreshJvm(String... extra) throws IOException, InterruptedException {
+        return probe("MAX_PHYSICAL_BYTES ", null, extra);
+    }
+
+    /** The probe's line {@code key}, in a fresh JVM whose OMP_NUM_THREADS is {@code omp} (null: unset). */
+    private static long probe(String key, String omp, String... extra) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx256m");
@@ -49,15 +55,21 @@ class NativeDefaultsTest {
                 command.add(e);
             }
         }
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        if (omp == null) {
+            builder.environment().remove("OMP_NUM_THREADS");
+        } else {
+            builder.environment().put("OMP_NUM_THREADS", omp);
+        }
+        Process p = builder.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the probe JVM did not finish: " + out);
         for (String line : out.split("\n")) {
-            if (line.startsWith("MAX_PHYSICAL_BYTES ")) {
-                return Long.parseLong(line.substring("MAX_PHYSICAL_BYTES ".length()).trim());
+            if (line.startsWith(key)) {
+                return Long.parseLong(line.substring(key.length()).trim());
             }
         }
-        throw new AssertionError("the probe JVM printed no MAX_PHYSICAL_BYTES line (exit " + p.exitValue() + "):\n" + out);
+        throw new AssertionError("the probe JVM printed no " + key + "line (exit " + p.exitValue() + "):\n" + out);
     }
 
     @Test
@@ -76,6 +88,15 @@ class NativeDefaultsTest {
         // documented: grad4j cannot change a setting JavaCPP has already read (twice -Xmx by default)
         long max = maxPhysicalBytesInFreshJvm("nd4j-first");
         assertTrue(max > 0, "JavaCPP's default is a limit, got " + max);
+    }
+
+    @Test
+    void plainJavaGivesLibnd4jOneThreadUnlessTheUserSaysOtherwise() throws Exception {
+        // without the variable libnd4j would split its ops over every core and spin its idle workers
+        assertEquals(1, probe("MASTER_THREADS ", null));
+        org.junit.jupiter.api.Assumptions.assumeTrue(Runtime.getRuntime().availableProcessors() >= 2, "needs 2 cores");
+        assertEquals(2, probe("MASTER_THREADS ", "2"));
+        assertEquals(2, probe("MASTER_THREADS ", null, "-Dgrad4j.nd4jThreads=2"));
     }
 
     @Test
