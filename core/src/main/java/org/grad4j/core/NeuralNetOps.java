@@ -4,7 +4,6 @@ import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Fused ops with a hand-written backward, for the hot path of training: dense (+ ReLU), and the sigmoid and
@@ -183,14 +182,17 @@ public final class NeuralNetOps {
     public static Tensor softmaxCrossEntropyWithLogits(Tensor labels, Tensor logits, int axis) {
         requireSameShape("softmaxWithLogits", labels, logits);
         int a = Shapes.normalizeAxis("softmaxWithLogits", axis, logits.rank());
-        INDArray x = logits.array();
-        INDArray shifted = x.sub(x.max(true, a));
-        INDArray logSum = Transforms.log(Transforms.exp(shifted, true).sum(true, a), false);
-        INDArray logProbs = shifted.subi(logSum);
-        INDArray out = logProbs.muli(labels.array()).sum(false, a).negi();
+        Tensor out;
+        try (NoGrad scope = NoGrad.enter()) {
+            // as Tensor ops, logits Kernels lets Java read (the Keras tutorial's [32, 10]) take Java loops instead of
+            // eight ND4J dispatches a step; larger ones take the same ND4J ops as before
+            Tensor shifted = logits.sub(logits.max(true, a));
+            Tensor logProbs = shifted.sub(shifted.exp().sum(true, a).log());
+            out = logProbs.mul(labels).sum(false, a).neg();
+        }
         Vjp forLabels = g -> g.expandDims(a).mul(logits.logSoftmax(a)).neg();
         Vjp forLogits = g -> g.expandDims(a).mul(logits.softmax(a).mul(labels.sum(true, a)).sub(labels));
-        return Graph.record(Tensor.of(out), "SoftmaxCrossEntropyWithLogits", labels, logits, forLabels, forLogits);
+        return Graph.record(out, "SoftmaxCrossEntropyWithLogits", labels, logits, forLabels, forLogits);
     }
 
     private static void requireSameShape(String op, Tensor labels, Tensor logits) {
