@@ -110,7 +110,7 @@ public final class NeuralNetOps {
         int blockRows = Math.max(1, FloatLoops.BLOCK / units);
         int parts = (long) rows * units < FloatLoops.PARALLEL_FROM ? 1 : Math.min(rows, Runtime.getRuntime().availableProcessors());
         double[][] partSums = new double[parts][sums ? units : 0];
-        java.util.stream.IntStream.range(0, parts).parallel().forEach(part -> {
+        java.util.function.IntConsumer pass = part -> {
             int from = (int) ((long) rows * part / parts);
             int to = (int) ((long) rows * (part + 1) / parts);
             float[] gradient = new float[blockRows * units];
@@ -135,7 +135,12 @@ public final class NeuralNetOps {
                     }
                 }
             }
-        });
+        };
+        if (parts == 1) {
+            pass.accept(0);   // a parallel stream of one part still costs its fork-join round trip
+        } else {
+            java.util.stream.IntStream.range(0, parts).parallel().forEach(pass);
+        }
         Tensor masked = result == null ? g : Tensor.of(result);
         if (!sums) {
             return new Tensor[] {masked, null};
