@@ -173,4 +173,26 @@ public class BatchNormalization extends Layer {
                 .center(read.bool("center", true))
                 .scale(read.bool("scale", true));
     }
+
+    /** As Keras' {@code supports_masking = True}: each step is handled on its own, so a mask passes through. */
+    @Override
+    public boolean supportsMasking() {
+        return true;
+    }
+
+    /**
+     * Keras weighs the training batch's moments by the mask; that is not implemented, so a masked input in training
+     * is refused rather than normalised with the padding's statistics. In inference the moving statistics are used
+     * and the mask only passes through, as in Keras.
+     */
+    @Override
+    public Tensor call(Tensor inputs, Tensor mask, boolean training) {
+        if (training && mask != null) {
+            throw new IllegalArgumentException(describe() + ": a masked input in training needs the batch moments weighed "
+                    + "by the mask (Keras' masked moments), which grad4j does not implement yet; got mask "
+                    + org.grad4j.core.Shapes.format(mask.shape()) + " for input " + org.grad4j.core.Shapes.format(inputs.shape())
+                    + ". Use LayerNormalization, or drop the mask before this layer");
+        }
+        return call(inputs, training);
+    }
 }

@@ -153,7 +153,26 @@ public class Bidirectional extends Layer {
         if (inputs instanceof KerasTensor symbolic) {
             return List.copyOf(Symbolic.call(this, List.of(symbolic), CallKind.STATE));
         }
-        return callWithState(inputs, null, training);
+        Tensor mask = Masks.of(inputs);
+        List<Tensor> out = callWithState(inputs, mask, training);
+        Tensor outMask = computeMask(inputs, mask);
+        int outputs = mergeMode == MergeMode.NONE ? 2 : 1;
+        for (int i = 0; outMask != null && i < outputs; i++) {
+            Masks.attach(out.get(i), outMask);
+        }
+        return out;
+    }
+
+    /** Keras' Bidirectional passes masks to both directions. */
+    @Override
+    public boolean supportsMasking() {
+        return true;
+    }
+
+    /** Keras' Bidirectional {@code compute_mask}: the input's mask on a returned sequence, none on a last output. */
+    @Override
+    public Tensor computeMask(Tensor inputs, Tensor mask) {
+        return forward.returnSequences() ? mask : null;
     }
 
     /** {@link #callWithState(Tensor, boolean)} with a mask {@code [batch, steps]} (null for none). */

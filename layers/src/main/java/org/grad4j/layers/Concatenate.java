@@ -81,4 +81,42 @@ public class Concatenate extends Merge {
     static Concatenate fromConfig(Map<String, Object> config) {
         return new Concatenate(new ConfigReader("Concatenate.fromConfig", config).integer("axis", -1));
     }
+
+    /**
+     * Keras' Concatenate {@code compute_mask}: each input's mask spread over its own last axis (all true for an input
+     * without), joined along the concatenation axis, then reduced with ANY over the last axis. Joining features
+     * (axis -1) so keeps a step real when any input has it real.
+     */
+    @Override
+    public Tensor computeMask(List<Tensor> inputs, List<Tensor> masks) {
+        if (!org.grad4j.layers.Masks.anyMask(masks)) {
+            return null;
+        }
+        List<org.nd4j.linalg.api.ndarray.INDArray> spread = new java.util.ArrayList<>();
+        for (int i = 0; i < inputs.size(); i++) {
+            long[] shape = inputs.get(i).shape();
+            Tensor m = masks.get(i);
+            org.nd4j.linalg.api.ndarray.INDArray b;
+            if (m == null) {
+                b = org.nd4j.linalg.factory.Nd4j.ones(org.nd4j.linalg.api.buffer.DataType.FLOAT, shape);
+            } else {
+                b = Masks.bool(m).castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT);
+                if (b.rank() == shape.length - 1) {
+                    long[] column = java.util.Arrays.copyOf(b.shape(), shape.length);
+                    column[shape.length - 1] = 1;
+                    b = b.reshape(column).broadcast(shape);
+                }
+                if (!java.util.Arrays.equals(b.shape(), shape)) {
+                    throw new IllegalArgumentException(describe() + ": input " + i + " of shape " + org.grad4j.core.Shapes.format(shape)
+                            + " has a mask of shape " + org.grad4j.core.Shapes.format(m.shape()) + "; a mask covers the input's "
+                            + "shape or all its axes but the last");
+                }
+            }
+            spread.add(b);
+        }
+        int a = axis < 0 ? axis + inputs.get(0).rank() : axis;
+        org.nd4j.linalg.api.ndarray.INDArray joined = org.nd4j.linalg.factory.Nd4j.concat(a,
+                spread.toArray(new org.nd4j.linalg.api.ndarray.INDArray[0]));
+        return Tensor.of(joined.max(joined.rank() - 1).neq(0));
+    }
 }

@@ -272,7 +272,12 @@ public class MultiHeadAttention extends Layer {
         long batch = query.shape()[0];
         long t = query.shape()[1];
         long s = value.shape()[1];
-        Tensor mask = mask(attentionMask, useCausalMask, batch, t, s);   // before the lazy build: a bad mask changes nothing
+        Tensor queryMask = Masks.of(query);
+        Tensor keyMask = keyOrNull == null || keyOrNull == value ? null : Masks.of(keyOrNull);
+        Tensor fromInputs = inputMasks(queryMask, Masks.of(value), keyMask, batch, t, s);
+        Tensor given = attentionMask == null ? fromInputs : fromInputs == null ? attentionMask
+                : Tensor.of(Masks.bool(attentionMask).castTo(DataType.FLOAT).mul(Masks.bool(fromInputs).castTo(DataType.FLOAT)).neq(0));
+        Tensor mask = mask(given, useCausalMask, batch, t, s);   // before the lazy build: a bad mask changes nothing
         prepare(query, value, key);
 
         Tensor q = heads(query, queryKernel, queryBias, keyDim).mul(1.0 / Math.sqrt(keyDim));
@@ -293,7 +298,40 @@ public class MultiHeadAttention extends Layer {
         if (outputBias != null) {
             y = y.add(outputBias);
         }
+        if (queryMask != null) {
+            Masks.attach(y, queryMask);   // Keras: the output keeps the query's mask
+        }
         return new Tensor[] {y, probabilities};
+    }
+
+    /**
+     * Keras' {@code _compute_attention_mask} from the inputs' own masks: query t may attend to key s when both are
+     * real steps ({@code query_mask[:, :, None] & value_mask[:, None, :]}, and the key's when a distinct key has
+     * one); {@code [batch, T, S]} BOOL, or null when no input carries a mask.
+     */
+    private Tensor inputMasks(Tensor queryMask, Tensor valueMask, Tensor keyMask, long batch, long t, long s) {
+        if (queryMask == null && valueMask == null && keyMask == null) {
+            return null;
+        }
+        INDArray out = Nd4j.ones(DataType.FLOAT, batch, t, s);
+        if (queryMask != null) {
+            out = out.mul(steps(queryMask, "query", batch, t).reshape(batch, t, 1).broadcast(batch, t, s));
+        }
+        for (Tensor m : new Tensor[] {valueMask, keyMask}) {
+            if (m != null) {
+                out = out.mul(steps(m, m == valueMask ? "value" : "key", batch, s).reshape(batch, 1, s).broadcast(batch, t, s));
+            }
+        }
+        return Tensor.of(out.neq(0));
+    }
+
+    private INDArray steps(Tensor mask, String which, long batch, long steps) {
+        long[] expected = {batch, steps};
+        if (!Arrays.equals(mask.shape(), expected)) {
+            throw new IllegalArgumentException(describe() + ": the " + which + "'s mask must have shape [batch, steps] = "
+                    + Shapes.format(expected) + ", got " + Shapes.format(mask.shape()));
+        }
+        return Masks.bool(mask).castTo(DataType.FLOAT);
     }
 
     /** {@code x [batch, steps, d]} projected per head: {@code [batch, heads, steps, size]}, one GEMM. */

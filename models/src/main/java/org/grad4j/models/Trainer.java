@@ -15,6 +15,7 @@ import org.grad4j.core.Tensor;
 import org.grad4j.core.Variable;
 import org.grad4j.data.Dataset;
 import org.grad4j.data.Element;
+import org.grad4j.layers.Masks;
 import org.grad4j.losses.LossFunctionWrapper;
 import org.grad4j.metrics.Mean;
 import org.grad4j.metrics.Metric;
@@ -437,9 +438,9 @@ final class Trainer {
 
     /** {@link Model#computeLoss}'s default: the compiled loss (with a labels mask, Keras' masked mean) plus the layers' penalties. */
     Tensor defaultLoss(Tensor y, Tensor prediction, Tensor w) {
-        Tensor mask = stepMask;
+        Tensor mask = OutputMask.combine(model, compiled.loss(), stepMask, Masks.of(prediction));
         Tensor loss = mask == null ? compiled.loss().call(y, prediction, w)
-                : ((LossFunctionWrapper<?>) compiled.loss()).call(y, prediction, w, mask);   // batchOf checked the type
+                : ((LossFunctionWrapper<?>) compiled.loss()).call(y, prediction, w, mask);   // type checked above
         for (Tensor penalty : model.losses()) {
             loss = loss.add(penalty);
         }

@@ -1,0 +1,165 @@
+package org.grad4j.layers;
+
+import static org.grad4j.layers.LayerTesting.GRADIENT_BOUND;
+import static org.grad4j.layers.LayerTesting.normal;
+import static org.grad4j.layers.LayerTesting.normal64;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.grad4j.core.GradientCheck;
+import org.grad4j.core.Tensor;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** Keras 3's mask propagation through {@link Layer#apply}: which layers read, pass on, combine or drop a mask. */
+class MaskPropagationTest {
+
+    private static Tensor ids() {
+        return Tensor.of(Nd4j.createFromArray(new float[][] {{4, 2, 7, 0, 0}, {1, 0, 3, 5, 0}}));
+    }
+
+    private static Tensor bool(boolean[][] values) {
+        return Tensor.of(Nd4j.createFromArray(values));
+    }
+
+    private static float[] floats(Tensor mask) {
+        return mask.castTo(DataType.FLOAT).toFloatArray();
+    }
+
+    @Test
+    void anEmbeddingMaskReachesALstmThroughApply() {
+        Embedding embedding = new Embedding(8, 3).maskZero(true);
+        LSTM lstm = new LSTM(4);
+        Tensor embedded = embedding.apply(ids());
+        Tensor mask = Masks.of(embedded);
+        assertArrayEquals(new float[] {1, 1, 1, 0, 0, 1, 0, 1, 1, 0}, floats(mask));
+        Tensor viaApply = lstm.apply(embedded);
+        Tensor direct = lstm.call(Tensor.of(embedded.array()), mask, false);
+        assertArrayEquals(direct.toFloatArray(), viaApply.toFloatArray(), 0f);
+        assertFalse(java.util.Arrays.equals(lstm.call(Tensor.of(embedded.array()), false).toFloatArray(),
+                viaApply.toFloatArray()), "the mask changes the output");
+        assertNull(Masks.of(viaApply), "a last output carries no mask");
+        LSTM sequences = new LSTM(4).returnSequences(true);
+        assertSame(mask, Masks.of(sequences.apply(embedded)), "a returned sequence keeps the input's mask");
+        assertNull(Masks.of(new Embedding(8, 3).apply(ids())), "no mask without maskZero");
+    }
+
+    @Test
+    void passThroughLayersKeepTheMaskAndOthersDropIt() {
+        Tensor x = normal(1, 2, 5, 3);
+        Tensor mask = bool(new boolean[][] {{true, true, false, false, false}, {true, true, true, true, false}});
+        Masks.attach(x, mask);
+        for (Layer layer : List.<Layer>of(new Dense(2), new Dropout(0.5), new Activation("relu"), new LayerNormalization(),
+                new BatchNormalization(), new Rescaling(2.0))) {
+            assertSame(mask, Masks.of(layer.apply(x)), layer.describe());
+        }
+        // Keras 3 drops the mask at a layer that does not support masking (with a warning)
+        assertNull(Masks.of(new Flatten().apply(x)));
+        assertNull(Masks.of(new GlobalMaxPooling1D().apply(x)));
+    }
+
+    @Test
+    void batchNormalizationRefusesAMaskInTrainingByName() {
+        Tensor x = normal(2, 2, 5, 3);
+        Masks.attach(x, bool(new boolean[][] {{true, true, false, false, false}, {true, true, true, true, false}}));
+        BatchNormalization bn = new BatchNormalization().name("bn_masked");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> bn.apply(x, true));
+        assertTrue(e.getMessage().contains("bn_masked (BatchNormalization)") && e.getMessage().contains("[2, 5]"),
+                e.getMessage());
+    }
+
+    @Test
+    void globalAveragePooling1DAveragesTheRealStepsOnly() {
+        Tensor x = normal(3, 2, 5, 3);
+        Tensor mask = bool(new boolean[][] {{true, true, false, false, false}, {true, false, true, true, false}});
+        GlobalAveragePooling1D pool = new GlobalAveragePooling1D();
+        Tensor out = pool.apply(Masks.attach(x, mask));
+        float[] v = x.toFloatArray();
+        float[] expected = new float[6];
+        int[][] real = {{0, 1}, {0, 2, 3}};
+        for (int b = 0; b < 2; b++) {
+            for (int c = 0; c < 3; c++) {
+                double sum = 0;
+                for (int t : real[b]) {
+                    sum += v[b * 15 + t * 3 + c];
+                }
+                expected[b * 3 + c] = (float) (sum / real[b].length);
+            }
+        }
+        assertArrayEquals(expected, out.toFloatArray(), 1e-6f);
+        assertNull(Masks.of(out), "the steps are pooled away with their mask");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> pool.call(x, bool(new boolean[][] {{true, false}}), false));
+        assertTrue(e.getMessage().contains(pool.describe()) && e.getMessage().contains("[2, 5]"), e.getMessage());
+    }
+
+    @Test
+    void maskedGlobalAveragePoolingGradientsMatchCentralDifferencesInFloat64() {
+        GlobalAveragePooling1D pool = new GlobalAveragePooling1D();
+        Tensor mask = bool(new boolean[][] {{true, true, false, false}, {false, true, true, true}});
+        double error = GradientCheck.check(in -> pool.call(in.get(0), mask, false).square(), List.of(normal64(4, 2, 4, 3)));
+        assertTrue(error < GRADIENT_BOUND, "input: " + error);
+    }
+
+    @Test
+    void mergesCombineMasksAsKeras() {
+        Tensor a = Masks.attach(normal(5, 2, 3, 2), bool(new boolean[][] {{true, true, false}, {true, false, true}}));
+        Tensor b = Masks.attach(normal(6, 2, 3, 2), bool(new boolean[][] {{true, false, false}, {true, true, true}}));
+        Tensor plain = normal(7, 2, 3, 2);
+        // element-wise merges: AND of the masks there are
+        assertArrayEquals(new float[] {1, 0, 0, 1, 0, 1}, floats(Masks.of(new Add().apply(List.of(a, b)))));
+        assertArrayEquals(new float[] {1, 1, 0, 1, 0, 1}, floats(Masks.of(new Multiply().apply(List.of(a, plain)))));
+        assertNull(Masks.of(new Add().apply(List.of(plain, normal(8, 2, 3, 2)))));
+        // Concatenate along the features: ANY over the joined masks (an unmasked input counts as all real)
+        assertArrayEquals(new float[] {1, 1, 0, 1, 1, 1}, floats(Masks.of(new Concatenate().apply(List.of(a, b)))));
+        assertArrayEquals(new float[] {1, 1, 1, 1, 1, 1}, floats(Masks.of(new Concatenate().apply(List.of(a, plain)))));
+    }
+
+    @Test
+    void multiHeadAttentionBuildsItsMaskFromQueryAndValueMasks() {
+        MultiHeadAttention mha = new MultiHeadAttention(2, 3);
+        Tensor q = normal(9, 2, 3, 4);
+        Tensor v = normal(10, 2, 4, 4);
+        boolean[][] qm = {{true, true, false}, {true, true, true}};
+        boolean[][] vm = {{true, false, true, false}, {true, true, true, false}};
+        boolean[][][] explicit = new boolean[2][3][4];
+        for (int b = 0; b < 2; b++) {
+            for (int t = 0; t < 3; t++) {
+                for (int s = 0; s < 4; s++) {
+                    explicit[b][t][s] = qm[b][t] && vm[b][s];
+                }
+            }
+        }
+        Tensor expected = mha.call(q, v, null, Tensor.of(Nd4j.createFromArray(explicit)), false, true);
+        Tensor qMasked = Masks.attach(Tensor.of(q.array()), bool(qm));
+        Tensor vMasked = Masks.attach(Tensor.of(v.array()), bool(vm));
+        Tensor out = mha.call(qMasked, vMasked, null, null, false, true);
+        assertArrayEquals(expected.toFloatArray(), out.toFloatArray(), 0f);
+        assertArrayEquals(new float[] {1, 1, 0, 1, 1, 1}, floats(Masks.of(out)), "the output keeps the query's mask");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> mha.call(q,
+                Masks.attach(Tensor.of(v.array()), bool(qm)), null, null, false, false));
+        assertTrue(e.getMessage().contains(mha.describe()) && e.getMessage().contains("value's mask"), e.getMessage());
+    }
+
+    @Test
+    void symbolicTensorsCarryTheMask() {
+        KerasTensor ids = KerasTensor.of(new InputLayer(new long[] {5}));
+        KerasTensor embedded = (KerasTensor) new Embedding(8, 3).maskZero(true).apply(ids);
+        assertTrue(embedded.hasMask());
+        assertArrayEquals(new long[] {-1, 5}, embedded.maskShape());
+        KerasTensor sequence = (KerasTensor) new GRU(2).returnSequences(true).apply(embedded);
+        assertArrayEquals(new long[] {-1, 5}, sequence.maskShape());
+        assertFalse(((KerasTensor) new GRU(2).apply(embedded)).hasMask());
+        assertFalse(((KerasTensor) new Flatten().apply(embedded)).hasMask());
+        KerasTensor unknownSteps = KerasTensor.of(new InputLayer(new long[] {-1}));
+        assertArrayEquals(new long[] {-1, -1},
+                ((KerasTensor) new Embedding(8, 3).maskZero(true).apply(unknownSteps)).maskShape());
+    }
+}

@@ -1,0 +1,46 @@
+package org.grad4j.models;
+
+import org.grad4j.core.Shapes;
+import org.grad4j.core.Tensor;
+import org.grad4j.losses.Loss;
+import org.grad4j.losses.LossFunctionWrapper;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The mask the loss applies: Keras reads {@code y_pred._keras_mask} (here {@link org.grad4j.layers.Masks#of} of the
+ * prediction, e.g. {@code [batch, steps]} after a recurrent layer returning sequences) and weighs the loss by it,
+ * a mean over the real entries only ({@code apply_mask}); a Dataset's labels mask multiplies it per sample.
+ */
+final class OutputMask {
+    private OutputMask() {
+    }
+
+    /** The combined 0/1 mask in the model's dtype, or null when neither mask is there. */
+    static Tensor combine(Model model, Loss loss, Tensor labelsMask, Tensor outputMask) {
+        if (outputMask == null) {
+            return labelsMask;
+        }
+        if (!(loss instanceof LossFunctionWrapper)) {
+            throw new IllegalArgumentException(model.describe() + ": the output carries a mask " + Shapes.format(outputMask.shape())
+                    + " (from a masking layer such as Embedding(maskZero)) that the loss must apply, but loss \"" + loss.name()
+                    + "\" (" + loss.getClass().getSimpleName() + ") cannot take a mask; extend LossFunctionWrapper, or end "
+                    + "the model with a layer that drops the mask");
+        }
+        INDArray values = outputMask.array();
+        INDArray m = (values.dataType() == DataType.BOOL ? values : values.neq(0)).castTo(model.dtype());
+        if (labelsMask == null) {
+            return Tensor.of(m);
+        }
+        INDArray labels = labelsMask.array().castTo(model.dtype());
+        long[] shape = m.shape();
+        if (labels.length() != shape[0]) {
+            throw new IllegalArgumentException(model.describe() + ": the labels mask " + Shapes.format(labels.shape())
+                    + " is per sample but the output's mask is " + Shapes.format(shape) + "; give one value per sample");
+        }
+        long[] column = new long[shape.length];
+        java.util.Arrays.fill(column, 1);
+        column[0] = shape[0];
+        return Tensor.of(m.mul(labels.reshape(column).broadcast(shape)));
+    }
+}
