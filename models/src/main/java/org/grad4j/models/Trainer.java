@@ -583,8 +583,14 @@ final class Trainer {
             long[] pShape = prediction.shape().clone();
             pShape[0] = x.size(0);
             compiled.loss().validateLabels(where, yShape, pShape, Tensor.of(y));   // each loss knows its labels
+            // a mask on the output must suit the loss too (before any step): a loss that takes masks, of its shape
+            Tensor outputMask = OutputMask.combine(model, compiled.loss(), null, Masks.of(prediction));
             try {
-                compiled.loss().call(Tensor.of(yb), prediction);
+                if (outputMask == null) {
+                    compiled.loss().call(Tensor.of(yb), prediction);
+                } else {
+                    ((LossFunctionWrapper<?>) compiled.loss()).call(Tensor.of(yb), prediction, null, outputMask);
+                }
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(where + ": the loss " + compiled.loss().name() + " cannot compare y of shape "
                         + Shapes.format(yShape) + " with the model's output of shape " + Shapes.format(pShape) + ": "
