@@ -43,4 +43,30 @@ final class OutputMask {
         column[0] = shape[0];
         return Tensor.of(m.mul(labels.reshape(column).broadcast(shape)));
     }
+
+    /**
+     * The metrics' sample weights with the output's mask, as Keras' {@code apply_mask(..., reduction="sum")}: per-sample
+     * weights spread over the mask's steps and multiplied by it; unchanged without weights or without a mask
+     * (Keras' {@code MeanMetricWrapper} leaves an unweighted metric unmasked).
+     */
+    static Tensor weigh(Tensor weights, Tensor outputMask) {
+        if (weights == null || outputMask == null) {
+            return weights;
+        }
+        INDArray values = outputMask.array();
+        INDArray m = (values.dataType() == DataType.BOOL ? values : values.neq(0)).castTo(weights.dataType());
+        INDArray w = weights.array();
+        long[] shape = m.shape();
+        if (w.rank() < shape.length && w.length() == shape[0]) {
+            long[] column = new long[shape.length];
+            java.util.Arrays.fill(column, 1);
+            column[0] = shape[0];
+            w = w.reshape(column).broadcast(shape);
+        }
+        if (!java.util.Arrays.equals(w.shape(), shape)) {
+            throw new IllegalArgumentException("the sample weights " + Shapes.format(weights.shape())
+                    + " fit neither the batch nor the output's mask " + Shapes.format(shape));
+        }
+        return Tensor.of(w.mul(m));
+    }
 }

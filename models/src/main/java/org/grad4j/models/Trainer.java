@@ -424,7 +424,9 @@ final class Trainer {
         if (!variables.isEmpty()) {
             compiled.optimizer().applyGradientsInPlace(tape.gradient(loss, variables), variables);
         }
-        return computeMetrics(batch, loss.itemDouble(), y, prediction.detach(), w);
+        Tensor detached = prediction.detach();
+        Masks.attach(detached, Masks.of(prediction));   // the metrics read the output's mask too
+        return computeMetrics(batch, loss.itemDouble(), y, detached, w);
     }
 
     /** {@link Model#testStep}'s default: forward in inference mode, {@link Model#computeLoss}, the metrics. */
@@ -462,6 +464,8 @@ final class Trainer {
             INDArray mask = batch.mask();
             lossTracker.updateState(loss, mask == null ? batch.x().size(0) : mask.sumNumber().doubleValue());
             Tensor weights = mask == null ? w : w == null ? Tensor.of(mask) : w.mul(Tensor.of(mask));
+            // Keras' MeanMetricWrapper applies the output's mask only to given sample weights (apply_mask, "sum")
+            weights = OutputMask.weigh(weights, Masks.of(prediction));
             for (Metric metric : compiled.metrics()) {
                 metric.updateState(y, prediction, weights);
             }

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
@@ -181,6 +182,35 @@ class MaskedModelTest {
         Map<String, Double> logs = model.evaluate(ids(), y);
         assertEquals(sum / count, logs.get("loss"), 1e-6);
         assertTrue(logs.get("loss") < 10, "the ±50 targets at padded steps left out: " + logs);
+    }
+
+    @Test
+    void sampleWeightsAndTheOutputMaskWeighTheLossAndTheMetricsAsKeras() {
+        Sequential model = perStepModel(DataType.FLOAT);
+        model.compile(new Adam(0.01), "mse", "mae");
+        INDArray y = perStepTargets();
+        INDArray prediction = model.predict(ids());
+        // sample 1 is weighed 0; sample 0 counts at its 3 real steps
+        double se = 0;
+        double ae = 0;
+        for (int t = 0; t < LENGTHS[0]; t++) {
+            for (int k = 0; k < 2; k++) {
+                double d = prediction.getDouble(0, t, k) - y.getDouble(0, t, k);
+                se += d * d / 2;
+                ae += Math.abs(d) / 2;
+            }
+        }
+        // evaluate reads a labels mask [batch, 1] as sample weights; Keras' apply_mask then divides the weighted sum
+        // by the number of real steps (3 + 4), while the metric's weights are the mask times the sample weights
+        DataSet batch = new DataSet(ids(), y, null, Nd4j.createFromArray(new float[] {1, 0}).reshape(2, 1));
+        Map<String, Double> logs = model.evaluate(TestData.iterator(List.of(batch)));
+        assertEquals(se / (LENGTHS[0] + LENGTHS[1]), logs.get("loss"), 1e-5);
+        assertEquals(ae / LENGTHS[0], logs.get("mae"), 1e-5);
+
+        // per-sample weights do not spread over a per-step mask (nor in Keras): a clear error, before any step
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> model.evaluate(ids(), y, Nd4j.createFromArray(new float[] {2f, 0.5f}), 32));
+        assertTrue(e.getMessage().contains("sample_weight shape [2]") && e.getMessage().contains("[2, 6]"), e.getMessage());
     }
 
     @Test
