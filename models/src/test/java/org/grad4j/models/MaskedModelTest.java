@@ -24,6 +24,7 @@ import org.grad4j.layers.KerasTensor;
 import org.grad4j.layers.LSTM;
 import org.grad4j.layers.Layer;
 import org.grad4j.layers.Masks;
+import org.grad4j.layers.MultiHeadAttention;
 import org.grad4j.losses.MeanSquaredError;
 import org.grad4j.optimizers.Adam;
 import org.junit.jupiter.api.BeforeEach;
@@ -255,5 +256,61 @@ class MaskedModelTest {
                 () -> bn.fit(ids(), Nd4j.zeros(DataType.FLOAT, 2, 2), FitOptions.epochs(1).verbose(0)));
         assertTrue(b.getMessage().contains("bn (BatchNormalization)") && b.getMessage().contains("mask"), b.getMessage());
         assertArrayEquals(new long[] {2, 2}, bn.predict(ids()).shape(), "inference passes the mask through");
+    }
+
+    /** {@code m[b, t] & m[b, s]}: the attention mask Keras builds from a self-attention's query and value masks. */
+    private static Tensor selfAttentionMask(INDArray tokens) {
+        long batch = tokens.size(0);
+        long steps = tokens.size(1);
+        boolean[][][] mask = new boolean[(int) batch][(int) steps][(int) steps];
+        for (int b = 0; b < batch; b++) {
+            for (int t = 0; t < steps; t++) {
+                for (int u = 0; u < steps; u++) {
+                    mask[b][t][u] = tokens.getDouble(b, t) != 0 && tokens.getDouble(b, u) != 0;
+                }
+            }
+        }
+        return Tensor.of(Nd4j.createFromArray(mask));
+    }
+
+    @Test
+    void aFunctionalModelMasksSelfAttentionStatesAndANestedModel() {
+        Tensor tokens = Input.of(new long[] {6}, "tokens");
+        Embedding embedding = new Embedding(8, 4).maskZero(true);
+        MultiHeadAttention mha = new MultiHeadAttention(2, 3);
+        GlobalAveragePooling1D pool = new GlobalAveragePooling1D();
+        Bidirectional bi = new Bidirectional(new LSTM(2));
+        LSTM inner = new LSTM(3).returnSequences(true);
+        GlobalAveragePooling1D innerPool = new GlobalAveragePooling1D();
+        Sequential nested = new Sequential(inner, innerPool);
+
+        Tensor e = embedding.apply(tokens);
+        Tensor attended = mha.call(e, e, null, null);
+        assertTrue(((KerasTensor) attended).hasMask(), "the output keeps the query's mask");
+        List<Tensor> withState = bi.callWithState(e, false);
+        Tensor merged = new Concatenate().apply(List.of(pool.apply(attended), withState.get(0), nested.apply(e)));
+        Functional model = new Functional(tokens, merged);
+        INDArray out = model.predict(ids());
+
+        Tensor x = Tensor.of(ids());
+        Tensor values = embedding.call(x, false);
+        Tensor mask = embedding.computeMask(x);
+        Tensor a = pool.call(mha.call(values, values, null, selfAttentionMask(ids()), false, false), mask, false);
+        Tensor b = bi.call(values, mask, false);
+        Tensor c = innerPool.call(inner.call(values, mask, false), mask, false);
+        INDArray expected = Nd4j.concat(1, a.array(), b.array(), c.array());
+        assertTrue(maxDiff(expected, out) < 1e-6, "max diff " + maxDiff(expected, out));
+    }
+
+    @Test
+    void aModelOfSeveralOutputsWithAMaskedOneIsRefusedAtCompile() {
+        Tensor tokens = Input.of(new long[] {6}, "tokens");
+        Tensor sequence = new LSTM(2).returnSequences(true).name("per_step").apply(new Embedding(8, 3).maskZero(true)
+                .apply(tokens));
+        Tensor last = new Dense(1).name("summary").apply(new LSTM(2).apply(sequence));
+        Functional model = new Functional(List.of(tokens), List.of(sequence, last));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> model.compile(new Adam(0.01), "mse"));
+        assertTrue(e.getMessage().contains("[per_step]") && e.getMessage().contains("mask"), e.getMessage());
+        assertEquals(2, model.predictAll(List.of(ids())).size(), "predict needs no loss");
     }
 }
