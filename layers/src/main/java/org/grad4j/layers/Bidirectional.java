@@ -138,6 +138,7 @@ public class Bidirectional extends Layer {
     }
 
     /** The merged output with a mask {@code [batch, steps]} for both directions (null for none). */
+    @Override
     public Tensor call(Tensor inputs, Tensor mask, boolean training) {
         if (mergeMode == MergeMode.NONE) {
             throw new IllegalStateException(describe() + ": merge_mode None gives two outputs; use callWithState");

@@ -282,6 +282,7 @@ public abstract class RecurrentLayer<L extends RecurrentLayer<L>> extends Layer 
     }
 
     /** The output with a mask {@code [batch, steps]} (BOOL, or numbers with 1 = real step); null for none. */
+    @Override
     public Tensor call(Tensor inputs, Tensor mask, boolean training) {
         return run(inputs, mask, training).get(0);
     }

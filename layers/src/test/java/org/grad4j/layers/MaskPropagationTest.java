@@ -162,4 +162,34 @@ class MaskPropagationTest {
         assertArrayEquals(new long[] {-1, -1},
                 ((KerasTensor) new Embedding(8, 3).maskZero(true).apply(unknownSteps)).maskShape());
     }
+
+    @Test
+    void maskingMarksStepsOfTheMaskValueAndZeroesThem() {
+        float[][][] values = {{{1, 2}, {-1, -1}, {3, -1}}, {{-1, -1}, {0, 5}, {-1, -1}}};
+        Tensor x = Tensor.of(Nd4j.createFromArray(values));
+        Masking masking = new Masking(-1);
+        Tensor out = masking.apply(x);
+        assertArrayEquals(new float[] {1, 0, 1, 0, 1, 0}, floats(Masks.of(out)));
+        assertArrayEquals(new float[] {1, 2, 0, 0, 3, -1, 0, 0, 0, 5, 0, 0}, out.toFloatArray(), 0f);   // -0 as Keras
+        // the mask replaces the input's own
+        Tensor premasked = Masks.attach(Tensor.of(x.array()), bool(new boolean[][] {{false, false, false}, {true, true, true}}));
+        assertArrayEquals(new float[] {1, 0, 1, 0, 1, 0}, floats(Masks.of(masking.apply(premasked))));
+        // and a recurrent layer after it skips those steps
+        GRU gru = new GRU(2);
+        assertArrayEquals(gru.call(out, Masks.of(out), false).toFloatArray(), gru.apply(out).toFloatArray(), 0f);
+        Masking back = (Masking) Layers.fromConfig("Masking", masking.config());
+        assertEquals(-1.0, back.maskValue());
+        assertEquals(0.0, ((Masking) Layers.fromConfig("Masking", java.util.Map.of())).maskValue());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new Masking(Double.NaN)).getMessage().contains("NaN"));
+    }
+
+    @Test
+    void maskingGradientsMatchCentralDifferencesInFloat64() {
+        Masking masking = (Masking) new Masking(0.0).dtype(DataType.DOUBLE);
+        Tensor x = normal64(12, 2, 4, 3);
+        x.array().get(org.nd4j.linalg.indexing.NDArrayIndex.point(0), org.nd4j.linalg.indexing.NDArrayIndex.point(2),
+                org.nd4j.linalg.indexing.NDArrayIndex.all()).assign(0);
+        double error = GradientCheck.check(in -> masking.call(in.get(0), false).square(), List.of(x));
+        assertTrue(error < GRADIENT_BOUND, "input: " + error);
+    }
 }
