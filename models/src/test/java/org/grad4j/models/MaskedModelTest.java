@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -23,12 +24,14 @@ import org.grad4j.layers.InputLayer;
 import org.grad4j.layers.KerasTensor;
 import org.grad4j.layers.LSTM;
 import org.grad4j.layers.Layer;
+import org.grad4j.layers.Masking;
 import org.grad4j.layers.Masks;
 import org.grad4j.layers.MultiHeadAttention;
 import org.grad4j.losses.MeanSquaredError;
 import org.grad4j.optimizers.Adam;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -312,5 +315,20 @@ class MaskedModelTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> model.compile(new Adam(0.01), "mse"));
         assertTrue(e.getMessage().contains("[per_step]") && e.getMessage().contains("mask"), e.getMessage());
         assertEquals(2, model.predictAll(List.of(ids())).size(), "predict needs no loss");
+    }
+
+    @Test
+    void aMaskingModelSkipsPaddedStepsAndRoundTripsThroughAKerasFile(@TempDir Path dir) throws Exception {
+        LSTM lstm = new LSTM(3);
+        Sequential model = new Sequential(new InputLayer(5, 2), new Masking(0.0), lstm);
+        INDArray x = Nd4j.createFromArray(new float[][][] {{{1, 2}, {3, -1}, {0, 0}, {0, 0}, {0, 0}},
+                {{0.5f, 0}, {0, 0}, {2, 2}, {1, 1}, {0, 0}}});
+        INDArray padded = model.predict(x);
+        INDArray first = lstm.apply(Tensor.of(x.get(NDArrayIndex.interval(0, 1), NDArrayIndex.interval(0, 2),
+                NDArrayIndex.all()).dup())).array();
+        assertTrue(maxDiff(first, padded.getRow(0).reshape(1, 3)) < 1e-6, "sample 0 as its 2 real steps alone");
+        Path file = dir.resolve("masking.keras");
+        model.save(file);
+        assertArrayEquals(padded.dup('c').data().asFloat(), Model.load(file).predict(x).dup('c').data().asFloat());
     }
 }
