@@ -16,7 +16,9 @@ import org.grad4j.core.GradientCheck;
 import org.grad4j.core.Tensor;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /** Keras 3's mask propagation through {@link Layer#apply}: which layers read, pass on, combine or drop a mask. */
 class MaskPropagationTest {
@@ -66,13 +68,51 @@ class MaskPropagationTest {
     }
 
     @Test
-    void batchNormalizationRefusesAMaskInTrainingByName() {
+    void batchNormalizationTrainsOnTheMomentsOfTheRealStepsOnly() {
         Tensor x = normal(2, 2, 5, 3);
-        Masks.attach(x, bool(new boolean[][] {{true, true, false, false, false}, {true, true, true, true, false}}));
-        BatchNormalization bn = new BatchNormalization().name("bn_masked");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> bn.apply(x, true));
+        boolean[][] real = {{true, true, false, false, false}, {true, true, true, true, false}};
+        BatchNormalization masked = new BatchNormalization().name("bn_masked");
+        Tensor out = masked.apply(Masks.attach(Tensor.of(x.array()), bool(real)), true);
+        // the same statistics as a batch of just the 6 real steps
+        INDArray rows = Nd4j.create(DataType.FLOAT, 6, 3);
+        int r = 0;
+        for (int b = 0; b < 2; b++) {
+            for (int t = 0; t < 5; t++) {
+                if (real[b][t]) {
+                    rows.putRow(r++, x.array().get(NDArrayIndex.point(b), NDArrayIndex.point(t), NDArrayIndex.all()));
+                }
+            }
+        }
+        BatchNormalization plain = new BatchNormalization();
+        INDArray expected = plain.apply(Tensor.of(rows), true).array();
+        r = 0;
+        for (int b = 0; b < 2; b++) {
+            for (int t = 0; t < 5; t++) {
+                if (real[b][t]) {
+                    INDArray got = out.array().get(NDArrayIndex.point(b), NDArrayIndex.point(t), NDArrayIndex.all());
+                    assertArrayEquals(expected.getRow(r++).toFloatVector(), got.toFloatVector(), 1e-5f);
+                }
+            }
+        }
+        assertArrayEquals(plain.weights().get(2).toFloatArray(), masked.weights().get(2).toFloatArray(), 1e-6f);
+        assertArrayEquals(plain.weights().get(3).toFloatArray(), masked.weights().get(3).toFloatArray(), 1e-6f);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> masked.call(x, bool(new boolean[][] {{true, false}}), true));
         assertTrue(e.getMessage().contains("bn_masked (BatchNormalization)") && e.getMessage().contains("[2, 5]"),
                 e.getMessage());
+    }
+
+    @Test
+    void maskedBatchNormalizationGradientsMatchCentralDifferencesInFloat64() {
+        BatchNormalization bn = new BatchNormalization().dtype(DataType.DOUBLE);
+        Tensor mask = bool(new boolean[][] {{true, true, false, false}, {false, true, true, true}});
+        Tensor x = normal64(13, 2, 4, 3);
+        Tensor target = normal64(14, 2, 4, 3);
+        double inputError = GradientCheck.check(in -> bn.call(in.get(0), mask, true).mul(target), List.of(x));
+        assertTrue(inputError < GRADIENT_BOUND, "input: " + inputError);
+        double weightError = GradientCheck.checkVariables(() -> bn.call(x, mask, true).mul(target).sum(),
+                bn.trainableWeights());
+        assertTrue(weightError < GRADIENT_BOUND, "weights: " + weightError);
     }
 
     @Test
