@@ -59,12 +59,13 @@ class MaskPropagationTest {
         Tensor mask = bool(new boolean[][] {{true, true, false, false, false}, {true, true, true, true, false}});
         Masks.attach(x, mask);
         for (Layer layer : List.<Layer>of(new Dense(2), new Dropout(0.5), new Activation("relu"), new LayerNormalization(),
-                new BatchNormalization(), new Rescaling(2.0))) {
+                new BatchNormalization(), new Rescaling(2.0), new Normalization(new double[] {1, 2, 3}, new double[] {1, 4, 9}))) {
             assertSame(mask, Masks.of(layer.apply(x)), layer.describe());
         }
         // Keras 3 drops the mask at a layer that does not support masking (with a warning)
         assertNull(Masks.of(new Flatten().apply(x)));
         assertNull(Masks.of(new GlobalMaxPooling1D().apply(x)));
+        assertNull(Masks.of(new Permute(2, 1).apply(x)));
     }
 
     @Test
