@@ -210,7 +210,12 @@ public class Functional extends Model implements ListCallable {
     public Tensor call(Tensor inputs, boolean training) {
         List<Tensor> ins = inputPacking == null ? List.of(inputs) : unpackInputs(inputs);
         List<Tensor> outs = call(ins, training);
-        return outputPacking == null ? outs.get(0) : outputPacking.pack(outs);
+        if (outputPacking == null) {
+            return outs.get(0);
+        }
+        Tensor packed = outputPacking.pack(outs);
+        OutputMask.attachPacked(packed, outs);   // each output's loss applies its own mask
+        return packed;
     }
 
     private List<Tensor> unpackInputs(Tensor packed) {
@@ -247,9 +252,6 @@ public class Functional extends Model implements ListCallable {
     @Override
     public Model compile(Optimizer optimizer, Loss loss, Object... metrics) {
         if (outputPacking == null || loss instanceof OutputLosses) {
-            if (outputPacking != null) {
-                refuseOutputMasks();
-            }
             return super.compile(optimizer, loss, metrics);
         }
         Compiled.requireBoth(this, optimizer, loss);
@@ -295,29 +297,9 @@ public class Functional extends Model implements ListCallable {
             super.compile(optimizer, single, m.toArray());
             return this;
         }
-        refuseOutputMasks();
         OutputLosses losses = OutputLosses.of(this, loss, lossWeights, metrics);
         super.compile(optimizer, losses, losses.metrics(describe() + ".compile").toArray());
         return this;
-    }
-
-    /**
-     * Keras weighs each output's loss by that output's mask; the packed outputs of a model with several do not carry
-     * their masks to the per-output losses yet, so such a model is refused rather than trained on its padded steps.
-     */
-    private void refuseOutputMasks() {
-        List<String> masked = new ArrayList<>();
-        for (KerasTensor o : graph.outputs) {
-            if (o.hasMask()) {
-                masked.add(o.layer().name());
-            }
-        }
-        if (!masked.isEmpty()) {
-            throw new IllegalArgumentException(describe() + ".compile: outputs " + masked + " carry a mask (from a masking "
-                    + "layer such as Embedding(maskZero)), which the losses of a model with several outputs " + outputNames()
-                    + " do not apply yet; end those outputs with a layer that drops the mask (e.g. a recurrent layer "
-                    + "without return_sequences, GlobalAveragePooling1D), or train a model of one output");
-        }
     }
 
     /** {@link #compile(Optimizer, Map, Map, Map)} with the optimizer by Keras name. */

@@ -13,7 +13,44 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * a mean over the real entries only ({@code apply_mask}); a Dataset's labels mask multiplies it per sample.
  */
 final class OutputMask {
+    /**
+     * The masks of a model's several outputs, by the packed tensor that carries them through the training loop (one
+     * mask, or null, per output), as {@link org.grad4j.layers.Masks} keeps one tensor's.
+     */
+    private static final java.util.Map<Tensor, java.util.List<Tensor>> PACKED =
+            java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
     private OutputMask() {
+    }
+
+    /** Records the outputs' masks on their packed tensor when any output has one. */
+    static void attachPacked(Tensor packed, java.util.List<Tensor> outputs) {
+        java.util.List<Tensor> masks = new java.util.ArrayList<>();
+        boolean any = false;
+        for (Tensor o : outputs) {
+            Tensor m = org.grad4j.layers.Masks.of(o);
+            masks.add(m);
+            any |= m != null;
+        }
+        if (any) {
+            PACKED.put(packed, java.util.Collections.unmodifiableList(masks));
+        }
+    }
+
+    /** Output {@code i}'s mask on the packed tensor, or null. */
+    static Tensor packed(Tensor packed, int i) {
+        java.util.List<Tensor> masks = packed == null ? null : PACKED.get(packed);
+        return masks == null ? null : masks.get(i);
+    }
+
+    /** Carries every mask of {@code from} (its own, its outputs') to {@code to}, e.g. a detached copy; returns it. */
+    static Tensor carry(Tensor from, Tensor to) {
+        org.grad4j.layers.Masks.attach(to, org.grad4j.layers.Masks.of(from));
+        java.util.List<Tensor> masks = PACKED.get(from);
+        if (masks != null) {
+            PACKED.put(to, masks);
+        }
+        return to;
     }
 
     /** The combined 0/1 mask in the model's dtype, or null when neither mask is there. */

@@ -424,9 +424,8 @@ final class Trainer {
         if (!variables.isEmpty()) {
             compiled.optimizer().applyGradientsInPlace(tape.gradient(loss, variables), variables);
         }
-        Tensor detached = prediction.detach();
-        Masks.attach(detached, Masks.of(prediction));   // the metrics read the output's mask too
-        return computeMetrics(batch, loss.itemDouble(), y, detached, w);
+        // the metrics read the output's mask (or each output's) too
+        return computeMetrics(batch, loss.itemDouble(), y, OutputMask.carry(prediction, prediction.detach()), w);
     }
 
     /** {@link Model#testStep}'s default: forward in inference mode, {@link Model#computeLoss}, the metrics. */

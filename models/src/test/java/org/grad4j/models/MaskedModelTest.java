@@ -298,15 +298,46 @@ class MaskedModelTest {
     }
 
     @Test
-    void aModelOfSeveralOutputsWithAMaskedOneIsRefusedAtCompile() {
+    void eachOutputOfAModelOfSeveralAppliesItsOwnMask() {
         Tensor tokens = Input.of(new long[] {6}, "tokens");
-        Tensor sequence = new LSTM(2).returnSequences(true).name("per_step").apply(new Embedding(8, 3).maskZero(true)
-                .apply(tokens));
+        Tensor sequence = new Dense(2).name("per_step").apply(new LSTM(3).returnSequences(true)
+                .apply(new Embedding(8, 3).maskZero(true).apply(tokens)));
         Tensor last = new Dense(1).name("summary").apply(new LSTM(2).apply(sequence));
         Functional model = new Functional(List.of(tokens), List.of(sequence, last));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> model.compile(new Adam(0.01), "mse"));
-        assertTrue(e.getMessage().contains("[per_step]") && e.getMessage().contains("mask"), e.getMessage());
-        assertEquals(2, model.predictAll(List.of(ids())).size(), "predict needs no loss");
+        model.compile(new Adam(0.01), "mse");
+        INDArray ySeq = perStepTargets();
+        INDArray yLast = Nd4j.createFromArray(new float[][] {{0.5f}, {-1f}});
+        List<INDArray> predicted = model.predictAll(List.of(ids()));
+        double se = 0;
+        int valid = 0;
+        for (int b = 0; b < 2; b++) {
+            for (int t = 0; t < LENGTHS[b]; t++) {
+                for (int k = 0; k < 2; k++) {
+                    double d = predicted.get(0).getDouble(b, t, k) - ySeq.getDouble(b, t, k);
+                    se += d * d / 2;
+                }
+                valid++;
+            }
+        }
+        double lastLoss = 0;
+        for (int b = 0; b < 2; b++) {
+            double d = predicted.get(1).getDouble(b, 0) - yLast.getDouble(b, 0);
+            lastLoss += d * d / 2;
+        }
+        Map<String, Double> logs = model.evaluate(List.of(ids()), List.of(ySeq, yLast));
+        assertEquals(se / valid, logs.get("per_step_loss"), 1e-5, logs.toString());
+        assertEquals(lastLoss, logs.get("summary_loss"), 1e-5, logs.toString());
+        assertEquals(se / valid + lastLoss, logs.get("loss"), 1e-5, logs.toString());
+        List<Double> loss = model.fit(List.of(ids()), List.of(ySeq, yLast), FitOptions.epochs(30).verbose(0)).get("loss");
+        assertTrue(loss.get(loss.size() - 1) < loss.get(0), loss.toString());
+
+        Map<String, Object> losses = new java.util.LinkedHashMap<>();
+        losses.put("per_step", (org.grad4j.losses.Loss) (yTrue, yPred) -> yTrue.sub(yPred).square().mean());
+        losses.put("summary", "mse");
+        model.compile(new Adam(0.01), losses);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> model.evaluate(List.of(ids()), List.of(ySeq, yLast)));
+        assertTrue(e.getMessage().contains("\"per_step\"") && e.getMessage().contains("LossFunctionWrapper"), e.getMessage());
     }
 
     @Test
