@@ -341,7 +341,7 @@ class MaskedModelTest {
     }
 
     @Test
-    void aMaskingModelSkipsPaddedStepsAndRoundTripsThroughAKerasFile(@TempDir Path dir) throws Exception {
+    void aMaskingModelSkipsPaddedStepsAndRoundTripsThroughKerasAndG4jFiles(@TempDir Path dir) throws Exception {
         LSTM lstm = new LSTM(3);
         Sequential model = new Sequential(new InputLayer(5, 2), new Masking(0.0), lstm);
         INDArray x = Nd4j.createFromArray(new float[][][] {{{1, 2}, {3, -1}, {0, 0}, {0, 0}, {0, 0}},
@@ -350,8 +350,10 @@ class MaskedModelTest {
         INDArray first = lstm.apply(Tensor.of(x.get(NDArrayIndex.interval(0, 1), NDArrayIndex.interval(0, 2),
                 NDArrayIndex.all()).dup())).array();
         assertTrue(maxDiff(first, padded.getRow(0).reshape(1, 3)) < 1e-6, "sample 0 as its 2 real steps alone");
-        Path file = dir.resolve("masking.keras");
-        model.save(file);
-        assertArrayEquals(padded.dup('c').data().asFloat(), Model.load(file).predict(x).dup('c').data().asFloat());
+        for (String name : List.of("masking.keras", "masking.g4j")) {
+            Path file = dir.resolve(name);
+            model.save(file);
+            assertArrayEquals(padded.dup('c').data().asFloat(), Model.load(file).predict(x).dup('c').data().asFloat(), name);
+        }
     }
 }
