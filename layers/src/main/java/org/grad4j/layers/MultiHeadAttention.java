@@ -274,10 +274,13 @@ public class MultiHeadAttention extends Layer {
         long s = value.shape()[1];
         Tensor queryMask = Masks.of(query);
         Tensor keyMask = keyOrNull == null || keyOrNull == value ? null : Masks.of(keyOrNull);
-        Tensor fromInputs = inputMasks(queryMask, Masks.of(value), keyMask, batch, t, s);
-        Tensor given = attentionMask == null ? fromInputs : fromInputs == null ? attentionMask
-                : Tensor.of(Masks.bool(attentionMask).castTo(DataType.FLOAT).mul(Masks.bool(fromInputs).castTo(DataType.FLOAT)).neq(0));
-        Tensor mask = mask(given, useCausalMask, batch, t, s);   // before the lazy build: a bad mask changes nothing
+        // every mask is checked before the lazy build: a bad one changes nothing
+        Tensor mask = mask(attentionMask, useCausalMask, batch, t, s);
+        INDArray fromInputs = inputMasks(queryMask, Masks.of(value), keyMask, batch, t, s);
+        if (fromInputs != null) {
+            Tensor m = Tensor.of(fromInputs.castTo(dtype()).reshape(batch, 1, t, s));
+            mask = mask == null ? m : mask.mul(m);   // Keras ANDs the inputs' masks with the given and causal ones
+        }
         prepare(query, value, key);
 
         Tensor q = heads(query, queryKernel, queryBias, keyDim).mul(1.0 / Math.sqrt(keyDim));
@@ -307,9 +310,9 @@ public class MultiHeadAttention extends Layer {
     /**
      * Keras' {@code _compute_attention_mask} from the inputs' own masks: query t may attend to key s when both are
      * real steps ({@code query_mask[:, :, None] & value_mask[:, None, :]}, and the key's when a distinct key has
-     * one); {@code [batch, T, S]} BOOL, or null when no input carries a mask.
+     * one); {@code [batch, T, S]} of 0/1 floats, or null when no input carries a mask.
      */
-    private Tensor inputMasks(Tensor queryMask, Tensor valueMask, Tensor keyMask, long batch, long t, long s) {
+    private INDArray inputMasks(Tensor queryMask, Tensor valueMask, Tensor keyMask, long batch, long t, long s) {
         if (queryMask == null && valueMask == null && keyMask == null) {
             return null;
         }
@@ -317,12 +320,13 @@ public class MultiHeadAttention extends Layer {
         if (queryMask != null) {
             out = out.mul(steps(queryMask, "query", batch, t).reshape(batch, t, 1).broadcast(batch, t, s));
         }
-        for (Tensor m : new Tensor[] {valueMask, keyMask}) {
-            if (m != null) {
-                out = out.mul(steps(m, m == valueMask ? "value" : "key", batch, s).reshape(batch, 1, s).broadcast(batch, t, s));
-            }
+        if (valueMask != null) {
+            out = out.mul(steps(valueMask, "value", batch, s).reshape(batch, 1, s).broadcast(batch, t, s));
         }
-        return Tensor.of(out.neq(0));
+        if (keyMask != null) {
+            out = out.mul(steps(keyMask, "key", batch, s).reshape(batch, 1, s).broadcast(batch, t, s));
+        }
+        return out;
     }
 
     private INDArray steps(Tensor mask, String which, long batch, long steps) {
