@@ -56,4 +56,10 @@ public class Activation extends Layer {
         Object activation = config.get("activation");
         return new Activation(activation == null ? null : activation.toString());
     }
+
+    /** As Keras' {@code supports_masking = True}: each step is handled on its own, so a mask passes through. */
+    @Override
+    public boolean supportsMasking() {
+        return true;
+    }
 }

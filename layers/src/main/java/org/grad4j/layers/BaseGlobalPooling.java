@@ -35,6 +35,10 @@ public abstract class BaseGlobalPooling<T extends BaseGlobalPooling<T>> extends 
         return self();
     }
 
+    public boolean keepdims() {
+        return keepdims;
+    }
+
     @Override
     public T name(String name) {
         super.name(name);

@@ -17,6 +17,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * moving_variance (ones), non-trainable; each {@code [features]}.
  */
 public class BatchNormalization extends Layer {
+    /** Keras' {@code backend.epsilon()}, added to the masked moments' weight sum. */
+    private static final double KERAS_EPSILON = 1e-7;
     private double momentum = 0.99;
     private double epsilon = 1e-3;
     private boolean center = true;
@@ -117,6 +119,10 @@ public class BatchNormalization extends Layer {
 
     @Override
     public Tensor call(Tensor inputs, boolean training) {
+        return normalize(inputs, null, training);
+    }
+
+    private Tensor normalize(Tensor inputs, Tensor mask, boolean training) {
         maybeBuild(inputs);
         Tensor normalized;
         if (training && trainable()) {
@@ -124,9 +130,22 @@ public class BatchNormalization extends Layer {
             for (int i = 0; i < axes.length; i++) {
                 axes[i] = i;
             }
-            Tensor mean = inputs.mean(true, axes);
-            Tensor centered = inputs.sub(mean);
-            Tensor variance = centered.square().mean(true, axes);
+            Tensor mean;
+            Tensor variance;
+            Tensor centered;
+            if (mask == null) {
+                mean = inputs.mean(true, axes);
+                centered = inputs.sub(mean);
+                variance = centered.square().mean(true, axes);
+            } else {
+                // Keras' masked moments: each real step weighs 1, a masked one 0 (plus Keras' epsilon 1e-7 below)
+                Tensor w = Tensor.of(Masks.bool(mask).castTo(inputs.dataType())).expandDims(-1);
+                Tensor weighted = inputs.mul(w);
+                Tensor count = w.sum(true, axes).add(KERAS_EPSILON);
+                mean = weighted.sum(true, axes).div(count);
+                variance = w.mul(weighted.sub(mean).square()).sum(true, axes).div(count);
+                centered = inputs.sub(mean);
+            }
             normalized = centered.div(variance.add(epsilon).sqrt());
             updateMoving(movingMean, mean.array());
             updateMoving(movingVariance, variance.array());
@@ -172,5 +191,29 @@ public class BatchNormalization extends Layer {
                 .epsilon(read.number("epsilon", 1e-3))
                 .center(read.bool("center", true))
                 .scale(read.bool("scale", true));
+    }
+
+    /** As Keras' {@code supports_masking = True}: each step is handled on its own, so a mask passes through. */
+    @Override
+    public boolean supportsMasking() {
+        return true;
+    }
+
+    /**
+     * Keras' {@code call(inputs, training, mask)}: in training the batch's moments are weighed by the mask
+     * ({@code [batch, ...]}, the input's shape without the features), so padded steps leave the statistics alone;
+     * in inference the moving statistics serve and the mask only passes through.
+     */
+    @Override
+    public Tensor call(Tensor inputs, Tensor mask, boolean training) {
+        if (mask != null) {
+            long[] expected = java.util.Arrays.copyOf(inputs.shape(), inputs.rank() - 1);
+            if (!java.util.Arrays.equals(mask.shape(), expected)) {
+                throw new IllegalArgumentException(describe() + ": the mask must have the input's shape without the "
+                        + "features, " + Shapes.format(expected) + " for input " + Shapes.format(inputs.shape()) + ", got "
+                        + Shapes.format(mask.shape()));
+            }
+        }
+        return normalize(inputs, mask, training);
     }
 }

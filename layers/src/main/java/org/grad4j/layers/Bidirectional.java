@@ -138,6 +138,7 @@ public class Bidirectional extends Layer {
     }
 
     /** The merged output with a mask {@code [batch, steps]} for both directions (null for none). */
+    @Override
     public Tensor call(Tensor inputs, Tensor mask, boolean training) {
         if (mergeMode == MergeMode.NONE) {
             throw new IllegalStateException(describe() + ": merge_mode None gives two outputs; use callWithState");
@@ -153,7 +154,26 @@ public class Bidirectional extends Layer {
         if (inputs instanceof KerasTensor symbolic) {
             return List.copyOf(Symbolic.call(this, List.of(symbolic), CallKind.STATE));
         }
-        return callWithState(inputs, null, training);
+        Tensor mask = Masks.of(inputs);
+        List<Tensor> out = callWithState(inputs, mask, training);
+        Tensor outMask = computeMask(inputs, mask);
+        int outputs = mergeMode == MergeMode.NONE ? 2 : 1;
+        for (int i = 0; outMask != null && i < outputs; i++) {
+            Masks.attach(out.get(i), outMask);
+        }
+        return out;
+    }
+
+    /** Keras' Bidirectional passes masks to both directions. */
+    @Override
+    public boolean supportsMasking() {
+        return true;
+    }
+
+    /** Keras' Bidirectional {@code compute_mask}: the input's mask on a returned sequence, none on a last output. */
+    @Override
+    public Tensor computeMask(Tensor inputs, Tensor mask) {
+        return forward.returnSequences() ? mask : null;
     }
 
     /** {@link #callWithState(Tensor, boolean)} with a mask {@code [batch, steps]} (null for none). */

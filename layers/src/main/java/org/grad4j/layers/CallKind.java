@@ -26,7 +26,7 @@ public enum CallKind {
             case SINGLE -> List.of(layer.apply(inputs.get(0), training));
             case LIST -> List.of(((Merge) layer).apply(inputs, training));
             case STATE -> layer instanceof Bidirectional b ? b.callWithState(inputs.get(0), training)
-                    : ((RecurrentLayer<?>) layer).callWithState(inputs.get(0), training);
+                    : ((RecurrentLayer<?>) layer).callWithState(inputs.get(0), training);   // each reads the input's mask
             case ATTENTION -> List.of(((MultiHeadAttention) layer).call(inputs.get(0), inputs.get(1),
                     inputs.size() > 2 ? inputs.get(2) : null, null, training, false));
             case MULTI -> ((ListCallable) layer).callList(inputs, training);

@@ -1,9 +1,15 @@
 package org.grad4j.layers;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.grad4j.core.Shapes;
 import org.grad4j.core.Tensor;
 import org.grad4j.core.internal.ConfigReader;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /** Keras' Concatenate: joins its inputs along {@code axis} (default -1); every other dimension must agree. */
 public class Concatenate extends Merge {
@@ -80,5 +86,43 @@ public class Concatenate extends Merge {
 
     static Concatenate fromConfig(Map<String, Object> config) {
         return new Concatenate(new ConfigReader("Concatenate.fromConfig", config).integer("axis", -1));
+    }
+
+    /**
+     * Keras' Concatenate {@code compute_mask}: each input's mask spread over its own last axis (all true for an input
+     * without), joined along the concatenation axis, then reduced with ANY over the last axis. Joining features
+     * (axis -1) so keeps a step real when any input has it real.
+     */
+    @Override
+    public Tensor computeMask(List<Tensor> inputs, List<Tensor> masks) {
+        if (!Masks.anyMask(masks)) {
+            return null;
+        }
+        List<INDArray> spread = new ArrayList<>();
+        for (int i = 0; i < inputs.size(); i++) {
+            long[] shape = inputs.get(i).shape();
+            Tensor m = masks.get(i);
+            INDArray b;
+            if (m == null) {
+                b = Nd4j.ones(DataType.FLOAT, shape);
+            } else {
+                b = Masks.bool(m).castTo(DataType.FLOAT);
+                if (b.rank() == shape.length - 1) {
+                    long[] column = Arrays.copyOf(b.shape(), shape.length);
+                    column[shape.length - 1] = 1;
+                    b = b.reshape(column).broadcast(shape);
+                }
+                if (!Arrays.equals(b.shape(), shape)) {
+                    throw new IllegalArgumentException(describe() + ": input " + i + " of shape " + Shapes.format(shape)
+                            + " has a mask of shape " + Shapes.format(m.shape()) + "; a mask covers the input's "
+                            + "shape or all its axes but the last");
+                }
+            }
+            spread.add(b);
+        }
+        int a = axis < 0 ? axis + inputs.get(0).rank() : axis;
+        INDArray joined = Nd4j.concat(a,
+                spread.toArray(new INDArray[0]));
+        return Tensor.of(joined.max(joined.rank() - 1).neq(0));
     }
 }

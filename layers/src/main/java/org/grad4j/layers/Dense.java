@@ -172,4 +172,10 @@ public class Dense extends Layer {
         }
         return dense;
     }
+
+    /** As Keras' {@code supports_masking = True}: each step is handled on its own, so a mask passes through. */
+    @Override
+    public boolean supportsMasking() {
+        return true;
+    }
 }

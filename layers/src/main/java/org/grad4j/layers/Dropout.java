@@ -108,4 +108,10 @@ public class Dropout extends Layer {
         Long seed = read.optionalWhole("seed");
         return seed == null ? new Dropout(rate) : new Dropout(rate, seed.longValue());
     }
+
+    /** As Keras' {@code supports_masking = True}: each step is handled on its own, so a mask passes through. */
+    @Override
+    public boolean supportsMasking() {
+        return true;
+    }
 }

@@ -143,4 +143,16 @@ public class Embedding extends Layer {
         }
         return layer;
     }
+
+    /** With maskZero the layer makes a mask (Keras sets {@code supports_masking = mask_zero}). */
+    @Override
+    public boolean supportsMasking() {
+        return maskZero;
+    }
+
+    /** Keras' {@code compute_mask(inputs, mask)}: the ids' own mask ({@link #computeMask(Tensor)}). */
+    @Override
+    public Tensor computeMask(Tensor inputs, Tensor mask) {
+        return computeMask(inputs);
+    }
 }

@@ -18,12 +18,29 @@ public final class KerasTensor extends Tensor {
     private final long[] batchShape;
     private final LayerNode node;
     private final int tensorIndex;
+    /** The batch shape of the mask the layer attaches to this output (Keras' symbolic {@code _keras_mask}); null for none. */
+    private final long[] maskShape;
 
     KerasTensor(long[] batchShape, DataType dtype, LayerNode node, int tensorIndex) {
+        this(batchShape, dtype, node, tensorIndex, null);
+    }
+
+    KerasTensor(long[] batchShape, DataType dtype, LayerNode node, int tensorIndex, long[] maskShape) {
         super(Nd4j.zeros(dtype, concrete(batchShape, 1)));
         this.batchShape = batchShape.clone();
         this.node = node;
         this.tensorIndex = tensorIndex;
+        this.maskShape = maskShape == null ? null : maskShape.clone();
+    }
+
+    /** Whether the values this tensor stands for carry a mask ({@link Masks}), e.g. after an Embedding with maskZero. */
+    public boolean hasMask() {
+        return maskShape != null;
+    }
+
+    /** The mask's batch shape ({@code [-1, steps]}), or null when the tensor carries none. */
+    public long[] maskShape() {
+        return maskShape == null ? null : maskShape.clone();
     }
 
     /** The symbolic output of an {@link InputLayer}: its node is recorded on the layer, with no inbound tensors. */
@@ -65,7 +82,13 @@ public final class KerasTensor extends Tensor {
     Tensor placeholder(long unknownSize) {
         long[] shape = concrete(batchShape, unknownSize);
         shape[0] = 1;
-        return Tensor.of(Nd4j.zeros(dataType(), shape));
+        Tensor values = Tensor.of(Nd4j.zeros(dataType(), shape));
+        if (maskShape != null) {
+            long[] m = concrete(maskShape, unknownSize);
+            m[0] = 1;
+            Masks.attach(values, Tensor.of(Nd4j.ones(DataType.BOOL, m)));   // every step real: only the shapes matter
+        }
+        return values;
     }
 
     boolean hasUnknownInnerDimension() {

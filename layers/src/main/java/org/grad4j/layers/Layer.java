@@ -40,6 +40,8 @@ public abstract class Layer {
     private InputSpec inputSpec;
     private final LayerWeights weights = new LayerWeights();
     private final List<LayerNode> inboundNodes = new ArrayList<>();
+    private static final System.Logger MASK_LOG = System.getLogger("org.grad4j.layers");
+    private volatile boolean warnedMaskDropped;
 
     protected Layer() {
         autoName = LayerNames.issue(getClass());
@@ -130,8 +132,58 @@ public abstract class Layer {
                 && !(takesIntegerInputs() && x.dataType().isIntType())) {
             x = x.castTo(dtype);
         }
+        Tensor mask = Masks.of(inputs);
+        if (mask != null && x != inputs) {
+            Masks.attach(x, mask);   // a nested model's first layer reads the mask from the cast input
+        }
         maybeBuild(x);
-        return call(x, training);
+        Tensor out = mask == null ? call(x, training) : call(x, mask, training);
+        propagateMask(x, mask, out);
+        return out;
+    }
+
+    /**
+     * Keras' {@code call(inputs, mask=...)}: the forward pass given the input's mask ({@code [batch, steps]}, true
+     * where a step is real), which {@link #apply} passes when the input carries one ({@link Masks#of}). Layers
+     * that read masks (recurrent layers, GlobalAveragePooling1D) override it; this default ignores the mask.
+     */
+    public Tensor call(Tensor inputs, Tensor mask, boolean training) {
+        return call(inputs, training);
+    }
+
+    /**
+     * Keras' {@code supports_masking}: whether a mask on the input goes on to the output through
+     * {@link #computeMask}. A layer that does not support masking drops it, with a warning, as Keras 3 does.
+     */
+    public boolean supportsMasking() {
+        return false;
+    }
+
+    /**
+     * Keras' {@code compute_mask}: the output's mask for {@code inputs} carrying {@code mask} (null for none).
+     * This default passes the mask on unchanged, right for layers that treat each step on its own.
+     */
+    public Tensor computeMask(Tensor inputs, Tensor mask) {
+        return mask;
+    }
+
+    /**
+     * Keras' {@code _set_mask_metadata}: attaches {@link #computeMask} to the output unless the call attached one
+     * already; a layer that does not support masking drops a mask it is given, warning once.
+     */
+    final void propagateMask(Tensor inputs, Tensor mask, Tensor out) {
+        if (supportsMasking()) {
+            if (Masks.of(out) == null) {
+                Tensor outMask = computeMask(inputs, mask);
+                if (outMask != null) {
+                    Masks.attach(out, outMask);
+                }
+            }
+        } else if (mask != null && !warnedMaskDropped) {
+            warnedMaskDropped = true;
+            MASK_LOG.log(System.Logger.Level.WARNING, describe() + " was passed an input with a mask attached to it, "
+                    + "but it does not support masking and drops the mask: downstream layers will not see it");
+        }
     }
 
     /**

@@ -208,4 +208,10 @@ public class LayerNormalization extends Layer {
         }
         return layer;
     }
+
+    /** As Keras' {@code supports_masking = True}: each step is handled on its own, so a mask passes through. */
+    @Override
+    public boolean supportsMasking() {
+        return true;
+    }
 }

@@ -51,6 +51,7 @@ public final class Layers {
             .register("UpSampling2D", UpSampling2D::fromConfig)
             .register("Permute", Permute::fromConfig)
             .register("RepeatVector", RepeatVector::fromConfig)
+            .register("Masking", Masking::fromConfig)
             .register("SimpleRNN", SimpleRNN::fromConfig)
             .register("LSTM", LSTM::fromConfig)
             .register("GRU", GRU::fromConfig)

@@ -30,7 +30,29 @@ public abstract class Merge extends Layer {
         if (inputs != null && Symbolic.any(inputs)) {
             return Symbolic.call(this, Symbolic.all(this, inputs), CallKind.LIST).get(0);
         }
-        return call(inputs, training);
+        Tensor out = call(inputs, training);
+        List<Tensor> masks = inputs == null ? List.of() : Masks.of(inputs);
+        if (Masks.anyMask(masks) && Masks.of(out) == null) {
+            Tensor outMask = computeMask(inputs, masks);
+            if (outMask != null) {
+                Masks.attach(out, outMask);
+            }
+        }
+        return out;
+    }
+
+    /** Keras' merges support masking: the output's mask comes from the inputs' ({@link #computeMask(List, List)}). */
+    @Override
+    public boolean supportsMasking() {
+        return true;
+    }
+
+    /**
+     * Keras' {@code compute_mask} of a merge: the AND of the inputs' masks that exist (null for an input without);
+     * null when no input has one.
+     */
+    public Tensor computeMask(List<Tensor> inputs, List<Tensor> masks) {
+        return Masks.and(this, masks);
     }
 
     /** Inference: {@code apply(inputs, false)}. */

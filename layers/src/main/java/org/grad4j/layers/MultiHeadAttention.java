@@ -272,7 +272,15 @@ public class MultiHeadAttention extends Layer {
         long batch = query.shape()[0];
         long t = query.shape()[1];
         long s = value.shape()[1];
-        Tensor mask = mask(attentionMask, useCausalMask, batch, t, s);   // before the lazy build: a bad mask changes nothing
+        Tensor queryMask = Masks.of(query);
+        Tensor keyMask = keyOrNull == null || keyOrNull == value ? null : Masks.of(keyOrNull);
+        // every mask is checked before the lazy build: a bad one changes nothing
+        Tensor mask = mask(attentionMask, useCausalMask, batch, t, s);
+        INDArray fromInputs = inputMasks(queryMask, Masks.of(value), keyMask, batch, t, s);
+        if (fromInputs != null) {
+            Tensor m = Tensor.of(fromInputs.castTo(dtype()).reshape(batch, 1, t, s));
+            mask = mask == null ? m : mask.mul(m);   // Keras ANDs the inputs' masks with the given and causal ones
+        }
         prepare(query, value, key);
 
         Tensor q = heads(query, queryKernel, queryBias, keyDim).mul(1.0 / Math.sqrt(keyDim));
@@ -293,7 +301,41 @@ public class MultiHeadAttention extends Layer {
         if (outputBias != null) {
             y = y.add(outputBias);
         }
+        if (queryMask != null) {
+            Masks.attach(y, queryMask);   // Keras: the output keeps the query's mask
+        }
         return new Tensor[] {y, probabilities};
+    }
+
+    /**
+     * Keras' {@code _compute_attention_mask} from the inputs' own masks: query t may attend to key s when both are
+     * real steps ({@code query_mask[:, :, None] & value_mask[:, None, :]}, and the key's when a distinct key has
+     * one); {@code [batch, T, S]} of 0/1 floats, or null when no input carries a mask.
+     */
+    private INDArray inputMasks(Tensor queryMask, Tensor valueMask, Tensor keyMask, long batch, long t, long s) {
+        if (queryMask == null && valueMask == null && keyMask == null) {
+            return null;
+        }
+        INDArray out = Nd4j.ones(DataType.FLOAT, batch, t, s);
+        if (queryMask != null) {
+            out = out.mul(steps(queryMask, "query", batch, t).reshape(batch, t, 1).broadcast(batch, t, s));
+        }
+        if (valueMask != null) {
+            out = out.mul(steps(valueMask, "value", batch, s).reshape(batch, 1, s).broadcast(batch, t, s));
+        }
+        if (keyMask != null) {
+            out = out.mul(steps(keyMask, "key", batch, s).reshape(batch, 1, s).broadcast(batch, t, s));
+        }
+        return out;
+    }
+
+    private INDArray steps(Tensor mask, String which, long batch, long steps) {
+        long[] expected = {batch, steps};
+        if (!Arrays.equals(mask.shape(), expected)) {
+            throw new IllegalArgumentException(describe() + ": the " + which + "'s mask must have shape [batch, steps] = "
+                    + Shapes.format(expected) + ", got " + Shapes.format(mask.shape()));
+        }
+        return Masks.bool(mask).castTo(DataType.FLOAT);
     }
 
     /** {@code x [batch, steps, d]} projected per head: {@code [batch, heads, steps, size]}, one GEMM. */

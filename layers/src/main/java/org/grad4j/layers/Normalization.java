@@ -393,4 +393,10 @@ public class Normalization extends Layer {
         INDArray variance = read.has("variance") ? ConfigArrays.fromNested(read.raw("variance"), owner, "variance") : null;
         return new Normalization(axes, mean, variance).invert(read.bool("invert", false));
     }
+
+    /** As Keras' {@code supports_masking = True}: each value is normalised on its own, so a mask passes through. */
+    @Override
+    public boolean supportsMasking() {
+        return true;
+    }
 }

@@ -282,6 +282,7 @@ public abstract class RecurrentLayer<L extends RecurrentLayer<L>> extends Layer 
     }
 
     /** The output with a mask {@code [batch, steps]} (BOOL, or numbers with 1 = real step); null for none. */
+    @Override
     public Tensor call(Tensor inputs, Tensor mask, boolean training) {
         return run(inputs, mask, training).get(0);
     }
@@ -294,7 +295,22 @@ public abstract class RecurrentLayer<L extends RecurrentLayer<L>> extends Layer 
         if (inputs instanceof KerasTensor symbolic) {
             return List.copyOf(Symbolic.call(this, List.of(symbolic), CallKind.STATE));
         }
-        return run(inputs, null, training);
+        Tensor mask = Masks.of(inputs);
+        List<Tensor> out = run(inputs, mask, training);
+        propagateMask(inputs, mask, out.get(0));
+        return out;
+    }
+
+    /** Keras' RNN masks: they reach every step. */
+    @Override
+    public boolean supportsMasking() {
+        return true;
+    }
+
+    /** Keras' RNN {@code compute_mask}: a returned sequence keeps the input's mask; a last output has none. */
+    @Override
+    public Tensor computeMask(Tensor inputs, Tensor mask) {
+        return returnSequences ? mask : null;
     }
 
     /** {@link #callWithState(Tensor, boolean)} with a mask (see {@link #call(Tensor, Tensor, boolean)}). */

@@ -81,4 +81,10 @@ public class Rescaling extends Layer {
         }
         return new Rescaling(read.number("scale"), read.number("offset", 0.0));
     }
+
+    /** As Keras' {@code supports_masking = True}: each step is handled on its own, so a mask passes through. */
+    @Override
+    public boolean supportsMasking() {
+        return true;
+    }
 }

@@ -48,11 +48,28 @@ final class Symbolic {
                     shape[d] = -1;
                 }
             }
-            outputs.add(new KerasTensor(shape, first.get(i).dataType(), node, i));
+            outputs.add(new KerasTensor(shape, first.get(i).dataType(), node, i,
+                    symbolicShape(Masks.of(first.get(i)), Masks.of(second.get(i)))));
         }
         node.setOutputs(outputs);
         layer.addInboundNode(node);
         return outputs;
+    }
+
+    /** A mask's batch shape from the two runs, as the outputs' shapes; null when the layer attached none. */
+    private static long[] symbolicShape(Tensor first, Tensor second) {
+        if (first == null) {
+            return null;
+        }
+        long[] shape = first.shape().clone();
+        long[] other = second == null ? shape : second.shape();
+        shape[0] = -1;
+        for (int d = 1; d < shape.length; d++) {
+            if (other.length != shape.length || other[d] != shape[d]) {
+                shape[d] = -1;
+            }
+        }
+        return shape;
     }
 
     private static List<Tensor> run(Layer layer, List<KerasTensor> inputs, CallKind kind, long unknownSize) {

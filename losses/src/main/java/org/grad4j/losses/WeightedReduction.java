@@ -21,7 +21,7 @@ final class WeightedReduction {
     static Tensor reduce(String what, Tensor values, Tensor sampleWeight, Tensor mask, Reduction reduction) {
         Tensor weights = sampleWeight == null ? null : LossInputs.castTo(sampleWeight, values.dataType());
         if (mask != null) {
-            weights = applyMask(weights, mask, reduction);
+            weights = applyMask(what, weights, mask, reduction);
         }
         if (weights != null) {
             Tensor[] aligned = RankAlignment.squeezeOrExpand(values, weights);
@@ -44,7 +44,7 @@ final class WeightedReduction {
      * Keras' {@code apply_mask}: for the mean reductions valid entries weigh {@code total/valid} and
      * masked ones 0, so that the mean runs over the valid entries only (an all-masked batch gives 0).
      */
-    private static Tensor applyMask(Tensor weights, Tensor mask, Reduction reduction) {
+    private static Tensor applyMask(String what, Tensor weights, Tensor mask, Reduction reduction) {
         Tensor m = mask;
         if (reduction == Reduction.SUM_OVER_BATCH_SIZE || reduction == Reduction.MEAN) {
             double total = mask.size();
@@ -55,6 +55,12 @@ final class WeightedReduction {
             return m;
         }
         Tensor[] aligned = RankAlignment.squeezeOrExpand(m, weights);
+        if (!Shapes.broadcastsTo(aligned[1].shape(), aligned[0].shape())) {
+            // as Keras: weights [batch] do not spread over a per-step mask [batch, steps]; give [batch, steps]
+            throw new IllegalArgumentException(what + ": sample_weight shape " + Shapes.format(weights.shape())
+                    + " does not broadcast to the mask shape " + Shapes.format(mask.shape()) + " (a mask on a sequence "
+                    + "output weighs each step; give weights of the mask's shape)");
+        }
         return aligned[1].mul(aligned[0]);
     }
 

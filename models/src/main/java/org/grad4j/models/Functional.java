@@ -210,7 +210,12 @@ public class Functional extends Model implements ListCallable {
     public Tensor call(Tensor inputs, boolean training) {
         List<Tensor> ins = inputPacking == null ? List.of(inputs) : unpackInputs(inputs);
         List<Tensor> outs = call(ins, training);
-        return outputPacking == null ? outs.get(0) : outputPacking.pack(outs);
+        if (outputPacking == null) {
+            return outs.get(0);
+        }
+        Tensor packed = outputPacking.pack(outs);
+        OutputMask.attachPacked(packed, outs);   // each output's loss applies its own mask
+        return packed;
     }
 
     private List<Tensor> unpackInputs(Tensor packed) {

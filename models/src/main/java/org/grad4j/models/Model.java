@@ -817,4 +817,19 @@ public class Model extends Layer {
     String layerNames() {
         return String.join(", ", new LinkedHashSet<>(layers().stream().map(Layer::name).toList()));
     }
+
+    /** A model passes masks to its layers, which attach the output's own mask. */
+    @Override
+    public boolean supportsMasking() {
+        return true;
+    }
+
+    /**
+     * None beyond what the model's layers attached to its output: the last layer decides, as in Keras where a
+     * model's mask is its output layer's.
+     */
+    @Override
+    public Tensor computeMask(Tensor inputs, Tensor mask) {
+        return null;
+    }
 }

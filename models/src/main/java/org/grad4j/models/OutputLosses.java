@@ -4,11 +4,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.grad4j.core.Shapes;
 import org.grad4j.core.Tensor;
 import org.grad4j.losses.Loss;
+import org.grad4j.losses.LossFunctionWrapper;
 import org.grad4j.losses.Losses;
 import org.grad4j.metrics.Metric;
 import org.grad4j.metrics.Metrics;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -136,13 +139,26 @@ final class OutputLosses implements Loss {
         return t.unpack(packed, i);
     }
 
+    /** Output {@code i}'s prediction, carrying that output's mask. */
     Tensor prediction(Tensor packed, int i) {
-        return predictions.unpack(packed, i);
+        return org.grad4j.layers.Masks.attach(predictions.unpack(packed, i), OutputMask.packed(packed, i));
     }
 
-    /** Output {@code i}'s loss, unweighted. */
+    /** Output {@code i}'s loss, unweighted; a mask on {@code yPred} (that output's) weighs it as Keras' apply_mask. */
     Tensor unweighted(int i, Tensor yTrue, Tensor yPred, Tensor sampleWeight) {
-        return losses.get(i).call(yTrue, yPred, sampleWeight);
+        Tensor mask = org.grad4j.layers.Masks.of(yPred);
+        if (mask == null) {
+            return losses.get(i).call(yTrue, yPred, sampleWeight);
+        }
+        if (!(losses.get(i) instanceof LossFunctionWrapper<?> wrapper)) {
+            throw new IllegalArgumentException("output \"" + names.get(i) + "\" carries a mask " + Shapes.format(mask.shape())
+                    + " (from a masking layer such as Embedding(maskZero)) that its loss must apply, but loss \""
+                    + losses.get(i).name() + "\" cannot take a mask; extend LossFunctionWrapper, or end the output with a "
+                    + "layer that drops the mask");
+        }
+        INDArray values = mask.array();
+        INDArray m = (values.dataType() == DataType.BOOL ? values : values.neq(0)).castTo(yPred.dataType());
+        return wrapper.call(yTrue, yPred, sampleWeight, Tensor.of(m));
     }
 
     /** Output {@code i}'s loss times its weight. */
@@ -164,6 +180,9 @@ final class OutputLosses implements Loss {
         }
         List<Tensor> ys = t.unpack(yTrue);
         List<Tensor> ps = predictions.unpack(yPred);
+        for (int i = 0; i < ps.size(); i++) {
+            org.grad4j.layers.Masks.attach(ps.get(i), OutputMask.packed(yPred, i));
+        }
         Tensor total = null;
         for (int i = 0; i < names.size(); i++) {
             if (losses.get(i) != null) {

@@ -46,7 +46,7 @@ final class OutputMetric extends Metric {
         if (inner == null) {
             inner = Compiled.accuracyForShapes(y.shape(), p.shape());
         }
-        inner.updateState(y, p, sampleWeight);
+        inner.updateState(y, p, OutputMask.weigh(sampleWeight, org.grad4j.layers.Masks.of(p)));
     }
 
     @Override

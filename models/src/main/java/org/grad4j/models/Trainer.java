@@ -15,6 +15,7 @@ import org.grad4j.core.Tensor;
 import org.grad4j.core.Variable;
 import org.grad4j.data.Dataset;
 import org.grad4j.data.Element;
+import org.grad4j.layers.Masks;
 import org.grad4j.losses.LossFunctionWrapper;
 import org.grad4j.metrics.Mean;
 import org.grad4j.metrics.Metric;
@@ -423,7 +424,8 @@ final class Trainer {
         if (!variables.isEmpty()) {
             compiled.optimizer().applyGradientsInPlace(tape.gradient(loss, variables), variables);
         }
-        return computeMetrics(batch, loss.itemDouble(), y, prediction.detach(), w);
+        // the metrics read the output's mask (or each output's) too
+        return computeMetrics(batch, loss.itemDouble(), y, OutputMask.carry(prediction, prediction.detach()), w);
     }
 
     /** {@link Model#testStep}'s default: forward in inference mode, {@link Model#computeLoss}, the metrics. */
@@ -437,9 +439,9 @@ final class Trainer {
 
     /** {@link Model#computeLoss}'s default: the compiled loss (with a labels mask, Keras' masked mean) plus the layers' penalties. */
     Tensor defaultLoss(Tensor y, Tensor prediction, Tensor w) {
-        Tensor mask = stepMask;
+        Tensor mask = OutputMask.combine(model, compiled.loss(), stepMask, Masks.of(prediction));
         Tensor loss = mask == null ? compiled.loss().call(y, prediction, w)
-                : ((LossFunctionWrapper<?>) compiled.loss()).call(y, prediction, w, mask);   // batchOf checked the type
+                : ((LossFunctionWrapper<?>) compiled.loss()).call(y, prediction, w, mask);   // type checked above
         for (Tensor penalty : model.losses()) {
             loss = loss.add(penalty);
         }
@@ -461,6 +463,8 @@ final class Trainer {
             INDArray mask = batch.mask();
             lossTracker.updateState(loss, mask == null ? batch.x().size(0) : mask.sumNumber().doubleValue());
             Tensor weights = mask == null ? w : w == null ? Tensor.of(mask) : w.mul(Tensor.of(mask));
+            // Keras' MeanMetricWrapper applies the output's mask only to given sample weights (apply_mask, "sum")
+            weights = OutputMask.weigh(weights, Masks.of(prediction));
             for (Metric metric : compiled.metrics()) {
                 metric.updateState(y, prediction, weights);
             }
@@ -582,8 +586,14 @@ final class Trainer {
             long[] pShape = prediction.shape().clone();
             pShape[0] = x.size(0);
             compiled.loss().validateLabels(where, yShape, pShape, Tensor.of(y));   // each loss knows its labels
+            // a mask on the output must suit the loss too (before any step): a loss that takes masks, of its shape
+            Tensor outputMask = OutputMask.combine(model, compiled.loss(), null, Masks.of(prediction));
             try {
-                compiled.loss().call(Tensor.of(yb), prediction);
+                if (outputMask == null) {
+                    compiled.loss().call(Tensor.of(yb), prediction);
+                } else {
+                    ((LossFunctionWrapper<?>) compiled.loss()).call(Tensor.of(yb), prediction, null, outputMask);
+                }
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(where + ": the loss " + compiled.loss().name() + " cannot compare y of shape "
                         + Shapes.format(yShape) + " with the model's output of shape " + Shapes.format(pShape) + ": "

@@ -34,15 +34,6 @@ final class KerasConfigs {
     private static final Map<String, String> INITIALIZER_CLASSES = Map.of("OrthogonalInitializer", "Orthogonal",
             "IdentityInitializer", "Identity");
 
-    /**
-     * Why an Embedding's mask_zero cannot cross between Keras and grad4j: Keras passes the mask on through the model
-     * (recurrent layers skip padded steps, attention ignores them, losses leave them out); grad4j's models do
-     * not, so the same file would compute different outputs.
-     */
-    private static final String MASK_ZERO = "Keras passes the Embedding's mask on to the layers after it (recurrent "
-            + "layers skip padded steps, attention and losses ignore them) and grad4j's models do not, so the model "
-            + "would compute different outputs";
-
     /** Integer input dtypes, read as float32 inputs (see {@link #layer}). */
     private static final Set<String> INTEGER_INPUTS = Set.of("int32", "int64", "int16", "int8", "uint8", "uint16",
             "uint32");
@@ -226,10 +217,6 @@ final class KerasConfigs {
             Map<String, Object> input = new LinkedHashMap<>();
             input.put("batch_shape", shape);
             out.add(serialized("InputLayer", input));
-        }
-        if (className.equals("Embedding") && Boolean.TRUE.equals(config.get("mask_zero"))) {
-            throw new IllegalArgumentException(where + ": option mask_zero = true is not supported by the Keras importer: "
-                    + MASK_ZERO + " (supported: mask_zero = false)");
         }
         Map<String, Object> clean = initializerNames(strip(config));
         if (className.equals("BatchNormalization")) {
@@ -628,10 +615,6 @@ final class KerasConfigs {
     }
 
     private static Map<String, Object> keras(Layer layer, long[] inputShape) {
-        if (layer.className().equals("Embedding") && Boolean.TRUE.equals(layer.config().get("mask_zero"))) {
-            throw new IllegalArgumentException(layer.describe() + ": mask_zero = true cannot be written to a Keras file: "
-                    + MASK_ZERO + "; save as .g4j, or with maskZero(false)");
-        }
         Map<String, Object> config = withModules(layer.config(), "keras.layers");
         if (layer.className().equals("InputLayer")) {
             // Keras' InputLayer takes no trainable flag and a plain dtype name

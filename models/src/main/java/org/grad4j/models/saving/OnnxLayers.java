@@ -133,9 +133,10 @@ final class OnnxLayers {
                     + "; its ONNX export writes calls of kind " + expected + " only");
         }
         if (layer instanceof Embedding e && e.maskZero()) {
-            throw new IllegalArgumentException("exportOnnx: layer " + e.describe() + " has mask_zero=true; grad4j's "
-                    + "layers do not carry Keras' mask, so the exported graph could not honour it: export a model whose "
-                    + "Embedding has maskZero(false)");
+            throw new IllegalArgumentException("exportOnnx: layer " + e.describe() + " has mask_zero=true; the ONNX "
+                    + "export does not write Keras' mask (the padded steps that recurrent layers, pooling, attention "
+                    + "and the loss skip in grad4j), so the exported graph would compute other outputs: export a model "
+                    + "whose Embedding has maskZero(false)");
         }
         if (layer instanceof Normalization n && !n.isAdapted()) {
             throw new IllegalArgumentException("exportOnnx: layer " + n.describe() + " has no statistics yet; adapt it "

@@ -3,7 +3,6 @@ package org.grad4j.models.saving;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -14,11 +13,9 @@ import java.util.Map;
 import org.grad4j.layers.Conv2D;
 import org.grad4j.layers.Embedding;
 import org.grad4j.layers.GRU;
-import org.grad4j.layers.InputLayer;
 import org.grad4j.layers.LSTM;
 import org.grad4j.models.Functional;
 import org.grad4j.models.Model;
-import org.grad4j.models.Sequential;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -28,9 +25,8 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Conv2D, Embedding, LSTM and GRU(reset_after) from a Keras 3 {@code .keras} file ({@code mixed_keras3*.keras},
  * written by {@code src/test/keras-fixtures/make_mixed_keras.py} with h5py in Keras' weight layout; expected
- * outputs computed there with numpy from Keras' equations). With mask_zero the Embedding's mask would skip padded
- * steps in the LSTM and GRU, which grad4j's models do not pass on, so that file is refused by name; the same model
- * without mask_zero loads and matches.
+ * outputs computed there with numpy from Keras' equations). With mask_zero the Embedding's mask skips the padded
+ * steps in the LSTM and GRU, as in Keras; both files load and match their references.
  */
 class KerasMixedLayersTest {
     /** float32 through a conv, 6 LSTM and 6 GRU steps against a float64 reference of |y| ~ 2. */
@@ -91,17 +87,31 @@ class KerasMixedLayersTest {
     }
 
     @Test
-    void anEmbeddingMaskIsRefusedByNameRatherThanIgnored() throws IOException {
-        String message = assertThrows(IllegalArgumentException.class,
-                () -> Model.load(KerasReferenceFilesTest.resource(dir, "mixed_keras3.keras"))).getMessage();
-        for (String part : List.of("\"embedding\"", "Embedding", "mask_zero = true", "supported: mask_zero = false")) {
-            assertTrue(message.contains(part), "\"" + part + "\" not in: " + message);
-        }
-        // nor is a grad4j model with one written as a Keras file that Keras would run masked
-        Sequential masked = new Sequential(new InputLayer(6), new Embedding(10, 4).maskZero(true), new LSTM(3));
-        masked.build(-1, 6);
-        String write = assertThrows(IllegalArgumentException.class, () -> masked.save(dir.resolve("m.keras")))
-                .getMessage();
-        assertTrue(write.contains("mask_zero = true") && write.contains(".g4j"), write);
+    @SuppressWarnings("unchecked")
+    void theMaskedFileSkipsPaddedStepsAsKerasDoes() throws IOException {
+        Map<String, Object> ref = KerasReferenceFilesTest.reference("mixed_keras3.reference.json");
+        Functional model = assertInstanceOf(Functional.class,
+                Model.load(KerasReferenceFilesTest.resource(dir, "mixed_keras3.keras")));
+        assertEquals(true, assertInstanceOf(Embedding.class, model.getLayer("embedding")).maskZero());
+        Map<String, Object> inputs = (Map<String, Object>) ref.get("inputs");
+        INDArray image = array(inputs.get("image"), DataType.FLOAT);
+        INDArray tokens = array(inputs.get("tokens"), DataType.FLOAT);
+        assertTrue(tokens.eq(0).castTo(DataType.INT32).sumNumber().intValue() > 0, "the reference pads with token 0");
+        INDArray masked = array(ref.get("expected_output_masked"), DataType.DOUBLE);
+        INDArray unmasked = array(ref.get("expected_output_unmasked"), DataType.DOUBLE);
+        INDArray actual = model.predictAll(List.of(image, tokens)).get(0).castTo(DataType.DOUBLE);
+        double diff = Nd4j.math().abs(actual.sub(masked)).maxNumber().doubleValue();
+        System.out.println("mixed_keras3.keras (masked): max |predict - numpy| = " + diff);
+        assertTrue(diff <= TOLERANCE, "max abs diff " + diff);
+        // the mask matters here: the unmasked reference is far from it
+        assertTrue(Nd4j.math().abs(unmasked.sub(masked)).maxNumber().doubleValue() > 1e-3);
+
+        // written back as a Keras file, mask_zero included, it reads back and predicts the same
+        Path again = dir.resolve("again_masked.keras");
+        model.save(again);
+        Functional back = assertInstanceOf(Functional.class, Model.load(again));
+        assertEquals(true, ((Embedding) back.getLayer("embedding")).maskZero());
+        assertArrayEquals(model.predictAll(List.of(image, tokens)).get(0).dup('c').data().asFloat(),
+                back.predictAll(List.of(image, tokens)).get(0).dup('c').data().asFloat());
     }
 }
