@@ -40,35 +40,6 @@ class KerasH5FunctionalTest {
     @TempDir
     Path dir;
 
-    @SuppressWarnings("unchecked")
-    private static INDArray matrix(Object rows) {
-        List<List<Number>> list = (List<List<Number>>) rows;
-        double[][] values = new double[list.size()][];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = list.get(i).stream().mapToDouble(Number::doubleValue).toArray();
-        }
-        return Nd4j.createFromArray(values);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static float[] flat(Object nested) {
-        List<Float> out = new java.util.ArrayList<>();
-        flatten(nested, out);
-        float[] f = new float[out.size()];
-        for (int i = 0; i < f.length; i++) {
-            f[i] = out.get(i);
-        }
-        return f;
-    }
-
-    private static void flatten(Object value, List<Float> out) {
-        if (value instanceof List<?> list) {
-            list.forEach(v -> flatten(v, out));
-        } else {
-            out.add(((Number) value).floatValue());
-        }
-    }
-
     @Test
     @SuppressWarnings("unchecked")
     void aTfKeras215FunctionalH5LoadsWithItsSharedLayerAndMatchesNumpy() throws IOException {
@@ -82,9 +53,9 @@ class KerasH5FunctionalTest {
         assertEquals(2, shared.inboundNodes().size(), "dense is called on both inputs");
 
         Map<String, Object> inputs = (Map<String, Object>) ref.get("inputs");
-        INDArray x1 = matrix(inputs.get("input_1")).castTo(DataType.FLOAT);
-        INDArray x2 = matrix(inputs.get("input_2")).castTo(DataType.FLOAT);
-        INDArray expected = matrix(ref.get("expected_output"));
+        INDArray x1 = KerasReferenceFilesTest.nested(inputs.get("input_1")).castTo(DataType.FLOAT);
+        INDArray x2 = KerasReferenceFilesTest.nested(inputs.get("input_2")).castTo(DataType.FLOAT);
+        INDArray expected = KerasReferenceFilesTest.nested(ref.get("expected_output"));
         INDArray actual = f.predictAll(List.of(x1, x2)).get(0).castTo(DataType.DOUBLE);
         assertArrayEquals(expected.shape(), actual.shape());
         double diff = Nd4j.math().abs(actual.sub(expected)).maxNumber().doubleValue();
@@ -109,7 +80,7 @@ class KerasH5FunctionalTest {
             String kind = parts[1].equals("m") ? "momentum" : "velocity";
             String var = parts[2] + "/" + parts[3];
             assertTrue(slot.name().contains(kind) && slot.name().endsWith(var), slot.name() + " for " + e.getKey());
-            assertArrayEquals(flat(e.getValue()), slot.array().dup('c').data().asFloat(), e.getKey());
+            assertArrayEquals(KerasReferenceFilesTest.nested(e.getValue()).castTo(DataType.FLOAT).data().asFloat(), slot.array().dup('c').data().asFloat(), e.getKey());
         }
         // and it trains on: one step moves the weights
         INDArray before = shared.weights().get(0).array().dup();
@@ -132,12 +103,12 @@ class KerasH5FunctionalTest {
                 model.getLayer("sequential"));
         Map<String, Object> weights = (Map<String, Object>) ref.get("weights");
         for (Variable v : inner.getLayer("batch_normalization").weights()) {
-            assertArrayEquals(flat(weights.get(v.name())), v.array().dup('c').data().asFloat(), v.name());
+            assertArrayEquals(KerasReferenceFilesTest.nested(weights.get(v.name())).castTo(DataType.FLOAT).data().asFloat(), v.array().dup('c').data().asFloat(), v.name());
         }
         Map<String, Object> inputs = (Map<String, Object>) ref.get("inputs");
-        INDArray actual = model.predictAll(List.of(matrix(inputs.get("a")).castTo(DataType.FLOAT),
-                matrix(inputs.get("b")).castTo(DataType.FLOAT))).get(0).castTo(DataType.DOUBLE);
-        INDArray expected = matrix(ref.get("expected_output"));
+        INDArray actual = model.predictAll(List.of(KerasReferenceFilesTest.nested(inputs.get("a")).castTo(DataType.FLOAT),
+                KerasReferenceFilesTest.nested(inputs.get("b")).castTo(DataType.FLOAT))).get(0).castTo(DataType.DOUBLE);
+        INDArray expected = KerasReferenceFilesTest.nested(ref.get("expected_output"));
         assertArrayEquals(expected.shape(), actual.shape());
         double diff = Nd4j.math().abs(actual.sub(expected)).maxNumber().doubleValue();
         System.out.println("nested_tf215.h5: max |predict - numpy| = " + diff);

@@ -35,27 +35,6 @@ class KerasMixedLayersTest {
     @TempDir
     Path dir;
 
-    private static INDArray array(Object nested, DataType type) {
-        List<Integer> shape = new ArrayList<>();
-        Object level = nested;
-        while (level instanceof List<?> list) {
-            shape.add(list.size());
-            level = list.get(0);
-        }
-        List<Double> flat = new ArrayList<>();
-        flatten(nested, flat);
-        double[] values = flat.stream().mapToDouble(Double::doubleValue).toArray();
-        return Nd4j.create(values, shape.stream().mapToLong(Integer::longValue).toArray(), DataType.DOUBLE).castTo(type);
-    }
-
-    private static void flatten(Object value, List<Double> out) {
-        if (value instanceof List<?> list) {
-            list.forEach(v -> flatten(v, out));
-        } else {
-            out.add(((Number) value).doubleValue());
-        }
-    }
-
     @Test
     @SuppressWarnings("unchecked")
     void convEmbeddingLstmAndGruFromAKeras3FileMatchNumpy() throws IOException {
@@ -68,10 +47,10 @@ class KerasMixedLayersTest {
         assertEquals(true, assertInstanceOf(GRU.class, model.getLayer("gru")).config().get("reset_after"));
 
         Map<String, Object> inputs = (Map<String, Object>) ref.get("inputs");
-        INDArray image = array(inputs.get("image"), DataType.FLOAT);
+        INDArray image = KerasReferenceFilesTest.nested(inputs.get("image")).castTo(DataType.FLOAT);
         // an int32 Keras input: grad4j reads the ids as float32
-        INDArray tokens = array(inputs.get("tokens"), DataType.FLOAT);
-        INDArray expected = array(ref.get("expected_output_unmasked"), DataType.DOUBLE);
+        INDArray tokens = KerasReferenceFilesTest.nested(inputs.get("tokens")).castTo(DataType.FLOAT);
+        INDArray expected = KerasReferenceFilesTest.nested(ref.get("expected_output_unmasked")).castTo(DataType.DOUBLE);
         INDArray actual = model.predictAll(List.of(image, tokens)).get(0).castTo(DataType.DOUBLE);
         assertArrayEquals(expected.shape(), actual.shape());
         double diff = Nd4j.math().abs(actual.sub(expected)).maxNumber().doubleValue();
@@ -94,11 +73,11 @@ class KerasMixedLayersTest {
                 Model.load(KerasReferenceFilesTest.resource(dir, "mixed_keras3.keras")));
         assertEquals(true, assertInstanceOf(Embedding.class, model.getLayer("embedding")).maskZero());
         Map<String, Object> inputs = (Map<String, Object>) ref.get("inputs");
-        INDArray image = array(inputs.get("image"), DataType.FLOAT);
-        INDArray tokens = array(inputs.get("tokens"), DataType.FLOAT);
+        INDArray image = KerasReferenceFilesTest.nested(inputs.get("image")).castTo(DataType.FLOAT);
+        INDArray tokens = KerasReferenceFilesTest.nested(inputs.get("tokens")).castTo(DataType.FLOAT);
         assertTrue(tokens.eq(0).castTo(DataType.INT32).sumNumber().intValue() > 0, "the reference pads with token 0");
-        INDArray masked = array(ref.get("expected_output_masked"), DataType.DOUBLE);
-        INDArray unmasked = array(ref.get("expected_output_unmasked"), DataType.DOUBLE);
+        INDArray masked = KerasReferenceFilesTest.nested(ref.get("expected_output_masked")).castTo(DataType.DOUBLE);
+        INDArray unmasked = KerasReferenceFilesTest.nested(ref.get("expected_output_unmasked")).castTo(DataType.DOUBLE);
         INDArray actual = model.predictAll(List.of(image, tokens)).get(0).castTo(DataType.DOUBLE);
         double diff = Nd4j.math().abs(actual.sub(masked)).maxNumber().doubleValue();
         System.out.println("mixed_keras3.keras (masked): max |predict - numpy| = " + diff);

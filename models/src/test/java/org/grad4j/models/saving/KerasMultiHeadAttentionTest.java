@@ -45,36 +45,14 @@ class KerasMultiHeadAttentionTest {
     @TempDir
     Path dir;
 
-    @SuppressWarnings("unchecked")
-    private static INDArray array(Object nested) {
-        List<Integer> shape = new ArrayList<>();
-        Object level = nested;
-        while (level instanceof List<?> list) {
-            shape.add(list.size());
-            level = list.get(0);
-        }
-        List<Double> flat = new ArrayList<>();
-        flatten(nested, flat);
-        double[] values = flat.stream().mapToDouble(Double::doubleValue).toArray();
-        return Nd4j.create(values, shape.stream().mapToLong(Integer::longValue).toArray(), DataType.DOUBLE);
-    }
-
-    private static void flatten(Object value, List<Double> out) {
-        if (value instanceof List<?> list) {
-            list.forEach(v -> flatten(v, out));
-        } else {
-            out.add(((Number) value).doubleValue());
-        }
-    }
-
     @Test
     @SuppressWarnings("unchecked")
     void keras3FilesLoadTheSublayersWeightsAndMatchNumpy() throws IOException {
         Map<String, Object> ref = KerasReferenceFilesTest.reference("mha_keras3.reference.json");
         Map<String, Object> inputs = (Map<String, Object>) ref.get("inputs");
-        INDArray query = array(inputs.get("query")).castTo(DataType.FLOAT);
-        INDArray value = array(inputs.get("value")).castTo(DataType.FLOAT);
-        INDArray expected = array(ref.get("expected_output"));
+        INDArray query = KerasReferenceFilesTest.nested(inputs.get("query")).castTo(DataType.FLOAT);
+        INDArray value = KerasReferenceFilesTest.nested(inputs.get("value")).castTo(DataType.FLOAT);
+        INDArray expected = KerasReferenceFilesTest.nested(ref.get("expected_output"));
         Map<String, Object> weights = (Map<String, Object>) ref.get("weights");
         for (String file : List.of("mha_keras3.keras", "mha_keras3_private_names.keras")) {
             Functional model = assertInstanceOf(Functional.class, Model.load(KerasReferenceFilesTest.resource(dir, file)));
@@ -84,7 +62,7 @@ class KerasMultiHeadAttentionTest {
                 // query/kernel:0 -> query_kernel
                 String key = v.name().substring(v.name().indexOf('/') + 1).replace(":0", "").replace("attention_output",
                         "output").replace('/', '_');
-                assertArrayEquals(array(weights.get(key)).castTo(DataType.FLOAT).dup('c').data().asFloat(),
+                assertArrayEquals(KerasReferenceFilesTest.nested(weights.get(key)).castTo(DataType.FLOAT).dup('c').data().asFloat(),
                         v.array().dup('c').data().asFloat(), file + " " + v.name());
             }
             INDArray actual = model.predictAll(List.of(query, value)).get(0).castTo(DataType.DOUBLE);
@@ -107,9 +85,9 @@ class KerasMultiHeadAttentionTest {
         Functional model = assertInstanceOf(Functional.class,
                 Model.load(KerasReferenceFilesTest.resource(dir, "mha_tf215.h5")));
         assertEquals(List.of("query", "value"), model.inputNames());
-        INDArray actual = model.predictAll(List.of(array(inputs.get("query")).castTo(DataType.FLOAT),
-                array(inputs.get("value")).castTo(DataType.FLOAT))).get(0).castTo(DataType.DOUBLE);
-        INDArray expected = array(ref.get("expected_output"));
+        INDArray actual = model.predictAll(List.of(KerasReferenceFilesTest.nested(inputs.get("query")).castTo(DataType.FLOAT),
+                KerasReferenceFilesTest.nested(inputs.get("value")).castTo(DataType.FLOAT))).get(0).castTo(DataType.DOUBLE);
+        INDArray expected = KerasReferenceFilesTest.nested(ref.get("expected_output"));
         assertArrayEquals(expected.shape(), actual.shape());
         double diff = Nd4j.math().abs(actual.sub(expected)).maxNumber().doubleValue();
         System.out.println("mha_tf215.h5: max |predict - numpy| = " + diff);

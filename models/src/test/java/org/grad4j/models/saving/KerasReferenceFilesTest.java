@@ -50,6 +50,26 @@ class KerasReferenceFilesTest {
         return out;
     }
 
+    /** A reference file's nested JSON list of numbers as a float64 array of the lists' shape. */
+    static INDArray nested(Object nested) {
+        List<Long> shape = new java.util.ArrayList<>();
+        for (Object level = nested; level instanceof List<?> list; level = list.get(0)) {
+            shape.add((long) list.size());
+        }
+        List<Double> flat = new java.util.ArrayList<>();
+        flatten(nested, flat);
+        return Nd4j.create(flat.stream().mapToDouble(Double::doubleValue).toArray(),
+                shape.stream().mapToLong(Long::longValue).toArray(), DataType.DOUBLE);
+    }
+
+    private static void flatten(Object value, List<Double> out) {
+        if (value instanceof List<?> list) {
+            list.forEach(v -> flatten(v, out));
+        } else {
+            out.add(((Number) value).doubleValue());
+        }
+    }
+
     @SuppressWarnings("unchecked")
     static Map<String, Object> reference(String name) throws IOException {
         try (InputStream in = KerasReferenceFilesTest.class.getResourceAsStream("/keras/" + name)) {
