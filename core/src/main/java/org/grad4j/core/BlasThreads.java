@@ -107,7 +107,7 @@ final class BlasThreads {
                 && b.elementWiseStride() == 1 && (ta ? k : n) >= 64L * cores;
         before(splits ? 0 : work);
         if (!splits) {
-            oneCall(a, b, c, ta, tb);
+            Nd4j.gemm(a, b, c, ta, tb, 1.0, 0.0);
             return;
         }
         long split = ta ? k : n;
@@ -123,27 +123,11 @@ final class BlasThreads {
             cs[p] = ta ? (p == 0 ? c : Nd4j.createUninitialized(c.dataType(), c.shape()))
                     : c.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
         }
-        IntStream.range(0, cores).parallel().forEach(p -> oneCall(as[p], bs[p], cs[p], ta, tb));
+        IntStream.range(0, cores).parallel().forEach(p -> Nd4j.gemm(as[p], bs[p], cs[p], ta, tb, 1.0, 0.0));
         if (ta) {
             for (int p = 1; p < cores; p++) {
                 c.addi(cs[p]);
             }
-        }
-    }
-
-    /**
-     * One BLAS call, through ND4J's BLAS wrapper: {@code Nd4j.gemm} runs the same product as a custom op, whose
-     * context, shape buffers and pointers cost 10-20 us more a call, a tenth of the Keras tutorial's step (five
-     * products of a few million multiply-adds). Other types than float32 and float64 keep {@code Nd4j.gemm}.
-     */
-    private static void oneCall(INDArray a, INDArray b, INDArray c, boolean ta, boolean tb) {
-        org.nd4j.linalg.api.buffer.DataType type = c.dataType();
-        boolean blas = (type == org.nd4j.linalg.api.buffer.DataType.FLOAT || type == org.nd4j.linalg.api.buffer.DataType.DOUBLE)
-                && a.dataType() == type && b.dataType() == type;
-        if (blas) {
-            Nd4j.getBlasWrapper().level3().gemm(a, b, c, ta, tb, 1.0, 0.0);
-        } else {
-            Nd4j.gemm(a, b, c, ta, tb, 1.0, 0.0);
         }
     }
 }

@@ -34,24 +34,4 @@ class BlasSplitTest {
             }
         }
     }
-
-    @Test
-    void oneCallProductsOfViewsEqualFloat64ForEveryTransposition() {
-        // the tutorial's shapes, operands as row blocks of larger arrays (a batch is a view of its epoch)
-        Nd4j.getRandom().setSeed(37);
-        for (boolean ta : new boolean[] {false, true}) {
-            for (boolean tb : new boolean[] {false, true}) {
-                INDArray bigA = Nd4j.randn(DataType.FLOAT, 3 * (ta ? 784 : 32), ta ? 32 : 784);
-                INDArray a = bigA.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(ta ? 784 : 32, ta ? 2 * 784 : 64),
-                        org.nd4j.linalg.indexing.NDArrayIndex.all());
-                INDArray b = Nd4j.randn(DataType.FLOAT, tb ? 128 : 784, tb ? 784 : 128);
-                INDArray expected = Nd4j.create(DataType.DOUBLE, 32, 128);
-                Nd4j.gemm(a.castTo(DataType.DOUBLE), b.castTo(DataType.DOUBLE), expected, ta, tb, 1.0, 0.0);
-                INDArray c = Nd4j.createUninitialized(DataType.FLOAT, 32, 128);
-                BlasThreads.gemm(a, b, c, ta, tb, 32, 784, 128);
-                double worst = Transforms.abs(c.castTo(DataType.DOUBLE).sub(expected)).maxNumber().doubleValue();
-                assertTrue(worst < 1e-3, "ta=" + ta + " tb=" + tb + ": max |product - float64| = " + worst);
-            }
-        }
-    }
 }
