@@ -1,8 +1,10 @@
 package org.grad4j.models;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 import org.grad4j.core.Shapes;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -65,7 +67,7 @@ final class Batches implements AutoCloseable {
         long n = a.size(0);
         INDArray copy = a.rank() == 2 && a.ordering() == 'c' ? null : a.dup('c');
         INDArray flat = copy == null ? a : copy.reshape('c', n, n == 0 ? 0 : a.length() / n);
-        Nd4j.pullRows(flat, kept, 1, order);
+        pullRows(flat, kept, order);
         if (copy != null && copy.closeable()) {
             copy.close();
         }
@@ -106,11 +108,51 @@ final class Batches implements AutoCloseable {
         long n = a.size(0);
         INDArray copy = a.rank() == 2 && a.ordering() == 'c' ? null : a.dup('c');
         INDArray flat = copy == null ? a : copy.reshape('c', n, n == 0 ? 0 : a.length() / n);
-        INDArray pulled = Nd4j.pullRows(flat, 1, order);
+        INDArray pulled = Nd4j.createUninitialized(flat.dataType(), order.length, flat.size(1));
+        pullRows(flat, pulled, order);
         if (copy != null && copy.closeable()) {
             copy.close();
         }
         return pulled;
+    }
+
+    /**
+     * Rows {@code order} of {@code flat [n, width]} into {@code into [order.length, width]}: one bulk copy a row,
+     * split over the cores, when both are contiguous and row-major; else libnd4j's {@code pullRows}, which
+     * copied the Keras tutorial's 60,000 x 784 epoch at about 0.3 GB/s, a third of the time of its steps.
+     */
+    static void pullRows(INDArray flat, INDArray into, int[] order) {
+        ByteBuffer from = contiguousBytes(flat);
+        ByteBuffer to = contiguousBytes(into);
+        if (from == null || to == null || flat.dataType() != into.dataType() || order.length == 0) {
+            Nd4j.pullRows(flat, into, 1, order);
+            return;
+        }
+        int row = (int) (flat.size(1) * flat.dataType().width());
+        int parts = (long) order.length * row < (1 << 20) ? 1 : Runtime.getRuntime().availableProcessors();
+        IntStream.range(0, parts).parallel().forEach(part -> {
+            int first = (int) ((long) order.length * part / parts);
+            int last = (int) ((long) order.length * (part + 1) / parts);
+            for (int i = first; i < last; i++) {
+                to.put(i * row, from, order[i] * row, row);
+            }
+        });
+    }
+
+    /** The array's bytes from its first element, or null unless it is one row-major block under 2 GB. */
+    private static ByteBuffer contiguousBytes(INDArray a) {
+        long width = a.dataType().width();
+        if (a.ordering() != 'c' || (a.length() > 1 && a.elementWiseStride() != 1)
+                || (a.offset() + a.length()) * width > Integer.MAX_VALUE) {
+            return null;
+        }
+        ByteBuffer all = a.data().asNio();
+        long start = a.offset() * width;
+        long length = a.length() * width;
+        if (all == null || start + length > all.capacity()) {
+            return null;
+        }
+        return all.slice((int) start, (int) length);
     }
 
     /** The gathered rows under their original shape (a view, so closing the gathered array frees both). */

@@ -1,0 +1,30 @@
+package org.grad4j.models;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/** Batches' row gather (bulk copies) against libnd4j's pullRows, for several types, a view and a large epoch. */
+class BatchesPullRowsTest {
+    @Test
+    void bulkRowCopiesEqualLibnd4jsPullRows() {
+        SplittableRandom random = new SplittableRandom(5);
+        for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE, DataType.INT32}) {
+            for (int rows : new int[] {1, 7, 3000}) {   // 3000 x 97 x 4 bytes passes the split over the cores
+                INDArray big = Nd4j.rand(DataType.DOUBLE, rows + 3, 97).muli(1000).castTo(type);
+                INDArray source = big.get(NDArrayIndex.interval(2, rows + 2), NDArrayIndex.all());   // a view, offset rows
+                int[] order = Batches.permutation(rows, random);
+                INDArray expected = Nd4j.pullRows(source.dup('c'), 1, order);
+                INDArray actual = Nd4j.create(type, rows, 97);
+                Batches.pullRows(source, actual, order);
+                assertEquals(expected, actual, type + " " + rows + " rows");
+                assertEquals(expected, Batches.gather(source, order), type + " " + rows + " rows, gathered anew");
+            }
+        }
+    }
+}
