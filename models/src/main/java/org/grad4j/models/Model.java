@@ -491,7 +491,9 @@ public class Model extends Layer {
      * and the loss is the mean over the others (Keras' masked mean); other values {@code >= 0} weigh samples.
      * Masked samples still go through the layers, so a layer that mixes samples (BatchNormalization while
      * training) still sees them. Per-timestep or per-output labels masks, and a features mask that is not all
-     * ones, are refused: no layer reads masks yet. Masks need a {@link org.grad4j.losses.LossFunctionWrapper} loss.
+     * ones, are refused: a DL4J features mask is not carried into the layers (Keras masks come from the model's
+     * own {@code Embedding(maskZero)} or {@code Masking} layers). Masks need a
+     * {@link org.grad4j.losses.LossFunctionWrapper} loss.
      */
     public History fit(DataSetIterator iterator, FitOptions options) {
         try (ThreadGuard.Use use = guard.exclusive("fit")) {
