@@ -123,10 +123,11 @@ final class FloatLoops {
         });
     }
 
-    /** Each thread's block arrays for {@link #inBlocks}, kept: a step updates every variable, and new arrays each time were garbage. */
+    /** Each thread's block arrays, kept: a step runs these loops a few times per layer, and new arrays each time were most of its garbage. */
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[0][]);
 
-    private static float[][] scratch(int count) {
+    /** At least {@code count} arrays of {@link #BLOCK} floats, the calling thread's own, valid until its next call. */
+    static float[][] scratch(int count) {
         float[][] kept = SCRATCH.get();
         if (kept.length < count) {
             kept = new float[count][BLOCK];

@@ -47,7 +47,7 @@ public final class NeuralNetOps {
         // rows are copied in blocks into a Java array, where the loop vectorises (per-element buffer access does not)
         int blockRows = Math.max(1, FloatLoops.BLOCK / units);
         FloatLoops.forRange(rows, (from, to) -> {
-            float[] block = new float[blockRows * units];
+            float[] block = blockRows * units <= FloatLoops.BLOCK ? FloatLoops.scratch(1)[0] : new float[blockRows * units];
             for (int first = from; first < to; first += blockRows) {
                 int count = Math.min(blockRows, to - first) * units;
                 out.get(first * units, block, 0, count);
@@ -113,8 +113,10 @@ public final class NeuralNetOps {
         java.util.function.IntConsumer pass = part -> {
             int from = (int) ((long) rows * part / parts);
             int to = (int) ((long) rows * (part + 1) / parts);
-            float[] gradient = new float[blockRows * units];
-            float[] output = positive == null ? null : new float[blockRows * units];
+            boolean fits = blockRows * units <= FloatLoops.BLOCK;
+            float[][] kept = fits ? FloatLoops.scratch(2) : null;
+            float[] gradient = fits ? kept[0] : new float[blockRows * units];
+            float[] output = positive == null ? null : fits ? kept[1] : new float[blockRows * units];
             double[] total = partSums[part];
             for (int first = from; first < to; first += blockRows) {
                 int count = Math.min(blockRows, to - first) * units;
