@@ -80,7 +80,7 @@ final class Kernels {
             return t.smallValues();
         }
         INDArray a = t.array();
-        if (a.rank() > 1 && a.ordering() != 'c') {
+        if (a.rank() > 1 && a.ordering() != 'c' && !FloatLoops.rowMajorBlock(a)) {
             a = a.dup('c');   // getFloat(i) walks an array in its own order: column-major for an 'f' one
         }
         int n = (int) a.length();
