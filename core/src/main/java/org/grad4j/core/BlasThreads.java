@@ -58,9 +58,9 @@ final class BlasThreads {
      * Gives libnd4j's own thread pool and OpenMP one thread, as {@code OMP_NUM_THREADS=1} would, unless the user
      * set that variable or {@code -Dgrad4j.nd4jThreads=N}. libnd4j reads the variable once, when it loads, and
      * without it splits its ops over every core; its idle workers then spin between the many small ops of a
-     * step. Run with plain {@code java} on 2 cores, a 784-128-10 training step took 2-4x the CPU time of the same
-     * step with the variable set (4-7 against 2-2.5 ms), a second thread spinning beside the one doing the work
-     * and taking the core that grad4j's own loops split onto. grad4j's large element-wise work runs in its own
+     * step. Run with plain {@code java} on 2 cores, a 784-128-10 training step took 5.4-8.6 ms of CPU time
+     * (2.8-4.4 ms of wall time) against 2.9-3.3 (1.5-1.9) with one thread, a second thread spinning beside the
+     * one doing the work and taking the core that grad4j's own loops split onto. grad4j's large element-wise work runs in its own
      * loops ({@link FloatLoops}) and large products in OpenBLAS, so libnd4j's ops lose little with one thread.
      */
     private static void libnd4jThreads() {
