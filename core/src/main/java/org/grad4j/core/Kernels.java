@@ -285,14 +285,12 @@ final class Kernels {
         return new Tensor(WindowKernels.col2imViews(in, w));
     }
 
-    /** The flat input index of each max-pooling window's maximum ({@link WindowKernels#maxCellsFloat}). */
+    /**
+     * The flat input index of each max-pooling window's maximum, from ND4J's views: the path where {@link #maxPool}
+     * gives null (the Java pass finds the same cells along with the values).
+     */
     static int[] maxCells(Tensor x, Windows w) {
-        INDArray in = x.array();
-        if (JAVA && in.dataType() == DataType.FLOAT) {
-            FloatBuffer source = FloatLoops.floats(in);
-            return WindowKernels.maxCellsFloat(source != null ? source : FloatLoops.floats(in.dup('c')), w);
-        }
-        return WindowKernels.maxCellsViews(in, w);
+        return WindowKernels.maxCellsViews(x.array(), w);
     }
 
     /** A max pooling's output and, per output cell, the flat input index of its window's maximum. */

@@ -95,31 +95,9 @@ final class WindowKernels {
     }
 
     /**
-     * For each output cell {@code (b, oh, ow, c)} of a max pooling, the flat input index of its window's maximum:
-     * the first in the window's row-major order (TensorFlow's choice among ties); padded cells never win.
-     */
-    static int[] maxCellsFloat(FloatBuffer x, Windows w) {
-        int c = w.channels();
-        int image = w.height() * w.width() * c;
-        int perImage = w.outH() * w.outW() * c;
-        int[] winners = new int[w.positions() * c];
-        parallel(w.batch(), (long) w.positions() * w.windowCells() * c, (from, to) -> {
-            float[] in = new float[image];
-            int[] local = new int[perImage];
-            for (int b = from; b < to; b++) {
-                x.get(b * image, in, 0, image);
-                maxCellsOfImage(in, w, local);
-                for (int i = 0; i < perImage; i++) {
-                    winners[b * perImage + i] = local[i] < 0 ? -1 : b * image + local[i];
-                }
-            }
-        });
-        return winners;
-    }
-
-    /**
      * A max pooling's output {@code [batch, outH, outW, channels]}: each window's value at its maximal cell, and
-     * those cells, as {@link #maxCellsFloat} gives them, for the gradient. Keeping them costs an int per output
+     * for the gradient those cells' flat input indices: the first maximum in the window's row-major order
+     * (TensorFlow's choice among ties); padded cells never win. Keeping them costs an int per output
      * and spares the backward pass a second search of every window (the search is most of the pooling's time).
      */
     static int[] maxPoolFloat(FloatBuffer x, FloatBuffer out, Windows w) {
@@ -290,7 +268,7 @@ final class WindowKernels {
     }
 
     /**
-     * As {@link #maxCellsFloat}, from ND4J's arg-max over each window (its first maximum). ND4J's arg-max passes over
+     * As {@link #maxPoolFloat}'s cells, from ND4J's arg-max over each window (its first maximum). ND4J's arg-max passes over
      * a NaN that is not first in its window, so a window holding a NaN takes its first NaN instead, as the Java loop.
      */
     static int[] maxCellsViews(INDArray x, Windows w) {
