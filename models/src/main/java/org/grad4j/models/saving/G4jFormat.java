@@ -198,13 +198,24 @@ final class G4jFormat {
                 restoreOptimizer(zip, model);
             }
             return model;
-        } catch (IOException e) {
-            throw new UncheckedIOException(where + ": cannot read the file: " + e, e);
-        } catch (UncheckedIOException e) {
-            throw new UncheckedIOException(where + ": cannot read the file: " + e.getMessage(), e.getCause());
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException(where + ": " + message(e), e);
+        } catch (IOException | RuntimeException e) {
+            throw readFailure(where, e);
         }
+    }
+
+    /**
+     * A failed load as its caller sees it, for every format: an I/O failure stays one, with {@code where} in front;
+     * anything else is bad input, named with {@code where} and {@link #message}.
+     */
+    static RuntimeException readFailure(String where, Exception e) {
+        if (e instanceof IOException io) {
+            return new UncheckedIOException(where + ": cannot read the file: " + io, io);
+        }
+        if (e instanceof UncheckedIOException io) {
+            return new UncheckedIOException(where + ": cannot read the file: " + io.getMessage(), io.getCause());
+        }
+        RuntimeException bad = (RuntimeException) e;   // the callers catch IOException or RuntimeException only
+        return new IllegalArgumentException(where + ": " + message(bad), bad);
     }
 
     /**

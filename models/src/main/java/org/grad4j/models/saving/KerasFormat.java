@@ -106,12 +106,8 @@ final class KerasFormat {
                 SavedState.assign(state, slots);
             }
             return model;
-        } catch (IOException e) {
-            throw new UncheckedIOException(where + ": cannot read the file: " + e, e);
-        } catch (UncheckedIOException e) {
-            throw new UncheckedIOException(where + ": cannot read the file: " + e.getMessage(), e.getCause());
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException(where + ": " + G4jFormat.message(e), e);
+        } catch (IOException | RuntimeException e) {
+            throw G4jFormat.readFailure(where, e);
         }
     }
 
