@@ -34,4 +34,53 @@ class BlasSplitTest {
             }
         }
     }
+
+    /**
+     * Unsplit float32 products go to OpenBLAS's sgemm directly: the same bits as ND4J's gemm, for every
+     * transposition, for a view with an offset, a column ND4J flags 'f', and special values.
+     */
+    @Test
+    void directProductsEqualNd4jsGemmBitForBit() {
+        Nd4j.getRandom().setSeed(7);
+        long[][] sizes = {{32, 784, 128}, {32, 128, 10}, {1, 5, 3}, {7, 1, 9}};
+        for (long[] size : sizes) {
+            long n = size[0];
+            long k = size[1];
+            long m = size[2];
+            assertTrue(n * k * m < BlasThreads.SPLIT_FROM, "unsplit");
+            for (boolean ta : new boolean[] {false, true}) {
+                for (boolean tb : new boolean[] {false, true}) {
+                    // a: rows 2.. of a larger array, so the product reads from an offset
+                    INDArray big = Nd4j.randn(DataType.FLOAT, (ta ? k : n) + 2, ta ? n : k);
+                    INDArray a = big.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(2, (ta ? k : n) + 2),
+                            org.nd4j.linalg.indexing.NDArrayIndex.all());
+                    INDArray b = Nd4j.randn(DataType.FLOAT, tb ? m : k, tb ? k : m);
+                    b.putScalar(0, Float.NaN);
+                    b.putScalar(b.length() - 1, Float.NEGATIVE_INFINITY);
+                    INDArray expected = Nd4j.create(DataType.FLOAT, n, m);
+                    Nd4j.gemm(a.dup('c'), b, expected, ta, tb, 1.0, 0.0);
+                    INDArray c = Nd4j.createUninitialized(DataType.FLOAT, n, m);
+                    BlasThreads.gemm(a, b, c, ta, tb, n, k, m);
+                    assertBits(expected, c, n + "x" + k + "x" + m + " ta=" + ta + " tb=" + tb);
+                }
+            }
+        }
+        // a column, which ND4J flags 'f' (a batch of one sample's kernel gradient, say)
+        INDArray column = Nd4j.randn(DataType.FLOAT, 1, 4).transpose();
+        assertEquals('f', column.ordering(), "a transposed row is flagged column-major");
+        INDArray row = Nd4j.randn(DataType.FLOAT, 1, 3);
+        INDArray expected = Nd4j.create(DataType.FLOAT, 4, 3);
+        Nd4j.gemm(column.dup('c'), row, expected, false, false, 1.0, 0.0);
+        INDArray c = Nd4j.createUninitialized(DataType.FLOAT, 4, 3);
+        BlasThreads.gemm(column, row, c, false, false, 4, 1, 3);
+        assertBits(expected, c, "column x row");
+    }
+
+    private static void assertBits(INDArray expected, INDArray actual, String what) {
+        float[] e = expected.data().asFloat();
+        float[] a = actual.dup('c').data().asFloat();
+        for (int i = 0; i < e.length; i++) {
+            assertEquals(Float.floatToIntBits(e[i]), Float.floatToIntBits(a[i]), what + " at " + i + ": " + e[i] + " vs " + a[i]);
+        }
+    }
 }

@@ -1,9 +1,11 @@
 package org.grad4j.models;
 
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
+import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
 import org.grad4j.core.Shapes;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -12,79 +14,95 @@ import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * Cuts arrays into batches along the first axis. An epoch with shuffling gathers the rows once in a
- * permuted order, so every batch is then a contiguous view, not a gather of its own. The gathered copies are
- * reused from one epoch to the next: a fresh copy of a 60,000 x 784 training set each epoch is 188 MB of new
- * memory whose pages the kernel must map in again (a third of a small step's time went there).
+ * Cuts arrays into batches along the first axis. A shuffled epoch gathers each batch's rows, in the epoch's
+ * permuted order, when the batch is taken, into memory kept for the whole {@code fit}: the next batch is gathered
+ * into the same memory. Gathering the whole epoch at once needed a copy of the training set, and fresh memory is
+ * dear: on the machine of the benchmarks, first touching a 60,000 x 784 epoch's 188 MB took 0.6-0.8 s, a third of
+ * the Keras tutorial's epoch again whenever {@code fit} was called anew.
  */
 final class Batches implements AutoCloseable {
-    private final INDArray x;
-    private final INDArray y;
-    private final INDArray weights;
-    /** The shuffled copies of x, y and the weights (2-D, row-major), or null: written over by the next epoch. */
-    private final INDArray[] gathered = new INDArray[3];
+    private final INDArray[] sources;
+    /** Each source as one contiguous row-major matrix {@code [n, width]}: a view of it, or a copy made once. */
+    private final INDArray[] flat = new INDArray[3];
+    /** The memory the batches are gathered into, {@code [batchSize, width]} each, made on first use. */
+    private final INDArray[] kept = new INDArray[3];
+    /** Whether {@link #flat} holds a copy of its source (to be freed on close) rather than a view of the caller's array. */
+    private final boolean[] copied = new boolean[3];
 
     Batches(INDArray x, INDArray y, INDArray weights) {
-        this.x = x;
-        this.y = y;
-        this.weights = weights;
+        this.sources = new INDArray[] {x, y, weights};
     }
 
     /**
-     * The batches of one epoch, in a random order when {@code random} is given, the last one partial. The previous
-     * epoch's batches must no longer be in use: their memory holds this epoch's rows.
+     * The batches of one epoch, in a random order when {@code random} is given, the last one partial. A shuffled
+     * epoch's batch is valid until the next batch is taken: its rows are gathered into memory the next one reuses
+     * (as the step's own arrays live in memory the next step reuses). Unshuffled batches are views of the arrays.
      */
-    List<Batch> epoch(SplittableRandom random, int batchSize) {
-        INDArray xs = x;
-        INDArray ys = y;
-        INDArray ws = weights;
-        long n = x.size(0);
-        if (random != null && n > 1) {
-            int[] order = permutation((int) n, random);
-            xs = shapedLike(gatherInto(0, x, order), x);
-            ys = y == null ? null : shapedLike(gatherInto(1, y, order), y);
-            ws = weights == null ? null : shapedLike(gatherInto(2, weights, order), weights);
-        } else {
-            close();
-        }
-        List<Batch> out = new ArrayList<>();
-        for (long start = 0; start < n; start += batchSize) {
-            long end = Math.min(n, start + batchSize);
-            out.add(new Batch(rows(xs, start, end), ys == null ? null : rows(ys, start, end),
-                    ws == null ? null : rows(ws, start, end)));
-        }
-        return out;
+    Iterator<Batch> epoch(SplittableRandom random, int batchSize) {
+        long n = sources[0].size(0);
+        int[] order = random != null && n > 1 ? permutation((int) n, random) : null;
+        return new Iterator<>() {
+            private long start;
+
+            @Override
+            public boolean hasNext() {
+                return start < n;
+            }
+
+            @Override
+            public Batch next() {
+                if (start >= n) {
+                    throw new NoSuchElementException("the epoch has " + n + " samples");
+                }
+                long end = Math.min(n, start + batchSize);
+                INDArray[] parts = new INDArray[3];
+                for (int slot = 0; slot < 3; slot++) {
+                    INDArray a = sources[slot];
+                    parts[slot] = a == null ? null : order == null ? rows(a, start, end) : gathered(slot, order, (int) start, (int) end, batchSize);
+                }
+                start = end;
+                return new Batch(parts[0], parts[1], parts[2]);
+            }
+        };
     }
 
-    /** Rows {@code order} of {@code a} into the copy kept in slot {@code slot}, made on first use. */
-    private INDArray gatherInto(int slot, INDArray a, int[] order) {
-        INDArray kept = gathered[slot];
-        if (kept == null) {
-            kept = gather(a, order);
-            gathered[slot] = kept;
-            return kept;
+    /** Rows {@code order[from, to)} of source {@code slot}, gathered into its kept memory, under the source's shape. */
+    private INDArray gathered(int slot, int[] order, int from, int to, int batchSize) {
+        INDArray a = sources[slot];
+        if (flat[slot] == null) {
+            long n = a.size(0);
+            copied[slot] = a.ordering() != 'c' || (a.length() > 1 && a.elementWiseStride() != 1);
+            INDArray rowMajor = copied[slot] ? a.dup('c') : a;
+            flat[slot] = rowMajor.reshape('c', n, n == 0 ? 0 : a.length() / n);
+            kept[slot] = Nd4j.createUninitialized(a.dataType(), Math.min(batchSize, n), flat[slot].size(1));
         }
-        long n = a.size(0);
-        INDArray copy = a.rank() == 2 && a.ordering() == 'c' ? null : a.dup('c');
-        INDArray flat = copy == null ? a : copy.reshape('c', n, n == 0 ? 0 : a.length() / n);
-        pullRows(flat, kept, order);
-        if (copy != null && copy.closeable()) {
-            copy.close();
+        INDArray into = to - from == kept[slot].size(0) ? kept[slot] : rows(kept[slot], 0, to - from);
+        pullRows(flat[slot], into, order, from);
+        if (a.rank() == 2) {
+            return into;
         }
-        return kept;
+        long[] shape = a.shape().clone();
+        shape[0] = to - from;
+        return into.reshape('c', shape);
     }
 
     /**
-     * Frees the shuffled copies (their batches must no longer be in use). Native memory is otherwise released
-     * only when the garbage collector finds the arrays, or never when JavaCPP's pointer GC is off.
+     * Frees the gathered memory and any row-major copy of a source (their batches must no longer be in use).
+     * Native memory is otherwise released only when the garbage collector finds the arrays, or never when
+     * JavaCPP's pointer GC is off.
      */
     @Override
     public void close() {
-        for (int i = 0; i < gathered.length; i++) {
-            if (gathered[i] != null && gathered[i].closeable()) {
-                gathered[i].close();
+        for (int i = 0; i < 3; i++) {
+            if (kept[i] != null && kept[i].closeable()) {
+                kept[i].close();
             }
-            gathered[i] = null;
+            if (flat[i] != null && copied[i] && flat[i].closeable()) {
+                flat[i].close();
+            }
+            kept[i] = null;
+            flat[i] = null;
+            copied[i] = false;
         }
     }
 
@@ -103,40 +121,34 @@ final class Batches implements AutoCloseable {
         return order;
     }
 
-    /** Rows {@code order} of {@code a}, as a new 2-D array {@code [n, everything else]}. */
-    static INDArray gather(INDArray a, int[] order) {
-        long n = a.size(0);
-        INDArray copy = a.rank() == 2 && a.ordering() == 'c' ? null : a.dup('c');
-        INDArray flat = copy == null ? a : copy.reshape('c', n, n == 0 ? 0 : a.length() / n);
-        INDArray pulled = Nd4j.createUninitialized(flat.dataType(), order.length, flat.size(1));
-        pullRows(flat, pulled, order);
-        if (copy != null && copy.closeable()) {
-            copy.close();
-        }
-        return pulled;
-    }
-
     /**
-     * Rows {@code order} of {@code flat [n, width]} into {@code into [order.length, width]}: one bulk copy a row,
+     * Rows {@code order[first, first + into.size(0))} of {@code flat [n, width]} into {@code into}: one bulk copy a row,
      * split over the cores, when both are contiguous and row-major; else libnd4j's {@code pullRows}, which
      * copied the Keras tutorial's 60,000 x 784 epoch at about 0.3 GB/s, a third of the time of its steps.
      */
-    static void pullRows(INDArray flat, INDArray into, int[] order) {
+    static void pullRows(INDArray flat, INDArray into, int[] order, int first) {
+        int count = (int) into.size(0);
         ByteBuffer from = contiguousBytes(flat);
         ByteBuffer to = contiguousBytes(into);
-        if (from == null || to == null || flat.dataType() != into.dataType() || order.length == 0) {
-            Nd4j.pullRows(flat, into, 1, order);
+        if (from == null || to == null || flat.dataType() != into.dataType() || count == 0) {
+            int[] some = first == 0 && count == order.length ? order : Arrays.copyOfRange(order, first, first + count);
+            Nd4j.pullRows(flat, into, 1, some);
             return;
         }
         int row = (int) (flat.size(1) * flat.dataType().width());
-        int parts = (long) order.length * row < (1 << 20) ? 1 : Runtime.getRuntime().availableProcessors();
-        IntStream.range(0, parts).parallel().forEach(part -> {
-            int first = (int) ((long) order.length * part / parts);
-            int last = (int) ((long) order.length * (part + 1) / parts);
-            for (int i = first; i < last; i++) {
-                to.put(i * row, from, order[i] * row, row);
+        IntConsumer copy = part -> {
+            int parts = part < 0 ? 1 : Runtime.getRuntime().availableProcessors();
+            int p = Math.max(part, 0);
+            int last = (int) ((long) count * (p + 1) / parts);
+            for (int i = (int) ((long) count * p / parts); i < last; i++) {
+                to.put(i * row, from, order[first + i] * row, row);
             }
-        });
+        };
+        if ((long) count * row < (1 << 20)) {
+            copy.accept(-1);   // a batch: a fork-join round trip would cost more than its copies
+        } else {
+            IntStream.range(0, Runtime.getRuntime().availableProcessors()).parallel().forEach(copy);
+        }
     }
 
     /** The array's bytes from its first element, or null unless it is one row-major block under 2 GB. */
@@ -153,11 +165,6 @@ final class Batches implements AutoCloseable {
             return null;
         }
         return all.slice((int) start, (int) length);
-    }
-
-    /** The gathered rows under their original shape (a view, so closing the gathered array frees both). */
-    private static INDArray shapedLike(INDArray gathered, INDArray a) {
-        return a.rank() == 2 ? gathered : gathered.reshape('c', a.shape());
     }
 
     /** Rows {@code [from, to)} of {@code a}: a view. */

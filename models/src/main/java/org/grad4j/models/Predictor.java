@@ -34,7 +34,7 @@ final class Predictor {
                     + Shapes.format(x.shape()));
         }
         INDArray xs = Trainer.floating(x);
-        return predictBatches(model, new Batches(xs, null, null).epoch(null, batchSize).iterator(), "x");
+        return predictBatches(model, new Batches(xs, null, null).epoch(null, batchSize), "x");
     }
 
     /** Keras' {@code predict} on a batched Dataset: the x of each element (labels are ignored), concatenated. */

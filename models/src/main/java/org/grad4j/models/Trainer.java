@@ -107,7 +107,7 @@ final class Trainer {
             @Override
             public Iterator<Batch> epoch(int epoch) {
                 return data.epoch(options.shuffle() ? new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * (epoch + 1))) : null,
-                        options.batchSize()).iterator();
+                        options.batchSize());
             }
 
             @Override
@@ -526,7 +526,7 @@ final class Trainer {
     }
 
     private Map<String, Double> evaluateArrays(INDArray x, INDArray y, INDArray w, int batchSize, List<Callback> callbacks) {
-        return evaluateBatches(new Batches(x, y, w).epoch(null, batchSize).iterator(), callbacks);
+        return evaluateBatches(new Batches(x, y, w).epoch(null, batchSize), callbacks);
     }
 
     /** The one evaluation loop: arrays, iterators, Datasets and fit's validation. */
