@@ -115,18 +115,16 @@ final class BlasThreads {
      * {@code gemm}; the parts' views are then made on the calling thread, where its workspace is.
      */
     static void gemm(INDArray a, INDArray b, INDArray c, boolean ta, boolean tb, long n, long k, long m) {
-        long work = n * k * m;
-        int cores = Runtime.getRuntime().availableProcessors();
         FloatBuffer[] direct = direct(a, b, c, n, k, m);
-        boolean rowMajor = direct != null || a.ordering() == 'c' && b.ordering() == 'c' && c.ordering() == 'c'
-                && a.elementWiseStride() == 1 && b.elementWiseStride() == 1;
-        boolean splits = SPLIT_FROM > 0 && work >= SPLIT_FROM && work < SMALL_PRODUCT && cores > 1 && !(ta && tb)
-                && rowMajor && (ta ? k : n) >= 64L * cores;
-        before(splits ? 0 : work);
         if (direct != null) {
-            sgemm(direct, ta, tb, (int) n, (int) k, (int) m, splits ? cores : 1);
+            gemm(direct[0], direct[1], direct[2], ta, tb, (int) n, (int) k, (int) m);
             return;
         }
+        long work = n * k * m;
+        int cores = Runtime.getRuntime().availableProcessors();
+        boolean splits = splits(work, ta, tb, ta ? k : n) && a.ordering() == 'c' && b.ordering() == 'c' && c.ordering() == 'c'
+                && a.elementWiseStride() == 1 && b.elementWiseStride() == 1;
+        before(splits ? 0 : work);
         if (!splits) {
             Nd4j.gemm(a, b, c, ta, tb, 1.0, 0.0);
             return;
@@ -153,9 +151,28 @@ final class BlasThreads {
     }
 
     /**
+     * {@code c = op(a) · op(b)} on float32 memory in row-major order: each buffer a direct one (an ND4J array's
+     * memory) or one over a whole Java array (a small tensor's values, which JavaCPP copies in and out). Threads
+     * and splits as {@link #gemm(INDArray, INDArray, INDArray, boolean, boolean, long, long, long)}; only direct
+     * buffers are split, as JavaCPP reads a Java array from its start whatever a slice of it says.
+     */
+    static void gemm(FloatBuffer a, FloatBuffer b, FloatBuffer c, boolean ta, boolean tb, int n, int k, int m) {
+        long work = (long) n * k * m;
+        boolean splits = splits(work, ta, tb, ta ? k : n) && a.isDirect() && b.isDirect() && c.isDirect();
+        before(splits ? 0 : work);
+        sgemm(new FloatBuffer[] {a, b, c}, ta, tb, n, k, m, splits ? Runtime.getRuntime().availableProcessors() : 1);
+    }
+
+    private static boolean splits(long work, boolean ta, boolean tb, long splitAxis) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        return SPLIT_FROM > 0 && work >= SPLIT_FROM && work < SMALL_PRODUCT && cores > 1 && !(ta && tb)
+                && splitAxis >= 64L * cores;
+    }
+
+    /**
      * OpenBLAS's row-major {@code sgemm} on {a, b, c}, in {@code parts} one-thread calls when more than one (split
-     * as {@link #gemm} says). The partial products of a split inner dimension go to Java arrays and are added
-     * into {@code c} in part order.
+     * as {@link #gemm} says). The partial products of a split inner dimension go to the calling thread's kept
+     * buffers and are added into {@code c} in part order.
      */
     private static void sgemm(FloatBuffer[] abc, boolean ta, boolean tb, int n, int k, int m, int parts) {
         int lda = ta ? n : k;

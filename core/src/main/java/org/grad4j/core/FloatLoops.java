@@ -63,6 +63,17 @@ final class FloatLoops {
     }
 
     /**
+     * A float32 tensor's values as a buffer: a small tensor's Java array (never write to it unless the tensor is
+     * fresh and unshared), or {@link #floats(INDArray)} of its ND4J array; null when neither applies.
+     */
+    static FloatBuffer floats(Tensor t) {
+        if (t.isSmallBacked()) {
+            return Kernels.JAVA && t.smallValues().length == t.size() ? FloatBuffer.wrap(t.smallValues()) : null;
+        }
+        return floats(t.array());
+    }
+
+    /**
      * Whether the array's elements lie in one block in row-major order: 'c' ordered with unit stride, or with at
      * most one axis longer than 1 (a batch of one sample, a column), where 'f' and 'c' order are the same order.
      * ND4J reports such views 'f' ordered; copying them first cost a W1 step a fifth of its time.
@@ -90,6 +101,18 @@ final class FloatLoops {
      * The buffers ({@link #floats}) of arrays of one length, in order, or null if any array has none or the
      * lengths differ.
      */
+    static FloatBuffer[] all(Tensor... tensors) {
+        FloatBuffer[] buffers = new FloatBuffer[tensors.length];
+        for (int i = 0; i < tensors.length; i++) {
+            buffers[i] = tensors[i].size() == tensors[0].size() ? floats(tensors[i]) : null;
+            if (buffers[i] == null) {
+                return null;
+            }
+        }
+        return buffers;
+    }
+
+    /** As {@link #all(Tensor...)}, for ND4J arrays. */
     static FloatBuffer[] all(INDArray... arrays) {
         FloatBuffer[] buffers = new FloatBuffer[arrays.length];
         for (int i = 0; i < arrays.length; i++) {

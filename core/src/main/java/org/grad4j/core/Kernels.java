@@ -199,9 +199,38 @@ final class Kernels {
         if (javaMatmul(a, b, 1, n, k, m)) {
             return new Tensor(JavaKernels.matmul(values(a), values(b), ta, tb, 1, (int) n, (int) k, (int) m), new long[] {n, m});
         }
+        FloatBuffer fa = blasOperand(a, n * k);
+        FloatBuffer fb = fa == null ? null : blasOperand(b, k * m);
+        if (fb != null && n * k * m > 0) {
+            // a small result stays in Java (no ND4J array, which costs native allocations the collector must find);
+            // a small operand is read from its Java array rather than moved into ND4J for the call
+            if (keepsSmall(n * m)) {
+                float[] out = new float[(int) (n * m)];
+                BlasThreads.gemm(fa, fb, FloatBuffer.wrap(out), ta, tb, (int) n, (int) k, (int) m);
+                return new Tensor(out, new long[] {n, m});
+            }
+            INDArray c = Nd4j.createUninitialized(DataType.FLOAT, n, m);
+            BlasThreads.gemm(fa, fb, FloatLoops.floats(c), ta, tb, (int) n, (int) k, (int) m);
+            return new Tensor(c);
+        }
         INDArray c = Nd4j.createUninitialized(a.dataType(), n, m);
         BlasThreads.gemm(a.array(), b.array(), c, ta, tb, n, k, m);
         return new Tensor(c);
+    }
+
+    /**
+     * A float32 matrix of {@code size} elements as OpenBLAS may read it: a small tensor's whole Java array, or an
+     * ND4J array's memory when it is one row-major block; null otherwise, or with {@code -Dgrad4j.kernels=nd4j}.
+     */
+    private static FloatBuffer blasOperand(Tensor t, long size) {
+        if (!JAVA || t.dataType() != DataType.FLOAT || t.size() != size || size > Integer.MAX_VALUE) {
+            return null;
+        }
+        if (t.isSmallBacked()) {
+            float[] values = t.smallValues();
+            return values.length == size ? FloatBuffer.wrap(values) : null;
+        }
+        return FloatLoops.floats(t.array());
     }
 
     /** {@code op(a[i]) · op(b[i])} for each of {@code count} pairs of matrices ({@code a: [count, ., .]}). */

@@ -32,14 +32,15 @@ public final class NeuralNetOps {
             z = bias == null ? z : z.add(bias);
             return relu ? z.relu() : z;
         }
-        INDArray c;
+        Tensor product;
         try (NoGrad scope = NoGrad.enter()) {
-            c = x.matmul(kernel).array();   // one GEMM into a fresh array; the node recorded below covers it
+            product = x.matmul(kernel);   // one GEMM into a fresh array; the node recorded below covers it
         }
-        int rows = (int) c.size(0);
-        int units = (int) c.size(1);
-        FloatBuffer out = FloatLoops.floats(c);
-        FloatBuffer b = bias == null ? null : FloatLoops.floats(bias.array());
+        int rows = (int) product.shape()[0];
+        int units = (int) product.shape()[1];
+        // fresh values no one has seen yet, so the pass may write them in place, in Java or in ND4J's memory
+        FloatBuffer out = FloatLoops.floats(product);
+        FloatBuffer b = bias == null ? null : FloatLoops.floats(bias);
         float[] shift = new float[units];
         if (b != null) {
             b.get(0, shift);
@@ -60,7 +61,7 @@ public final class NeuralNetOps {
                 out.put(first * units, block, 0, count);
             }
         });
-        Tensor result = Tensor.of(c);
+        Tensor result = product;
         // {the incoming gradient, the masked one, its column sums}: one pass over g serves all three inputs
         Tensor[] gz = new Tensor[3];
         Vjp masked = g -> {
@@ -93,7 +94,7 @@ public final class NeuralNetOps {
      */
     private static Tensor[] maskAndSum(Tensor g, Tensor out, boolean sums) {
         FloatBuffer[] buffers = Graph.isRecording() ? null
-                : out == null ? FloatLoops.all(g.array()) : FloatLoops.all(g.array(), out.array());
+                : out == null ? FloatLoops.all(g) : FloatLoops.all(g, out);
         if (buffers == null) {
             // a second-order pass (createGraph) needs the product recorded: the mask is a constant
             return new Tensor[] {out == null ? g : g.mul(ActivationOps.positiveMask(out)), null};
@@ -103,10 +104,12 @@ public final class NeuralNetOps {
         }
         int rows = (int) g.shape()[0];
         int units = (int) g.shape()[1];
-        INDArray result = out == null ? null : Nd4j.createUninitialized(DataType.FLOAT, g.shape());
+        // the masked gradient: in Java when small (no ND4J array), else in ND4J's memory
+        float[] small = out != null && Kernels.keepsSmall((long) rows * units) ? new float[rows * units] : null;
+        INDArray result = out == null || small != null ? null : Nd4j.createUninitialized(DataType.FLOAT, g.shape());
         FloatBuffer in = buffers[0];
         FloatBuffer positive = out == null ? null : buffers[1];
-        FloatBuffer r = result == null ? null : FloatLoops.floats(result);
+        FloatBuffer r = small != null ? FloatBuffer.wrap(small) : result == null ? null : FloatLoops.floats(result);
         int blockRows = Math.max(1, FloatLoops.BLOCK / units);
         int parts = (long) rows * units < FloatLoops.PARALLEL_FROM ? 1 : Math.min(rows, Runtime.getRuntime().availableProcessors());
         double[][] partSums = new double[parts][sums ? units : 0];
@@ -143,7 +146,7 @@ public final class NeuralNetOps {
         } else {
             java.util.stream.IntStream.range(0, parts).parallel().forEach(pass);
         }
-        Tensor masked = result == null ? g : Tensor.of(result);
+        Tensor masked = small != null ? new Tensor(small, g.shape().clone()) : result == null ? g : Tensor.of(result);
         if (!sums) {
             return new Tensor[] {masked, null};
         }
@@ -216,7 +219,7 @@ public final class NeuralNetOps {
             return false;
         }
         if (bias != null && (bias.rank() != 1 || bias.shape()[0] != kernel.shape()[1] || bias.dataType() != DataType.FLOAT
-                || FloatLoops.floats(bias.array()) == null)) {
+                || FloatLoops.floats(bias) == null)) {
             return false;
         }
         return Kernels.fusedDense(x, kernel);
