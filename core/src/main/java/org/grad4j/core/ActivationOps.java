@@ -1,6 +1,5 @@
 package org.grad4j.core;
 
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -113,18 +112,14 @@ final class ActivationOps {
 
     static Tensor softmax(Tensor x, int axis) {
         int a = Shapes.normalizeAxis("softmax", axis, x.rank());
-        INDArray shifted = x.array().sub(x.array().max(true, a));
-        INDArray e = Transforms.exp(shifted, false);
-        Tensor out = new Tensor(e.divi(e.sum(true, a)));
+        Tensor out = Kernels.softmax(x, a, false);
         // s * (g - sum(g * s))
         return Graph.record(out, "Softmax", x, g -> out.mul(g.sub(g.mul(out).sum(true, a))));
     }
 
     static Tensor logSoftmax(Tensor x, int axis) {
         int a = Shapes.normalizeAxis("logSoftmax", axis, x.rank());
-        INDArray shifted = x.array().sub(x.array().max(true, a));
-        INDArray logSum = Transforms.log(Transforms.exp(shifted, true).sum(true, a), false);
-        Tensor out = new Tensor(shifted.subi(logSum));
+        Tensor out = Kernels.softmax(x, a, true);
         // g - softmax * sum(g)
         return Graph.record(out, "LogSoftmax", x, g -> g.sub(out.exp().mul(g.sum(true, a))));
     }

@@ -126,6 +126,126 @@ final class JavaKernels {
     }
 
     /**
+     * For each element of a row-major tensor of shape {@code in}, the row-major index of its part in a reduction to
+     * {@code kept} (the shape with the reduced axes kept as 1).
+     */
+    static int[] reducedIndex(long[] in, long[] kept) {
+        int size = (int) Shapes.size(in);
+        int[] out = new int[size];
+        int[] so = broadcastStrides(kept, in);
+        int rank = in.length;
+        int[] index = new int[rank];
+        int io = 0;
+        for (int i = 0; i < size; i++) {
+            out[i] = io;
+            for (int d = rank - 1; d >= 0; d--) {
+                io += so[d];
+                if (++index[d] < in[d]) {
+                    break;
+                }
+                io -= so[d] * index[d];
+                index[d] = 0;
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The maximum ({@code max}) or minimum of {@code x} (shape {@code in}) over {@code axes}, in row-major order of
+     * {@code kept}. NaN where the part holds a NaN, as NumPy (the ND4J path repairs libnd4j, which skips NaN). Of
+     * equal elements (+0.0 and -0.0) the first in row-major order wins, as libnd4j's reduction keeps it (checked in
+     * {@code JavaKernelsMatchNd4jTest}).
+     */
+    static float[] extreme(float[] x, long[] in, long[] kept, boolean max) {
+        int[] part = reducedIndex(in, kept);
+        float[] out = new float[(int) Shapes.size(kept)];
+        boolean[] started = new boolean[out.length];
+        for (int i = 0; i < x.length; i++) {
+            int o = part[i];
+            float v = x[i];
+            float m = out[o];
+            if (!started[o]) {
+                out[o] = v;
+                started[o] = true;
+            } else if (!Float.isNaN(m) && (Float.isNaN(v) || (max ? v > m : v < m))) {
+                out[o] = v;
+            }
+        }
+        return out;
+    }
+
+    /**
+     * How an extreme's gradient is shared: per element, 1 over the number of winners of its part where it is one
+     * (equal to the part's result, or NaN), else 0. Counts and quotient in float, as ND4J's {@code winners / sum}.
+     */
+    static float[] extremeShare(float[] x, long[] in, float[] extremeKept, long[] kept) {
+        int[] part = reducedIndex(in, kept);
+        float[] counts = new float[extremeKept.length];
+        for (int i = 0; i < x.length; i++) {
+            if (x[i] == extremeKept[part[i]] || Float.isNaN(x[i])) {
+                counts[part[i]]++;
+            }
+        }
+        float[] out = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            boolean winner = x[i] == extremeKept[part[i]] || Float.isNaN(x[i]);
+            out[i] = winner ? 1f / counts[part[i]] : 0f;
+        }
+        return out;
+    }
+
+    /**
+     * softmax, or log-softmax when {@code log}, of {@code x} (shape {@code shape}) along {@code axis}: the
+     * composition of the element-wise kernels, with their rounding: {@code s = x - max} in float, {@code e =
+     * exp(s)} rounded from double, the sum of {@code e} along the axis accumulated in double and rounded once
+     * ({@link #sum}), then {@code e / sum}, or {@code s - log(sum)} with the log rounded from double. The maximum
+     * is {@link #extreme}'s: a NaN in a row makes the row NaN, as it does on the ND4J path (there through the sum).
+     */
+    static float[] softmax(float[] x, long[] shape, int axis, boolean log) {
+        float[] out = new float[x.length];
+        if (x.length == 0) {
+            return out;
+        }
+        int n = (int) shape[axis];
+        int inner = 1;
+        for (int d = axis + 1; d < shape.length; d++) {
+            inner *= (int) shape[d];
+        }
+        int outer = x.length / (n * inner);
+        for (int o = 0; o < outer; o++) {
+            for (int in = 0; in < inner; in++) {
+                int first = o * n * inner + in;
+                float m = x[first];
+                for (int j = 1, k = first + inner; j < n; j++, k += inner) {
+                    float v = x[k];
+                    if (!Float.isNaN(m) && (Float.isNaN(v) || v > m)) {
+                        m = v;
+                    }
+                }
+                double sum = 0;
+                for (int j = 0, k = first; j < n; j++, k += inner) {
+                    float s = x[k] - m;
+                    float e = (float) Math.exp(s);
+                    out[k] = log ? s : e;
+                    sum += e;
+                }
+                float total = (float) sum;
+                if (log) {
+                    float logSum = (float) Math.log(total);
+                    for (int j = 0, k = first; j < n; j++, k += inner) {
+                        out[k] = out[k] - logSum;
+                    }
+                } else {
+                    for (int j = 0, k = first; j < n; j++, k += inner) {
+                        out[k] = out[k] / total;
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
      * {@code op(x[c]) · op(y[c])} for each of {@code count} pairs of {@code [n, k]} and {@code [k, m]} matrices
      * (before the transposes) stored one after another.
      */

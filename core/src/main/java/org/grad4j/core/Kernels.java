@@ -11,7 +11,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.controlflow.Where;
 import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
 import org.nd4j.linalg.api.ops.impl.scatter.ScatterAdd;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.EqualTo;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * The one place that decides where an op's arithmetic runs: as Java loops ({@link JavaKernels}) or as ND4J
@@ -178,6 +180,56 @@ final class Kernels {
             return sum;
         }
         return x.size() == 0 ? 0.0 : x.array().castTo(DataType.DOUBLE).sumNumber().doubleValue();
+    }
+
+    /**
+     * The maximum ({@code max}) or minimum of {@code x} over {@code axes} (sorted, distinct; none for a scalar),
+     * shaped {@code kept} (the reduced axes kept as 1). A NaN in a part makes its result NaN, as in NumPy: the ND4J
+     * path repairs libnd4j's reduction, which skips NaN elements, and the Java loop keeps libnd4j's choice among
+     * equal elements (+0.0 and -0.0: the first).
+     */
+    static Tensor extreme(boolean max, Tensor x, int[] axes, long[] kept) {
+        if (fits(x)) {
+            return new Tensor(JavaKernels.extreme(values(x), x.shape(), kept, max), kept.clone());
+        }
+        INDArray a = x.array();
+        if (axes.length == 0) {
+            return new Tensor(a.dup());
+        }
+        return new Tensor(Nans.keepAlong(max ? a.max(true, axes) : a.min(true, axes), a, axes));
+    }
+
+    /**
+     * An extreme's gradient share per element of {@code x}: 1 over the number of its part's winners where it is
+     * one (equal to the result {@code extremeKept} of {@link #extreme}, or NaN), else 0.
+     */
+    static Tensor extremeShare(Tensor x, Tensor extremeKept, int[] axes) {
+        if (fits(x, extremeKept)) {
+            float[] share = JavaKernels.extremeShare(values(x), x.shape(), values(extremeKept), extremeKept.shape());
+            return new Tensor(share, x.shape().clone());
+        }
+        INDArray a = x.array();
+        // the winners: equal to the result, or NaN (then the result is NaN: NaN == NaN is false)
+        INDArray winners = Nd4j.exec(new EqualTo(a, extremeKept.array()))[0].castTo(x.dataType()).addi(Nans.isNaN(a));
+        return new Tensor(axes.length == 0 ? winners : winners.divi(winners.sum(true, axes)));
+    }
+
+    /**
+     * softmax, or log-softmax when {@code log}, of {@code x} along {@code axis} (normalised): {@code x - max},
+     * exp, divided by the sum (or minus its log). A Java loop with the rounding of the composition of the
+     * element-wise kernels for a tensor that fits, else ND4J's ops.
+     */
+    static Tensor softmax(Tensor x, int axis, boolean log) {
+        if (fits(x)) {
+            return new Tensor(JavaKernels.softmax(values(x), x.shape(), axis, log), x.shape().clone());
+        }
+        INDArray shifted = x.array().sub(x.array().max(true, axis));
+        if (log) {
+            INDArray logSum = Transforms.log(Transforms.exp(shifted, true).sum(true, axis), false);
+            return new Tensor(shifted.subi(logSum));
+        }
+        INDArray e = Transforms.exp(shifted, false);
+        return new Tensor(e.divi(e.sum(true, axis)));
     }
 
     /** {@code x} repeated along broadcast axes to {@code shape} (checked). */

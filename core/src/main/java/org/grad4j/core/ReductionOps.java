@@ -1,9 +1,5 @@
 package org.grad4j.core;
 
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.transforms.custom.EqualTo;
-import org.nd4j.linalg.factory.Nd4j;
-
 /** Sums, means, maxima and minima over axes; each gradient is the upstream gradient broadcast back. */
 final class ReductionOps {
     private ReductionOps() {
@@ -47,22 +43,14 @@ final class ReductionOps {
         }
         long[] inShape = x.shape();
         long[] kept = Shapes.keepDims(inShape, ax);
-        INDArray a = x.array();
-        INDArray extremeKept;
-        if (ax.length == 0) {
-            extremeKept = a.dup();
-        } else {
-            extremeKept = Nans.keepAlong(op.equals("max") ? a.max(true, ax) : a.min(true, ax), a, ax);
-        }
-        INDArray out = keepDims ? extremeKept : extremeKept.reshape(reducedShape(inShape, ax));
+        Tensor extremeKept = Kernels.extreme(op.equals("max"), x, ax, kept);
+        Tensor out = keepDims ? extremeKept : Kernels.reshape(extremeKept, reducedShape(inShape, ax));
         if (!Graph.isRecording() || !Graph.isTracked(x)) {
-            return new Tensor(out);
+            return out;
         }
-        // the winners: equal to the result, or NaN (then the result is NaN: NaN == NaN is false)
-        INDArray winners = Nd4j.exec(new EqualTo(a, extremeKept))[0].castTo(x.dataType()).addi(Nans.isNaN(a));
-        Tensor share = new Tensor(ax.length == 0 ? winners : winners.divi(winners.sum(true, ax)));
+        Tensor share = Kernels.extremeShare(x, extremeKept, ax);
         String name = op.equals("max") ? "Max" : "Min";
-        return Graph.record(new Tensor(out), name, x, g -> g.reshape(kept).broadcastTo(inShape).mul(share));
+        return Graph.record(out, name, x, g -> g.reshape(kept).broadcastTo(inShape).mul(share));
     }
 
     private static long[] reducedShape(long[] shape, int[] axes) {

@@ -136,12 +136,36 @@ sealed interface Storage permits Storage.Small, Storage.Nd4jArray {
 
         @Override
         public float[] toFloatArray() {
-            return array.reshape(array.length()).toFloatVector();
+            float[] block = floatBlock();
+            return block != null ? block : array.reshape(array.length()).toFloatVector();
         }
 
         @Override
         public double[] toDoubleArray() {
-            return array.reshape(array.length()).toDoubleVector();
+            float[] block = floatBlock();
+            if (block == null) {
+                return array.reshape(array.length()).toDoubleVector();
+            }
+            double[] out = new double[block.length];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = block[i];
+            }
+            return out;
+        }
+
+        /**
+         * A float32 array's values read straight from its memory when they lie in one row-major block (Java
+         * mode), else null. ND4J's toFloatVector and toDoubleVector copy the array first, an ND4J op: a training
+         * step reading its labels paid that dispatch and its native allocation every step.
+         */
+        private float[] floatBlock() {
+            java.nio.FloatBuffer block = FloatLoops.floats(array);
+            if (block == null) {
+                return null;
+            }
+            float[] out = new float[block.limit()];
+            block.get(0, out);
+            return out;
         }
 
         @Override

@@ -213,6 +213,142 @@ class JavaKernelsMatchNd4jTest {
         check("mean of a size-1 axis", (in, p) -> in.get(0).mean(false, -2), cycle(3, N), true, row);
     }
 
+    // ---------------------------------------------------------------- maxima, minima, softmax
+
+    /**
+     * A {@code [3, 4, 5]} tensor of zeros of both signs in random order, with the other special values sprinkled
+     * in (NaN rarely, so that most parts have none): along any axis set most parts tie +0.0 with -0.0 in some
+     * order, and some hold NaN or an infinity.
+     */
+    private static Operand zerosAndSpecials(long seed) {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+        float[] pool = {0f, -0f, 0f, -0f, 0f, -0f, -1f, -INF, INF, -MIN, MIN, 1f, -MAX, NAN};
+        float[] v = new float[60];
+        for (int i = 0; i < v.length; i++) {
+            int k = random.nextInt(10);
+            v[i] = k < 6 ? pool[k] : pool[6 + random.nextInt(pool.length - 6 - (random.nextInt(4) == 0 ? 0 : 1))];
+        }
+        return new Operand(v, new long[] {3, 4, 5});
+    }
+
+    /** Every non-empty axis set of a rank-3 tensor, as negative axes (the ND4J path adds a leading axis). */
+    private static final int[][] AXIS_SETS = {{-1}, {-2}, {-3}, {-2, -1}, {-3, -1}, {-3, -2}, {-3, -2, -1}};
+
+    @TestFactory
+    Stream<DynamicTest> maxAndMinOverEveryAxisSet() {
+        List<DynamicTest> tests = new ArrayList<>();
+        long[] shape = {3, 4, 5};
+        for (long seed : new long[] {1, 2, 3}) {
+            Operand x = zerosAndSpecials(seed);
+            for (int[] axes : AXIS_SETS) {
+                for (boolean keepDims : new boolean[] {false, true}) {
+                    long[] reduced = outShape(shape, axes, keepDims);
+                    // a scalar result is seen as [1]: an upstream gradient operand has a shape
+                    boolean scalar = reduced.length == 0;
+                    long[] out = scalar ? new long[] {1} : reduced;
+                    String where = " axes " + java.util.Arrays.toString(axes) + (keepDims ? " keepDims" : "") + " seed " + seed;
+                    tests.add(DynamicTest.dynamicTest("max" + where, () -> check("max" + where, (in, p) -> {
+                        Tensor m = in.get(0).max(keepDims, axes);
+                        return scalar ? m.reshape(p.shape(1)) : m;
+                    }, cycle((int) seed, out), true, x)));
+                    tests.add(DynamicTest.dynamicTest("min" + where, () -> check("min" + where, (in, p) -> {
+                        Tensor m = in.get(0).min(keepDims, axes);
+                        return scalar ? m.reshape(p.shape(1)) : m;
+                    }, cycle((int) seed + 5, out), true, x)));
+                }
+            }
+        }
+        return tests.stream();
+    }
+
+    /** Every ordered pair of values, so each tie of +0.0 and -0.0 in both orders, and each NaN and infinity. */
+    @Test
+    void maxAndMinOfEveryPair() {
+        check("max of pairs", (in, p) -> in.get(0).max(false, -1), cycle(2, N * N), true, pairRows());
+        check("min of pairs", (in, p) -> in.get(0).min(false, -1), cycle(3, N * N), true, pairRows());
+        check("max of pairs keepDims", (in, p) -> in.get(0).max(true, -1), cycle(4, N * N, 1), true, pairRows());
+        check("max of column pairs", (in, p) -> in.get(0).max(false, -2), cycle(5, N * N), true, transposed(pairRows()));
+        check("min of column pairs", (in, p) -> in.get(0).min(true, -2), cycle(6, 1, N * N), true, transposed(pairRows()));
+    }
+
+    /**
+     * libnd4j's max and min reductions keep the first of equal elements (the Java loops rely on it): +0.0 then
+     * -0.0 gives +0.0, -0.0 then +0.0 gives -0.0, in a large ND4J array along either axis.
+     */
+    @Test
+    void nd4jKeepsTheFirstOfEqualZeros() {
+        int n = 2 * Kernels.SMALL;
+        float[] plusFirst = new float[2 * n];
+        for (int i = 0; i < n; i++) {
+            plusFirst[2 * i] = 0f;
+            plusFirst[2 * i + 1] = -0f;
+        }
+        Tensor rows = Tensor.of(Nd4j.create(plusFirst, new long[] {n, 2}, 'c'));
+        Tensor columns = Tensor.of(Nd4j.create(plusFirst, new long[] {2 * n}, 'c').reshape('c', 2 * n / 2, 2).transpose().dup('c'));
+        for (Tensor m : new Tensor[] {rows.max(false, -1), rows.min(false, -1)}) {
+            assertTrue(TwoPaths.same(0f, m.toFloatArray()[0]), "+0.0 before -0.0 along the last axis: " + TwoPaths.show(m.toFloatArray()[0]));
+        }
+        for (Tensor m : new Tensor[] {columns.max(false, -2), columns.min(false, -2)}) {
+            assertTrue(TwoPaths.same(0f, m.toFloatArray()[0]), "+0.0 before -0.0 along the first axis: " + TwoPaths.show(m.toFloatArray()[0]));
+        }
+        Tensor minusFirst = rows.neg();
+        for (Tensor m : new Tensor[] {minusFirst.max(false, -1), minusFirst.min(false, -1), minusFirst.max(false, -2, -1)}) {
+            assertTrue(TwoPaths.same(-0f, m.toFloatArray()[0]), "-0.0 before +0.0: " + TwoPaths.show(m.toFloatArray()[0]));
+        }
+    }
+
+    private static long[] outShape(long[] shape, int[] axes, boolean keepDims) {
+        List<Long> out = new ArrayList<>();
+        for (int d = 0; d < shape.length; d++) {
+            boolean reduced = false;
+            for (int a : axes) {
+                reduced |= a + shape.length == d;
+            }
+            if (!reduced || keepDims) {
+                out.add(reduced ? 1L : shape[d]);
+            }
+        }
+        return out.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    /**
+     * Rows of {@code width}: an ordered pair of values, then -Inf, whose exp is 0, so each sum has two terms (see
+     * the class comment) while the rows are as wide as the Keras tutorial's ten classes.
+     */
+    private static Operand pairsPaddedWithMinusInfinity(int width) {
+        float[] v = new float[N * N * width];
+        for (int k = 0; k < N * N; k++) {
+            v[k * width] = VALUES[k / N];
+            v[k * width + 1] = VALUES[k % N];
+            for (int j = 2; j < width; j++) {
+                v[k * width + j] = -INF;
+            }
+        }
+        return new Operand(v, new long[] {N * N, width});
+    }
+
+    @Test
+    void softmaxAndLogSoftmaxWithTheirGradients() {
+        Operand pairs = pairRows();
+        Operand columns = transposed(pairs);
+        Operand wide = pairsPaddedWithMinusInfinity(10);
+        Operand single = new Operand(VALUES.clone(), new long[] {N, 1});
+        Operand rank3 = new Operand(pairs.values(), new long[] {N, N, 2});
+        String[] names = {"softmax", "logSoftmax"};
+        for (String name : names) {
+            boolean log = name.equals("logSoftmax");
+            TwoPaths.Op last = (in, p) -> log ? in.get(0).logSoftmax(-1) : in.get(0).softmax(-1);
+            TwoPaths.Op secondLast = (in, p) -> log ? in.get(0).logSoftmax(-2) : in.get(0).softmax(-2);
+            check(name + " of pairs", last, cycle(3, N * N, 2), true, pairs);
+            check(name + " of column pairs", secondLast, cycle(4, 2, N * N), true, columns);
+            check(name + " of pairs padded to 10", last, cycle(5, N * N, 10), true, wide);
+            check(name + " along an axis of one", last, cycle(6, N, 1), true, single);
+            check(name + " rank 3 axis -1", last, cycle(7, N, N, 2), true, rank3);
+            check(name + " rank 3 axis -2", secondLast, cycle(8, N, 2, N), true,
+                    new Operand(pairs.values(), new long[] {N, 2, N}));
+        }
+    }
+
     // ---------------------------------------------------------------- matrix products
 
     /**

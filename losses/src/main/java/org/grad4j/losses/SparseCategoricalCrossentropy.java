@@ -111,8 +111,9 @@ public class SparseCategoricalCrossentropy extends LossFunctionWrapper<SparseCat
         Tensor x = in[1];
         LossInputs.requireAxis(LOSS, x);
         int a = classAxis(x, axis);
-        INDArray labels = labels(in[0], x, yTrue.shape(), a);
-        Tensor oneHot = Tensor.of(oneHot(labels, x.shape(), a, ignoreClass, x.dataType()));
+        long[] labelsShape = labelsShape(in[0], x, yTrue.shape(), a);
+        // the labels' values read as the tensor holds them: the INDArray's toDoubleVector copies through an ND4J op
+        Tensor oneHot = oneHot(in[0].toDoubleArray(), labelsShape, x.shape(), a, ignoreClass, x.dataType());
         // an ignored entry has an all-zero row: its loss and gradient are exactly 0 in both forms
         return fromLogits ? FusedCrossEntropy.softmaxWithLogits(oneHot, x, a)
                 : CategoricalCrossentropy.ofProbabilities(oneHot, x, a);
@@ -140,17 +141,20 @@ public class SparseCategoricalCrossentropy extends LossFunctionWrapper<SparseCat
         }
     }
 
-    /** The labels as y_pred's shape without the class axis {@code axis}, after squeezing it if kept with size 1. */
-    private static INDArray labels(Tensor aligned, Tensor yPred, long[] originalShape, int axis) {
+    /**
+     * The labels' shape, y_pred's without the class axis {@code axis} (the labels may have it kept with size 1,
+     * which is then squeezed), or a clear error.
+     */
+    private static long[] labelsShape(Tensor aligned, Tensor yPred, long[] originalShape, int axis) {
         long[] p = yPred.shape();
-        INDArray labels = aligned.array();
+        long[] labels = aligned.shape();
         long[] expected = without(p, axis);
         long[] kept = p.clone();
         kept[axis] = 1;
-        if (Arrays.equals(labels.shape(), kept)) {
-            labels = labels.reshape('c', expected);
+        if (Arrays.equals(labels, kept)) {
+            labels = expected;
         }
-        if (!Arrays.equals(labels.shape(), expected)) {
+        if (!Arrays.equals(labels, expected)) {
             boolean last = axis == p.length - 1;
             String message = LOSS + ": y_true shape " + Shapes.format(originalShape) + " does not match y_pred shape "
                     + Shapes.format(p) + "; it expects integer class indices of shape " + Shapes.format(expected)
@@ -160,7 +164,7 @@ public class SparseCategoricalCrossentropy extends LossFunctionWrapper<SparseCat
             }
             throw new IllegalArgumentException(message);
         }
-        return labels;
+        return expected;
     }
 
     private static long[] without(long[] shape, int axis) {
@@ -178,8 +182,8 @@ public class SparseCategoricalCrossentropy extends LossFunctionWrapper<SparseCat
      * {@code axis}: label {@code i} (row-major over the other axes) is {@code outer * inner + in}, its
      * one-hot entry {@code (outer * classes + label) * inner + in}.
      */
-    private static INDArray oneHot(INDArray labels, long[] predShape, int axis, Integer ignoreClass, DataType type) {
-        double[] values = labels.reshape('c', new long[] {labels.length()}).toDoubleVector();
+    private static Tensor oneHot(double[] values, long[] labelsShape, long[] predShape, int axis, Integer ignoreClass,
+            DataType type) {
         long classes = predShape[axis];
         long inner = 1;
         for (int d = axis + 1; d < predShape.length; d++) {
@@ -196,7 +200,7 @@ public class SparseCategoricalCrossentropy extends LossFunctionWrapper<SparseCat
             if (!(v >= 0 && v < classes && v == Math.rint(v))) {
                 throw new IllegalArgumentException(LOSS + ": labels must be integer class indices in [0, " + classes
                         + ")" + (ignoreClass != null ? " or the ignored class " + ignoreClass : "") + "; got "
-                        + format(v) + " at y_true" + Shapes.format(indexOf(i, labels.shape()))
+                        + format(v) + " at y_true" + Shapes.format(indexOf(i, labelsShape))
                         + (v >= classes && v == Math.rint(v) ? " (y_pred has " + classes + " classes)" : ""));
             }
             hot[i] = (int) v;
@@ -209,7 +213,7 @@ public class SparseCategoricalCrossentropy extends LossFunctionWrapper<SparseCat
                     data[hotIndex(i, hot[i], classes, inner)] = 1;
                 }
             }
-            return Nd4j.create(data, shape, DataType.FLOAT);
+            return Tensor.of(data, shape);   // small-backed where Java loops compute the loss: no ND4J array
         }
         double[] data = new double[size];
         for (int i = 0; i < hot.length; i++) {
@@ -218,7 +222,7 @@ public class SparseCategoricalCrossentropy extends LossFunctionWrapper<SparseCat
             }
         }
         INDArray out = Nd4j.create(data, shape, DataType.DOUBLE);
-        return type == DataType.DOUBLE ? out : out.castTo(type);
+        return Tensor.of(type == DataType.DOUBLE ? out : out.castTo(type));
     }
 
     private static int hotIndex(long label, int value, long classes, long inner) {
@@ -256,7 +260,7 @@ public class SparseCategoricalCrossentropy extends LossFunctionWrapper<SparseCat
         if (ignoreClass == null) {
             return null;
         }
-        INDArray labels = labels(yTrue, yPred, yTrue.shape(), classAxis(yPred, axis));
+        INDArray labels = yTrue.array().reshape('c', labelsShape(yTrue, yPred, yTrue.shape(), classAxis(yPred, axis)));
         return Tensor.of(labels.neq(ignoreClass).castTo(yPred.dataType()));
     }
 
