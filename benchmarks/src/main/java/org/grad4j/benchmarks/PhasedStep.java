@@ -1,5 +1,6 @@
 package org.grad4j.benchmarks;
 
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -20,10 +21,10 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Where a grad4j training step spends its time: the same step as {@code fit}'s default (per epoch a shuffled
- * copy of the data gathered into the last epoch's memory, per step a contiguous slice of it, forward and loss under a tape, gradients, one in-place
- * optimizer update, the loss read back, all in a workspace the next step reuses), written out through the
- * public API with a clock between the phases. Phases: <b>slicing</b> (the epoch's shuffled gather, amortized,
- * and the batch's views), <b>allocation</b> (entering and leaving the step's workspace, which is where it
+ * order, per step the batch's rows gathered in that order into memory kept for the run, forward and loss under a
+ * tape, gradients, one in-place optimizer update, the loss read back, all in a workspace the next step reuses),
+ * written out through the public API with a clock between the phases. Phases: <b>slicing</b> (the batch's
+ * gather, one bulk copy a row as fit's, and the epoch's permutation, amortized), <b>allocation</b> (entering and leaving the step's workspace, which is where it
  * resets), <b>forward</b> (layers and loss), <b>backward</b> (the tape's gradients), <b>optimizer</b> (the
  * update and the loss read back). What fit adds beyond this (callbacks, metric maps) is the gap between its
  * median and this step's total.
@@ -73,30 +74,24 @@ final class PhasedStep {
         long[] nanos = new long[PHASES.size()];
         long n = data.samples();
         int perEpoch = (int) ((n + batchSize - 1) / batchSize);
-        // rows are gathered as matrices (pullRows' rank), then each batch gets back the samples' own shape
+        // rows are gathered as matrices, then each batch gets back the samples' own shape
         INDArray flatX = data.x().reshape('c', n, data.x().length() / n);
+        INDArray flatY = data.y().reshape('c', n, data.y().length() / n);
         long[] sampleShape = java.util.Arrays.copyOfRange(data.x().shape(), 1, data.x().rank());
-        INDArray xs = null;
-        INDArray ys = null;
+        INDArray xs = Nd4j.createUninitialized(flatX.dataType(), batchSize, flatX.size(1));
+        INDArray ys = Nd4j.createUninitialized(flatY.dataType(), batchSize, flatY.size(1));
+        int[] order = null;
         ProcessUsage before = ProcessUsage.now();
         for (int step = 0; step < steps; step++) {
             long t0 = System.nanoTime();
             int inEpoch = step % perEpoch;
             if (inEpoch == 0) {
-                // as fit: the epoch's shuffled copy is gathered into the previous epoch's memory
-                int[] order = permutation((int) n);
-                if (xs == null) {
-                    xs = Nd4j.pullRows(flatX, 1, order);
-                    ys = Nd4j.pullRows(data.y(), 1, order);
-                } else {
-                    Nd4j.pullRows(flatX, xs, 1, order);
-                    Nd4j.pullRows(data.y(), ys, 1, order);
-                }
+                order = permutation((int) n);
             }
-            long start = (long) inEpoch * batchSize;
-            long end = Math.min(n, start + batchSize);
-            Tensor x = Tensor.of(xs.get(NDArrayIndex.interval(start, end), NDArrayIndex.all()).reshape('c', batchShape(end - start, sampleShape)));
-            Tensor y = Tensor.of(ys.get(NDArrayIndex.interval(start, end), NDArrayIndex.all()));
+            int start = inEpoch * batchSize;
+            int end = (int) Math.min(n, start + batchSize);
+            Tensor x = Tensor.of(gather(flatX, xs, order, start, end).reshape('c', batchShape(end - start, sampleShape)));
+            Tensor y = Tensor.of(gather(flatY, ys, order, start, end));
             long t1 = System.nanoTime();
             long t2;
             long t3;
@@ -127,6 +122,18 @@ final class PhasedStep {
         ProcessUsage usage = ProcessUsage.now().minus(before);
         close(xs, ys);
         return new Result(nanos, steps, usage);
+    }
+
+    /** Rows {@code order[start, end)} of {@code flat} into the first rows of {@code into}: a bulk copy a row, as fit. */
+    private static INDArray gather(INDArray flat, INDArray into, int[] order, int start, int end) {
+        int row = (int) (flat.size(1) * flat.dataType().width());
+        ByteBuffer from = flat.data().asNio();
+        ByteBuffer to = into.data().asNio();
+        long base = flat.offset() * flat.dataType().width();
+        for (int i = start; i < end; i++) {
+            to.put((i - start) * row, from, (int) (base + (long) order[i] * row), row);
+        }
+        return end - start == into.size(0) ? into : into.get(NDArrayIndex.interval(0, end - start), NDArrayIndex.all());
     }
 
     private static long[] batchShape(long rows, long[] sampleShape) {
