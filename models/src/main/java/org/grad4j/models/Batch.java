@@ -8,6 +8,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@code sampleWeight [batch]} (null for none; from {@code classWeight}) and a per-sample labels mask
  * {@code mask [batch]} (null for none; from an ND4J DataSet): masked samples count for nothing in the loss,
  * its mean and the metrics. The arrays are in the model's floating type.
+ *
+ * <p>The arrays are valid for the step they are given to, as the step's own arrays are: a shuffled {@code fit} on
+ * arrays gathers each batch into the memory of the one before it. A {@code trainStep} that keeps a batch past its
+ * step keeps a copy ({@code dup()}).
  */
 public record Batch(INDArray x, INDArray y, INDArray sampleWeight, INDArray mask) {
 
