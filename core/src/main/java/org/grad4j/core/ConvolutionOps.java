@@ -1,6 +1,9 @@
 package org.grad4j.core;
 
 import java.util.Arrays;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Convolution and pooling over channels_last inputs, 1-D ({@code [batch, steps, channels]}) and 2-D
@@ -55,6 +58,9 @@ public final class ConvolutionOps {
         Windows w = Windows.of("conv", x.shape(), size, strides, dilation, same);
         long rows = w.positions();
         long depth = (long) w.windowCells() * in / groups;
+        if (groups == 1 && Kernels.fusedConv(x, kernel, bias, w)) {
+            return fusedConv(x, kernel, bias, relu, w, (int) filters, outputShape(x, w, filters));
+        }
         Tensor cols = im2col(x, w, 0.0);
         Tensor out;
         if (groups == 1) {
@@ -175,6 +181,74 @@ public final class ConvolutionOps {
         int[] dilation = new int[pool.length];
         Arrays.fill(dilation, 1);
         return Windows.of(op, x.shape(), pool, strides, dilation, same);
+    }
+
+    /**
+     * {@link #conv}'s one-group float32 path: {@link FusedConv}, chunk by chunk of images. Its backward is one pass
+     * for the three gradients; a second-order pass (createGraph) takes the composition instead, with the ReLU's
+     * mask a constant as {@link NeuralNetOps#dense}'s.
+     */
+    private static Tensor fusedConv(Tensor x, Tensor kernel, Tensor bias, boolean relu, Windows w, int filters,
+            long[] outShape) {
+        int rows = w.positions();
+        int depth = w.windowCells() * w.channels();
+        INDArray out = Nd4j.createUninitialized(DataType.FLOAT, rows, filters);
+        FusedConv.forward(FloatLoops.floats(x), FloatLoops.floats(kernel), bias == null ? null : bias.toFloatArray(), relu,
+                FloatLoops.floats(out), w, filters);
+        Tensor result = Tensor.of(out.reshape('c', outShape));
+        // {the incoming gradient, dx, dKernel, dBias}: one pass over the batch serves the three inputs
+        Tensor[] done = new Tensor[4];
+        boolean needsDx = Graph.isTracked(x);
+        java.util.function.UnaryOperator<Tensor> masking = g -> {
+            Tensor m = g.reshape(rows, filters);
+            return relu ? m.mul(ActivationOps.positiveMask(result.reshape(rows, filters))) : m;
+        };
+        java.util.function.UnaryOperator<Tensor> inputGradient = masked -> col2im(masked.matmul(kernel.reshape(depth, filters),
+                false, true).reshape(w.windowsShape()), w).reshape(x.shape());
+        java.util.function.Consumer<Tensor> pass = g -> {
+            if (done[0] == g) {
+                return;
+            }
+            if (Graph.isRecording() || FloatLoops.floats(g) == null) {
+                Tensor masked = masking.apply(g);
+                done[1] = needsDx ? inputGradient.apply(masked) : null;
+                done[2] = im2col(x, w, 0.0).reshape(rows, depth).matmul(masked, true, false).reshape(kernel.shape());
+                done[3] = bias == null ? null : masked.sum(false, 0);
+            } else {
+                INDArray dKernel = Nd4j.createUninitialized(DataType.FLOAT, depth, filters);
+                INDArray dx = needsDx ? Nd4j.createUninitialized(DataType.FLOAT, x.shape()) : null;
+                double[] dBias = bias == null ? null : new double[filters];
+                FusedConv.backward(FloatLoops.floats(x), FloatLoops.floats(kernel), relu ? FloatLoops.floats(result) : null,
+                        FloatLoops.floats(g), w, filters, FloatLoops.floats(dKernel), dBias, dx == null ? null : FloatLoops.floats(dx));
+                done[1] = dx == null ? null : Tensor.of(dx);
+                done[2] = Tensor.of(dKernel.reshape('c', kernel.shape()));
+                if (dBias != null) {
+                    float[] column = new float[filters];
+                    for (int j = 0; j < filters; j++) {
+                        column[j] = (float) dBias[j];
+                    }
+                    done[3] = Tensor.of(column, filters);
+                }
+            }
+            done[0] = g;
+        };
+        Vjp dx = g -> {
+            pass.accept(g);
+            // x untracked when the op ran (so the pass skipped it) but asked for now: the composition's
+            return done[1] != null ? done[1] : inputGradient.apply(masking.apply(g));
+        };
+        Vjp dKernel = g -> {
+            pass.accept(g);
+            return done[2];
+        };
+        Vjp dBias = g -> {
+            pass.accept(g);
+            return done[3];
+        };
+        String name = relu ? "ConvRelu" : "Conv";
+        return bias == null
+                ? Graph.record(result, name, new Tensor[] {x, kernel}, new Vjp[] {dx, dKernel})
+                : Graph.record(result, name, new Tensor[] {x, kernel, bias}, new Vjp[] {dx, dKernel, dBias});
     }
 
     private static long[] outputShape(Tensor x, Windows w, long channels) {

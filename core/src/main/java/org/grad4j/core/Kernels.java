@@ -322,6 +322,20 @@ final class Kernels {
                 || JAVA && rows * units > READ_LIMIT && !javaMatmul(x, kernel, 1, rows, x.shape()[1], units);
     }
 
+    /**
+     * Whether a one-group convolution takes {@link FusedConv}: float32 input, kernel and bias whose values lie in
+     * row-major blocks, sizes within a Java array's, Java kernels on, and an output past {@link #SMALL}, where the
+     * composition's product is a BLAS call too (a smaller one is a Java product, with its own rounding).
+     */
+    static boolean fusedConv(Tensor x, Tensor kernel, Tensor bias, Windows w) {
+        return JAVA && (long) w.positions() * kernel.shape()[kernel.rank() - 1] > SMALL
+                && x.dataType() == DataType.FLOAT && kernel.dataType() == DataType.FLOAT
+                && (bias == null || bias.dataType() == DataType.FLOAT)
+                && (long) w.positions() * w.windowCells() * w.channels() <= Integer.MAX_VALUE
+                && (long) w.positions() * kernel.shape()[kernel.rank() - 1] <= Integer.MAX_VALUE
+                && FloatLoops.floats(x) != null && FloatLoops.floats(kernel) != null;
+    }
+
     /** Element-wise sigmoid cross-entropy on logits (see {@link NeuralNetOps#sigmoidCrossEntropyWithLogits}). */
     static Tensor sigmoidCrossEntropy(Tensor labels, Tensor logits) {
         if (JAVA && logits.size() <= CROSS_ENTROPY_SMALL && logits.dataType() == DataType.FLOAT) {

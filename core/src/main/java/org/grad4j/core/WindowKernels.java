@@ -37,27 +37,33 @@ final class WindowKernels {
             float[] out = new float[rowsOut];
             for (int b = from; b < to; b++) {
                 x.get(b * image, in, 0, image);
-                int dst = 0;
-                for (int oh = 0; oh < w.outH(); oh++) {
-                    for (int ow = 0; ow < w.outW(); ow++) {
-                        for (int kh = 0; kh < w.kernelH(); kh++) {
-                            int ih = oh * w.strideH() - w.padTop() + kh * w.dilationH();
-                            for (int kw = 0; kw < w.kernelW(); kw++, dst += c) {
-                                int iw = ow * w.strideW() - w.padLeft() + kw * w.dilationW();
-                                if (ih < 0 || ih >= w.height() || iw < 0 || iw >= w.width()) {
-                                    java.util.Arrays.fill(out, dst, dst + c, padValue);
-                                } else if (c == 1) {
-                                    out[dst] = in[ih * w.width() + iw];   // one channel: a call per value would dominate
-                                } else {
-                                    System.arraycopy(in, (ih * w.width() + iw) * c, out, dst, c);
-                                }
-                            }
-                        }
-                    }
-                }
+                im2colImage(in, out, 0, w, padValue);
                 cols.put(b * rowsOut, out, 0, rowsOut);
             }
         });
+    }
+
+    /** One image's window rows ({@code in}: {@code [height, width, channels]}) into {@code out} from {@code at}. */
+    static void im2colImage(float[] in, float[] out, int at, Windows w, float padValue) {
+        int c = w.channels();
+        int dst = at;
+        for (int oh = 0; oh < w.outH(); oh++) {
+            for (int ow = 0; ow < w.outW(); ow++) {
+                for (int kh = 0; kh < w.kernelH(); kh++) {
+                    int ih = oh * w.strideH() - w.padTop() + kh * w.dilationH();
+                    for (int kw = 0; kw < w.kernelW(); kw++, dst += c) {
+                        int iw = ow * w.strideW() - w.padLeft() + kw * w.dilationW();
+                        if (ih < 0 || ih >= w.height() || iw < 0 || iw >= w.width()) {
+                            java.util.Arrays.fill(out, dst, dst + c, padValue);
+                        } else if (c == 1) {
+                            out[dst] = in[ih * w.width() + iw];   // one channel: a call per value would dominate
+                        } else {
+                            System.arraycopy(in, (ih * w.width() + iw) * c, out, dst, c);
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /** Adds each window row of {@code cols} into {@code dx} (zeros on entry). */
@@ -71,27 +77,33 @@ final class WindowKernels {
             for (int b = from; b < to; b++) {
                 cols.get(b * rowsIn, in, 0, rowsIn);
                 java.util.Arrays.fill(out, 0f);
-                int src = 0;
-                for (int oh = 0; oh < w.outH(); oh++) {
-                    for (int ow = 0; ow < w.outW(); ow++) {
-                        for (int kh = 0; kh < w.kernelH(); kh++) {
-                            int ih = oh * w.strideH() - w.padTop() + kh * w.dilationH();
-                            for (int kw = 0; kw < w.kernelW(); kw++, src += c) {
-                                int iw = ow * w.strideW() - w.padLeft() + kw * w.dilationW();
-                                if (ih < 0 || ih >= w.height() || iw < 0 || iw >= w.width()) {
-                                    continue;   // a padded cell: its gradient belongs to no input
-                                }
-                                int dst = (ih * w.width() + iw) * c;
-                                for (int ch = 0; ch < c; ch++) {
-                                    out[dst + ch] += in[src + ch];
-                                }
-                            }
-                        }
-                    }
-                }
+                col2imImage(in, 0, out, w);
                 dx.put(b * image, out, 0, image);
             }
         });
+    }
+
+    /** Adds one image's window rows ({@code in} from {@code at}) into its cells {@code out} ({@code [height, width, channels]}). */
+    static void col2imImage(float[] in, int at, float[] out, Windows w) {
+        int c = w.channels();
+        int src = at;
+        for (int oh = 0; oh < w.outH(); oh++) {
+            for (int ow = 0; ow < w.outW(); ow++) {
+                for (int kh = 0; kh < w.kernelH(); kh++) {
+                    int ih = oh * w.strideH() - w.padTop() + kh * w.dilationH();
+                    for (int kw = 0; kw < w.kernelW(); kw++, src += c) {
+                        int iw = ow * w.strideW() - w.padLeft() + kw * w.dilationW();
+                        if (ih < 0 || ih >= w.height() || iw < 0 || iw >= w.width()) {
+                            continue;   // a padded cell: its gradient belongs to no input
+                        }
+                        int dst = (ih * w.width() + iw) * c;
+                        for (int ch = 0; ch < c; ch++) {
+                            out[dst + ch] += in[src + ch];
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /**
