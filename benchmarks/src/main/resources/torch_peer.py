@@ -1,10 +1,12 @@
 """PyTorch's side of grad4j's benchmarks/run (issue 17): the workload named on the command line, trained the
 way PyTorch users write it (nn.Module, torch.optim, a loop over contiguous batches of a per-epoch shuffled
 copy), timed with the Java side's protocol: warm-up blocks, then measured blocks of the same steps.
-Prints one line, "BLOCKS s1 s2 ...", each the seconds per step of one measured block."""
+Prints one line, "BLOCKS s1 s2 ...", each the seconds per step of one measured block; with --serve, runs one
+block per "BLOCK" line read and answers each with "SECONDS s" (benchmarks/run interleaves it with the Java sides)."""
 import argparse
 import gzip
 import os
+import sys
 import time
 
 import torch
@@ -21,6 +23,7 @@ def parse():
     p.add_argument("--steps", type=int, required=True)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--fashion", default=None, help="folder of Fashion-MNIST's IDX files, for W6 and W7")
+    p.add_argument("--serve", action="store_true", help="run a block per BLOCK line on stdin instead of warmup + rounds")
     return p.parse_args()
 
 
@@ -122,6 +125,18 @@ def main():
             loss = criterion(forward(xb), yb)
             loss.backward()
             optimizer.step()
+
+    if a.serve:
+        # one block per "BLOCK" line, between the Java sides' blocks, so that the machine's load of the moment hits
+        # every side alike; the time is the script's own clock around the block, per step
+        print("READY", flush=True)
+        for line in sys.stdin:
+            if line.strip() != "BLOCK":
+                break
+            t0 = time.perf_counter()
+            block()
+            print("SECONDS %.9g" % ((time.perf_counter() - t0) / a.steps), flush=True)
+        return
 
     for _ in range(a.warmup):
         block()

@@ -63,16 +63,22 @@ public final class Benchmarks {
             losses.put(t.name(), new double[] {t.loss(), Double.NaN});
         }
         Map<String, ProcessUsage> usage = new LinkedHashMap<>();
-        Map<String, Stats> times = new LinkedHashMap<>(w.contest().run(w.sides(), w.unit(), usage));
+        TorchPeer.Outcome torch = TorchPeer.start(w);
+        String torchNote = torch.note();
+        List<Side> sides = new ArrayList<>(w.sides());
+        if (torch.session() != null) {
+            sides.add(torch.session());
+        }
+        Map<String, Stats> times;
+        try {
+            times = new LinkedHashMap<>(w.contest().run(sides, w.unit(), usage));
+        } finally {
+            if (torch.session() != null) {
+                torch.session().close();
+            }
+        }
         for (Trainee t : w.trainees()) {
             losses.get(t.name())[1] = t.loss();
-        }
-        String torchNote = null;
-        TorchPeer.Outcome torch = TorchPeer.run(w);
-        if (torch.stats() != null) {
-            times.put(Report.TORCH, torch.stats());
-        } else {
-            torchNote = torch.note();
         }
         out.println(Report.timings(w, times));
         if (torchNote != null) {

@@ -46,11 +46,13 @@ record Contest(int warmupBlocks, int rounds, int stepsPerBlock) {
         double[][] samples = new double[sides.size()][rounds];
         for (int r = 0; r < rounds; r++) {
             for (int s = 0; s < sides.size(); s++) {
+                Side side = sides.get(s);
                 ProcessUsage before = usage == null ? null : ProcessUsage.now();
                 long t0 = System.nanoTime();
-                sides.get(s).run(stepsPerBlock);
-                samples[s][r] = unit.fromNanos((double) (System.nanoTime() - t0) / stepsPerBlock);
-                if (usage != null) {
+                side.run(stepsPerBlock);
+                double own = side.selfTimedNanosPerStep();
+                samples[s][r] = unit.fromNanos(Double.isNaN(own) ? (double) (System.nanoTime() - t0) / stepsPerBlock : own);
+                if (usage != null && side.inProcess()) {
                     usage.merge(sides.get(s).name(), ProcessUsage.now().minus(before), ProcessUsage::plus);
                 }
             }

@@ -12,4 +12,17 @@ interface Side {
     default int stepsPerEpoch() {
         return 1;
     }
+
+    /**
+     * The last block's time per step in nanoseconds as the side measured it itself (a process of its own, whose
+     * clock leaves out the round trip to it), or NaN for the contest's clock around {@link #run}.
+     */
+    default double selfTimedNanosPerStep() {
+        return Double.NaN;
+    }
+
+    /** Whether the side runs in this JVM, so that this process's CPU time during its blocks is its own. */
+    default boolean inProcess() {
+        return true;
+    }
 }

@@ -1,8 +1,12 @@
 package org.grad4j.benchmarks;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +20,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * PyTorch as an optional peer (issue 17): when a Python with {@code torch} can be found, each workload is also
  * trained by {@code torch_peer.py} (a resource of this module) with the same sizes, batch, warm-up, rounds and
- * steps per block, on 2 threads, right after the Java sides, and its medians join the report as
+ * steps per block, on 2 threads, its blocks alternating with the Java sides' (see {@link #start}), and its medians
+ * join the report as
  * {@code torch=} and {@code ratio_torch=}. Its data is drawn from the same distributions (W6, W7: the same
  * Fashion-MNIST files) but by PyTorch's generator, so its losses are not compared. Pythons tried, in order:
  * {@code $GRAD4J_PYTHON}, {@code python3} on the PATH, {@code /usr/bin/python3}; none with torch skips it, and so does
@@ -36,8 +41,8 @@ final class TorchPeer {
     record Probe(String python, String version, String note) {
     }
 
-    /** The measured blocks, or null and a one-line note saying why not. */
-    record Outcome(Stats stats, String note) {
+    /** The peer's session for one workload, or null and a one-line note saying why there is none. */
+    record Outcome(Session session, String note) {
     }
 
     static synchronized Probe probe() {
@@ -85,16 +90,21 @@ final class TorchPeer {
                 : "no Python with torch among " + pythons + " (set GRAD4J_PYTHON to one)");
     }
 
-    /** Runs workload {@code w} in PyTorch with the Java sides' protocol; skipped when there is no peer. */
-    static Outcome run(Workload w) {
+    /**
+     * Starts workload {@code w} in PyTorch as a side of the contest: {@code torch_peer.py --serve} builds its model
+     * and data, then trains one block of the Java sides' steps each time the contest reaches it, between the Java
+     * sides' blocks (warm-up included), so that the machine's load of the moment hits PyTorch as it hits them.
+     * Skipped when there is no peer.
+     */
+    static Outcome start(Workload w) {
         Probe p = probe();
         if (p.python() == null) {
             return new Outcome(null, null);
         }
         List<String> command = new ArrayList<>(List.of(p.python(), script().toString(), "--id", w.id(),
                 "--samples", Long.toString(samples(w)), "--batch", Integer.toString(w.batchSize()),
-                "--warmup", Integer.toString(w.contest().warmupBlocks()), "--rounds", Integer.toString(w.contest().rounds()),
-                "--steps", Integer.toString(w.contest().stepsPerBlock()), "--threads", Integer.toString(THREADS)));
+                "--warmup", "0", "--rounds", "0", "--steps", Integer.toString(w.contest().stepsPerBlock()),
+                "--threads", Integer.toString(THREADS), "--serve"));
         if (w.id().equals("W6") || w.id().equals("W7")) {
             Path folder = FashionData.localCopy(FashionData.candidates());
             if (folder != null) {
@@ -103,37 +113,113 @@ final class TorchPeer {
             }
         }
         try {
-            Result r = exec(command, RUN_SECONDS);
-            if (r.exitCode() != 0) {
-                return new Outcome(null, "torch: failed with exit code " + r.exitCode() + ": " + lastLine(r.stdout()));
-            }
-            return new Outcome(blocks(r.stdout(), w.unit()), null);
-        } catch (IOException | IllegalArgumentException e) {
-            return new Outcome(null, "torch: failed: " + e.getMessage());
+            return new Outcome(new Session(command), null);
+        } catch (IOException | IllegalStateException e) {
+            return new Outcome(null, "torch: failed to start: " + e.getMessage());
         }
     }
 
-    /**
-     * The {@code BLOCKS s1 s2 ...} line of the script's output (seconds per step of each measured block) as
-     * statistics in {@code unit}.
-     */
-    static Stats blocks(String output, StepUnit unit) {
-        for (String line : output.split("\n")) {
-            if (line.startsWith("BLOCKS ")) {
-                String[] parts = line.substring(7).trim().split("\\s+");
-                double[] values = new double[parts.length];
-                for (int i = 0; i < parts.length; i++) {
-                    try {
-                        values[i] = unit.fromNanos(Double.parseDouble(parts[i]) * 1e9);
-                    } catch (NumberFormatException e) {
-                        throw new IllegalArgumentException("torch_peer.py: block " + (i + 1) + " is not a number: \""
-                                + parts[i] + "\" in \"" + line + "\"", e);
+    /** A running {@code torch_peer.py --serve}: a {@link Side} whose blocks run in that process. */
+    static final class Session implements Side, AutoCloseable {
+        private final Process process;
+        private final BufferedReader out;
+        private final Writer in;
+        private final Thread watchdog;
+        private double secondsPerStep = Double.NaN;
+        private String last = "";
+
+        Session(List<String> command) throws IOException {
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+            // PyTorch's peer keeps the environment it was always measured in: its OpenMP variable at 1 (it sets its own
+            // 2 intra-op threads); without it, idle OpenMP workers spun and a W6 step read 2-30 ms instead of ~1
+            builder.environment().putIfAbsent("OMP_NUM_THREADS", "1");
+            process = builder.start();
+            out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+            // a hung peer must not hang the benchmark: it is killed after the run's time limit
+            watchdog = new Thread(() -> {
+                try {
+                    if (!process.waitFor(RUN_SECONDS, TimeUnit.SECONDS)) {
+                        process.destroyForcibly();
                     }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 }
-                return Stats.of(values);
+            }, "torch-peer-watchdog");
+            watchdog.setDaemon(true);
+            watchdog.start();
+            String ready = await("READY");
+            if (ready == null) {
+                close();
+                throw new IllegalStateException("torch_peer.py ended before it was ready: " + last);
             }
         }
-        throw new IllegalArgumentException("torch_peer.py printed no BLOCKS line; its output ended with: \"" + lastLine(output) + "\"");
+
+        @Override
+        public String name() {
+            return Report.TORCH;
+        }
+
+        @Override
+        public void run(int steps) {
+            try {
+                in.write("BLOCK\n");
+                in.flush();
+            } catch (IOException e) {
+                throw new IllegalStateException("torch_peer.py stopped reading (" + last + ")", e);
+            }
+            String answer = await("SECONDS ");
+            if (answer == null) {
+                throw new IllegalStateException("torch_peer.py ended during a block: " + last);
+            }
+            try {
+                secondsPerStep = Double.parseDouble(answer.substring(8).trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalStateException("torch_peer.py answered \"" + answer + "\", not SECONDS and a number", e);
+            }
+        }
+
+        @Override
+        public double selfTimedNanosPerStep() {
+            return secondsPerStep * 1e9;
+        }
+
+        @Override
+        public boolean inProcess() {
+            return false;
+        }
+
+        /** The first line starting with {@code prefix} (other lines, warnings say, are passed over), or null at the end. */
+        private String await(String prefix) {
+            try {
+                for (String line = out.readLine(); line != null; line = out.readLine()) {
+                    last = line;
+                    if (line.startsWith(prefix)) {
+                        return line;
+                    }
+                }
+                return null;
+            } catch (IOException e) {
+                throw new UncheckedIOException("reading torch_peer.py's output: " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                in.write("END\n");
+                in.close();
+                if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (IOException e) {
+                process.destroyForcibly();
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+            watchdog.interrupt();
+        }
     }
 
     /** The training set size of the grad4j fit side, which PyTorch then uses too. */

@@ -1,34 +1,59 @@
 package org.grad4j.benchmarks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The PyTorch script's output becomes statistics in the workload's unit; anything else is refused, quoted. */
+/**
+ * The PyTorch peer's session protocol, against a stand-in peer written in sh (no Python needed): READY, then a
+ * "SECONDS s" answer per BLOCK line; other lines are passed over; a peer that ends or answers nonsense is an
+ * error quoting what it said.
+ */
 class TorchPeerTest {
 
-    @Test
-    void blocksOfSecondsPerStepBecomeMediansInTheUnit() {
-        Stats s = TorchPeer.blocks("some warning\nBLOCKS 0.002 0.001 0.003\n", StepUnit.MILLIS);
-        assertEquals(2.0, s.median(), 1e-9);
-        assertEquals(1.0, s.min(), 1e-9);
-        assertEquals(3.0, s.max(), 1e-9);
-        assertEquals(40.0, TorchPeer.blocks("BLOCKS 4e-05", StepUnit.MICROS).median(), 1e-9);
+    /** A peer that prints a warning, gets ready and answers every block with {@code answer}. */
+    private static TorchPeer.Session peer(String answer) throws Exception {
+        String script = "echo 'UserWarning: something'; echo READY; while read line; do [ \"$line\" = BLOCK ] || exit 0; "
+                + "echo 'noise'; echo '" + answer + "'; done";
+        return new TorchPeer.Session(List.of("sh", "-c", script));
     }
 
     @Test
-    void noBlocksLineIsAnErrorNamingTheLastLine() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> TorchPeer.blocks("Traceback\nModuleNotFoundError: No module named 'torch'\n", StepUnit.MILLIS));
+    void eachBlockIsTimedByThePeersOwnClock() throws Exception {
+        try (TorchPeer.Session s = peer("SECONDS 0.002")) {
+            assertEquals(Report.TORCH, s.name());
+            assertFalse(s.inProcess(), "its CPU time is not this JVM's");
+            s.run(100);
+            assertEquals(2e6, s.selfTimedNanosPerStep(), 1e-3);
+        }
+    }
+
+    @Test
+    void theContestTakesTheSelfTimedSeconds() throws Exception {
+        try (TorchPeer.Session s = peer("SECONDS 4e-05")) {
+            Map<String, Stats> times = new Contest(1, 5, 10).run(List.of(s), StepUnit.MICROS);
+            assertEquals(40.0, times.get(Report.TORCH).median(), 1e-9);
+        }
+    }
+
+    @Test
+    void aPeerThatEndsBeforeItIsReadyIsAnErrorQuotingItsLastLine() {
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> new TorchPeer.Session(
+                List.of("sh", "-c", "echo Traceback; echo \"ModuleNotFoundError: No module named 'torch'\"")));
         assertTrue(e.getMessage().contains("No module named 'torch'"), e.getMessage());
     }
 
     @Test
-    void aBadNumberIsNamed() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TorchPeer.blocks("BLOCKS 0.1 x", StepUnit.MILLIS));
-        assertTrue(e.getMessage().contains("block 2") && e.getMessage().contains("\"x\""), e.getMessage());
+    void aBadAnswerIsNamed() throws Exception {
+        try (TorchPeer.Session s = peer("SECONDS x")) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> s.run(1));
+            assertTrue(e.getMessage().contains("\"SECONDS x\""), e.getMessage());
+        }
     }
 
     @Test
