@@ -140,6 +140,30 @@ public class Tensor {
     /** A new ND4J array with this tensor's values, owned by the caller (free to change it in place). */
     public INDArray copyArray() { return storage.copyArray(); }
 
+    /**
+     * True if the values already live in an ND4J array, so {@link #array()} costs nothing; false while a small
+     * tensor keeps them in a Java array ({@link #array()} would then make an ND4J array of them).
+     */
+    public boolean hasArray() { return !(storage instanceof Storage.Small); }
+
+    /**
+     * Copies the values into {@code target}, an ND4J array of the same shape and data type, without making an
+     * ND4J array of a small tensor's values first (an optimizer's kept gradient buffer, say).
+     */
+    public void copyInto(INDArray target) {
+        if (target == null || !java.util.Arrays.equals(target.shape(), shape()) || target.dataType() != dataType()) {
+            throw new IllegalArgumentException("copyInto: target " + (target == null ? "null" : target.dataType() + " "
+                    + Shapes.format(target.shape())) + " must have this tensor's shape and type, " + dataType() + " "
+                    + Shapes.format(shape()));
+        }
+        java.nio.FloatBuffer into = storage instanceof Storage.Small ? FloatLoops.floats(target) : null;
+        if (into != null) {
+            into.put(0, ((Storage.Small) storage).values());
+        } else {
+            target.assign(array());
+        }
+    }
+
     /** True while the values live in a Java array rather than in ND4J (see {@link Kernels}). */
     boolean isSmallBacked() { return storage instanceof Storage.Small; }
 

@@ -13,6 +13,7 @@ import org.grad4j.core.Tensor;
 import org.grad4j.core.Variable;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The part every update rule shares, as in Keras 3's {@code BaseOptimizer}: the iteration counter,
@@ -35,6 +36,8 @@ public abstract class Optimizer {
     private Double weightDecay;
     private GradientClipping clipping;
     private final OptimizerState state = new OptimizerState();
+    /** Per variable, the array a small gradient is copied into for its update (not state: rewritten every step). */
+    private final Map<Variable, INDArray> staging = new java.util.IdentityHashMap<>();
 
     /**
      * @param name         Keras' default name for the rule ({@code "adam"}, {@code "SGD"}...), the prefix
@@ -151,6 +154,19 @@ public abstract class Optimizer {
         apply(gradients, variables, true);
     }
 
+    /** {@code g}'s values in the array kept for {@code variable}, made outside any workspace on first use. */
+    private INDArray staged(Variable variable, Tensor g) {
+        INDArray kept = staging.get(variable);
+        if (kept == null || !java.util.Arrays.equals(kept.shape(), g.shape()) || kept.dataType() != g.dataType()) {
+            try (org.nd4j.linalg.api.memory.MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                kept = Nd4j.createUninitialized(g.dataType(), g.shape());
+            }
+            staging.put(variable, kept);
+        }
+        g.copyInto(kept);
+        return kept;
+    }
+
     private void apply(List<? extends Tensor> gradients, List<? extends Variable> variables, boolean consume) {
         List<Variable> vars = new ArrayList<>();
         List<Tensor> grads = new ArrayList<>();
@@ -166,6 +182,12 @@ public abstract class Optimizer {
                 Tensor g = grads.get(i);
                 DataType type = vars.get(i).dataType();
                 INDArray array = null;
+                if (consume && g.dataType() == type && !g.hasArray()) {
+                    // a small gradient's values are in a Java array: copied into an array kept for the variable
+                    // instead of a new ND4J array each step (whose native bookkeeping the collector must then find)
+                    owned.add(staged(vars.get(i), g));
+                    continue;
+                }
                 if (consume && g.dataType() == type) {
                     array = g.array();
                     if (array.isView() || !buffers.add(array.data())) {

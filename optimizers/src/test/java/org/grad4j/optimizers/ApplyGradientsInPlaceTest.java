@@ -56,4 +56,34 @@ class ApplyGradientsInPlaceTest {
         assertEquals(a0.array(), a.array());
         assertEquals(b0.array(), b.array());
     }
+
+    /**
+     * Small gradients (values in a Java array) are copied into an array the optimizer keeps per variable: the same
+     * updates bit for bit as copying, step after step, the same gradient tensor handed over twice included, and
+     * the caller's tensors untouched.
+     */
+    @Test
+    void smallGradientsGoThroughTheKeptArrayWithTheSameResult() {
+        for (Supplier<Optimizer> make : List.<Supplier<Optimizer>>of(Adam::new, () -> new SGD(0.1).momentum(0.9), RMSprop::new)) {
+            Variable a1 = new Variable("a", Tensor.randomNormal(new long[] {8, 5}, 0, 1, 1).array());
+            Variable b1 = new Variable("b", Tensor.randomNormal(new long[] {5}, 0, 1, 2).array());
+            Variable a2 = new Variable("a", Tensor.randomNormal(new long[] {8, 5}, 0, 1, 1).array());
+            Variable b2 = new Variable("b", Tensor.randomNormal(new long[] {5}, 0, 1, 2).array());
+            Optimizer copying = make.get();
+            Optimizer consuming = make.get();
+            for (int step = 0; step < 4; step++) {
+                // float values give tensors kept in Java arrays (randomNormal's are ND4J arrays)
+                Tensor ga = Tensor.of(Tensor.randomNormal(new long[] {8, 5}, 0, 1, 10 + step).toFloatArray(), 8, 5);
+                Tensor gb = Tensor.of(Tensor.randomNormal(new long[] {5}, 0, 1, 20 + step % 3).toFloatArray(), 5);
+                assertEquals(false, ga.hasArray(), "a small tensor keeps its values in Java");
+                float[] before = ga.toFloatArray();
+                consuming.applyGradientsInPlace(List.of(ga, gb), List.of(a2, b2));
+                assertEquals(false, ga.hasArray(), "handed over, still in Java: its values were copied, not moved");
+                copying.applyGradients(List.of(ga, gb), List.of(a1, b1));
+                org.junit.jupiter.api.Assertions.assertArrayEquals(before, ga.toFloatArray(), "the caller's gradient is untouched");
+            }
+            assertEquals(a1.array(), a2.array(), copying.name() + ": a");
+            assertEquals(b1.array(), b2.array(), copying.name() + ": b");
+        }
+    }
 }
