@@ -102,20 +102,9 @@ final class JavaKernels {
             }
             acc[0] = s;
         } else {
-            int[] so = broadcastStrides(kept, in);
-            int rank = in.length;
-            int[] index = new int[rank];
-            int io = 0;
+            int[] part = reducedIndex(in, kept);
             for (int i = 0; i < x.length; i++) {
-                acc[io] += x[i];
-                for (int d = rank - 1; d >= 0; d--) {
-                    io += so[d];
-                    if (++index[d] < in[d]) {
-                        break;
-                    }
-                    io -= so[d] * index[d];
-                    index[d] = 0;
-                }
+                acc[part[i]] += x[i];
             }
         }
         float[] out = new float[outSize];
