@@ -73,14 +73,19 @@ class ApplyGradientsInPlaceTest {
             Optimizer consuming = make.get();
             for (int step = 0; step < 4; step++) {
                 // float values give tensors kept in Java arrays (randomNormal's are ND4J arrays)
-                Tensor ga = Tensor.of(Tensor.randomNormal(new long[] {8, 5}, 0, 1, 10 + step).toFloatArray(), 8, 5);
-                Tensor gb = Tensor.of(Tensor.randomNormal(new long[] {5}, 0, 1, 20 + step % 3).toFloatArray(), 5);
-                assertEquals(false, ga.hasArray(), "a small tensor keeps its values in Java");
-                float[] before = ga.toFloatArray();
+                float[] va = Tensor.randomNormal(new long[] {8, 5}, 0, 1, 10 + step).toFloatArray();
+                float[] vb = Tensor.randomNormal(new long[] {5}, 0, 1, 20 + step % 3).toFloatArray();
+                Tensor ga = Tensor.of(va, 8, 5);
+                Tensor gb = Tensor.of(vb, 5);
+                // with -Dgrad4j.kernels=nd4j every tensor is an ND4J array, which the rule may overwrite when handed over
+                boolean inJava = !"nd4j".equals(System.getProperty("grad4j.kernels"));
+                assertEquals(!inJava, ga.hasArray(), "a small tensor keeps its values in Java unless every op runs in ND4J");
                 consuming.applyGradientsInPlace(List.of(ga, gb), List.of(a2, b2));
-                assertEquals(false, ga.hasArray(), "handed over, still in Java: its values were copied, not moved");
-                copying.applyGradients(List.of(ga, gb), List.of(a1, b1));
-                org.junit.jupiter.api.Assertions.assertArrayEquals(before, ga.toFloatArray(), "the caller's gradient is untouched");
+                if (inJava) {
+                    assertEquals(false, ga.hasArray(), "handed over, still in Java: its values were copied, not moved");
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(va, ga.toFloatArray(), "the caller's gradient is untouched");
+                }
+                copying.applyGradients(List.of(Tensor.of(va, 8, 5), Tensor.of(vb, 5)), List.of(a1, b1));
             }
             assertEquals(a1.array(), a2.array(), copying.name() + ": a");
             assertEquals(b1.array(), b2.array(), copying.name() + ": b");
