@@ -129,11 +129,7 @@ final class TorchPeer {
         private String last = "";
 
         Session(List<String> command) throws IOException {
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-            // PyTorch's peer keeps the environment it was always measured in: its OpenMP variable at 1 (it sets its own
-            // 2 intra-op threads); without it, idle OpenMP workers spun and a W6 step read 2-30 ms instead of ~1
-            builder.environment().putIfAbsent("OMP_NUM_THREADS", "1");
-            process = builder.start();
+            process = peer(command).start();
             out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
             in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
             // a hung peer must not hang the benchmark: it is killed after the run's time limit
@@ -246,18 +242,25 @@ final class TorchPeer {
         }
     }
 
+    /**
+     * {@code command} with stderr folded into stdout, in the environment PyTorch's peer was always measured in: its
+     * OpenMP variable at 1 (it sets its own 2 intra-op threads); without it, idle OpenMP workers spun and a W6 step
+     * read 2-30 ms instead of ~1.
+     */
+    private static ProcessBuilder peer(List<String> command) {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putIfAbsent("OMP_NUM_THREADS", "1");
+        return builder;
+    }
+
     private record Result(int exitCode, String stdout) {
     }
 
-    /** Runs {@code command} with stderr folded into stdout (kept in a file, so a hung child cannot block the read), killing it after {@code seconds}. */
+    /** Runs {@code command} (its output kept in a file, so a hung child cannot block the read), killing it after {@code seconds}. */
     private static Result exec(List<String> command, long seconds) throws IOException {
         Path log = Files.createTempFile("grad4j-torch-peer", ".log");
         try {
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-            // PyTorch's peer keeps the environment it was always measured in: its OpenMP variable at 1 (it sets its own
-            // 2 intra-op threads); without it, idle OpenMP workers spun and a W6 step read 2-30 ms instead of ~1
-            builder.environment().putIfAbsent("OMP_NUM_THREADS", "1");
-            Process process = builder.start();
+            Process process = peer(command).redirectOutput(log.toFile()).start();
             try {
                 if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
                     process.destroyForcibly();
@@ -272,10 +275,5 @@ final class TorchPeer {
         } finally {
             Files.deleteIfExists(log);
         }
-    }
-
-    private static String lastLine(String output) {
-        String[] lines = output.strip().split("\n");
-        return lines.length == 0 ? "" : lines[lines.length - 1];
     }
 }

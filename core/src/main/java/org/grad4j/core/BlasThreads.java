@@ -188,45 +188,56 @@ final class BlasThreads {
             IntStream.range(0, parts).parallel().forEach(p -> {
                 int from = (int) ((long) n * p / parts);
                 int to = (int) ((long) n * (p + 1) / parts);
-                cblas_sgemm(CblasRowMajor, transA, transB, to - from, m, k, 1f, slice(abc[0], from * lda, (to - from) * lda),
-                        lda, abc[1], ldb, 0f, slice(abc[2], from * m, (to - from) * m), m);
+                cblas_sgemm(CblasRowMajor, transA, transB, to - from, m, k, 1f, abc[0].slice(from * lda, (to - from) * lda),
+                        lda, abc[1], ldb, 0f, abc[2].slice(from * m, (to - from) * m), m);
             });
             return;
         }
         // rows of a (stored [k, n]) and of b (stored [k, m]: b is not transposed here); part 0 writes c itself,
-        // the others the calling thread's kept buffers (fresh native memory costs more than the product here)
+        // the others the calling thread's kept buffers
         FloatBuffer[] outputs = partials(parts, n * m);
         outputs[0] = abc[2];
         IntStream.range(0, parts).parallel().forEach(p -> {
             int from = (int) ((long) k * p / parts);
             int to = (int) ((long) k * (p + 1) / parts);
-            cblas_sgemm(CblasRowMajor, transA, transB, n, m, to - from, 1f, slice(abc[0], from * n, (to - from) * n), n,
-                    slice(abc[1], from * m, (to - from) * m), m, 0f, outputs[p], m);
+            cblas_sgemm(CblasRowMajor, transA, transB, n, m, to - from, 1f, abc[0].slice(from * n, (to - from) * n), n,
+                    abc[1].slice(from * m, (to - from) * m), m, 0f, outputs[p], m);
         });
-        // c += each part in order, in float: as adding the parts' arrays would
+        addParts(outputs, n * m);
+    }
+
+    /**
+     * {@code parts[0] += parts[1] + parts[2] ...} over {@code length} floats, in part order and in float: as adding
+     * the parts' arrays would. The sum of partial products that split an inner dimension over the cores.
+     */
+    static void addParts(FloatBuffer[] parts, int length) {
         float[][] blocks = FloatLoops.scratch(2);
-        for (int first = 0; first < n * m; first += FloatLoops.BLOCK) {
-            int count = Math.min(FloatLoops.BLOCK, n * m - first);
-            abc[2].get(first, blocks[0], 0, count);
-            for (int p = 1; p < parts; p++) {
-                outputs[p].get(first, blocks[1], 0, count);
+        for (int first = 0; parts.length > 1 && first < length; first += FloatLoops.BLOCK) {
+            int count = Math.min(FloatLoops.BLOCK, length - first);
+            parts[0].get(first, blocks[0], 0, count);
+            for (int p = 1; p < parts.length; p++) {
+                parts[p].get(first, blocks[1], 0, count);
                 for (int i = 0; i < count; i++) {
                     blocks[0][i] += blocks[1][i];
                 }
             }
-            abc[2].put(first, blocks[0], 0, count);
+            parts[0].put(first, blocks[0], 0, count);
         }
     }
 
     /** The calling thread's buffers for the partial products of a split inner dimension: index 0 left for c. */
     private static final ThreadLocal<FloatBuffer[]> PARTIALS = ThreadLocal.withInitial(() -> new FloatBuffer[0]);
 
-    private static FloatBuffer[] partials(int parts, int length) {
+    /**
+     * {@code parts} direct buffers of {@code length} floats for partial products, the calling thread's own and kept
+     * (fresh native memory costs more than the products here); index 0 is left null, for the result itself.
+     */
+    static FloatBuffer[] partials(int parts, int length) {
         FloatBuffer[] kept = PARTIALS.get();
-        if (kept.length < parts || kept[1].capacity() < length) {
+        if (kept.length < parts || (parts > 1 && kept[1].capacity() < length)) {
             kept = new FloatBuffer[parts];
             for (int p = 1; p < parts; p++) {
-                kept[p] = ByteBuffer.allocateDirect(length * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+                kept[p] = ByteBuffer.allocateDirect(Math.max(1, length) * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
             }
             PARTIALS.set(kept);
         }
@@ -247,9 +258,5 @@ final class BlasThreads {
         FloatBuffer fb = fa == null ? null : FloatLoops.floats(b);
         FloatBuffer fc = fb == null ? null : FloatLoops.floats(c);
         return fc == null ? null : new FloatBuffer[] {fa, fb, fc};
-    }
-
-    private static FloatBuffer slice(FloatBuffer whole, int from, int length) {
-        return whole.slice(from, length);
     }
 }

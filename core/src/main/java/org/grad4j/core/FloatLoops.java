@@ -62,6 +62,17 @@ final class FloatLoops {
         return whole.position((int) offset).slice().limit((int) a.length());
     }
 
+    /** A float32 array's values in one bulk copy from its memory ({@link #floats}), or null when it has none. */
+    static float[] copyOf(INDArray a) {
+        FloatBuffer block = floats(a);
+        if (block == null) {
+            return null;
+        }
+        float[] out = new float[block.limit()];
+        block.get(0, out);
+        return out;
+    }
+
     /**
      * A float32 tensor's values as a buffer: a small tensor's Java array (never write to it unless the tensor is
      * fresh and unshared), or {@link #floats(INDArray)} of its ND4J array; null when neither applies.

@@ -40,8 +40,6 @@ final class FusedConv {
     private static final ThreadLocal<FloatBuffer[]> SCRATCH = ThreadLocal.withInitial(() -> new FloatBuffer[4]);
     /** Each thread's Java arrays (an image, window rows, output or gradient rows, the ReLU's output rows); kept. */
     private static final ThreadLocal<float[][]> ARRAYS = ThreadLocal.withInitial(() -> new float[4][0]);
-    /** The calling thread's per-core kernel-gradient sums (index 0 is the result itself). */
-    private static final ThreadLocal<FloatBuffer[]> SUMS = ThreadLocal.withInitial(() -> new FloatBuffer[0]);
 
     private FusedConv() {
     }
@@ -99,7 +97,7 @@ final class FusedConv {
         Shape s = new Shape(w, filters);
         FloatBuffer k = dx == null ? null : direct(kernel, 3);
         int size = s.depth * filters;
-        FloatBuffer[] sums = sums(s.parts, size);
+        FloatBuffer[] sums = BlasThreads.partials(s.parts, size);
         sums[0] = dKernel;
         double[][] biasParts = new double[s.parts][dBias == null ? 0 : filters];
         BlasThreads.before(0);
@@ -155,19 +153,7 @@ final class FusedConv {
                 }
             }
         });
-        // the cores' kernel-gradient sums added in core order, in float: as adding their arrays would
-        float[][] blocks = FloatLoops.scratch(2);
-        for (int first = 0; s.parts > 1 && first < size; first += FloatLoops.BLOCK) {
-            int count = Math.min(FloatLoops.BLOCK, size - first);
-            dKernel.get(first, blocks[0], 0, count);
-            for (int p = 1; p < s.parts; p++) {
-                sums[p].get(first, blocks[1], 0, count);
-                for (int i = 0; i < count; i++) {
-                    blocks[0][i] += blocks[1][i];
-                }
-            }
-            dKernel.put(first, blocks[0], 0, count);
-        }
+        BlasThreads.addParts(sums, size);   // the cores' kernel-gradient sums, in core order
         if (dBias != null) {
             for (double[] p : biasParts) {
                 for (int j = 0; j < filters; j++) {
@@ -246,28 +232,8 @@ final class FusedConv {
         if (buffer.isDirect()) {
             return buffer;
         }
-        int length = buffer.limit();
-        FloatBuffer copy = scratch(slot, length);
-        float[] values = new float[length];
-        buffer.get(0, values, 0, length);
-        copy.put(0, values, 0, length);
+        FloatBuffer copy = scratch(slot, buffer.limit());
+        copy.put(0, buffer, 0, buffer.limit());
         return copy;
-    }
-
-    /** The calling thread's per-core kernel-gradient sums: {@code parts} buffers of {@code size}, index 0 unset. */
-    private static FloatBuffer[] sums(int parts, int size) {
-        FloatBuffer[] kept = SUMS.get();
-        if (kept.length < parts || (parts > 1 && kept[1].capacity() < size)) {
-            kept = new FloatBuffer[parts];
-            for (int p = 1; p < parts; p++) {
-                kept[p] = ByteBuffer.allocateDirect(Math.max(1, size) * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
-            }
-            SUMS.set(kept);
-        }
-        FloatBuffer[] out = new FloatBuffer[parts];
-        for (int p = 1; p < parts; p++) {
-            out[p] = kept[p];
-        }
-        return out;
     }
 }

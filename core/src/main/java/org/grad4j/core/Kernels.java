@@ -86,13 +86,13 @@ final class Kernels {
             a = a.dup('c');   // getFloat(i) walks an array in its own order: column-major for an 'f' one
         }
         int n = (int) a.length();
+        // one bulk copy: getFloat(i) maps every index to a position, at ~70 ns each
+        float[] contiguous = n > 0 && a.dataType() == DataType.FLOAT ? FloatLoops.copyOf(a) : null;
+        if (contiguous != null) {
+            return contiguous;
+        }
         float[] out = new float[n];
         if (n == 0) {
-            return out;
-        }
-        FloatBuffer contiguous = a.dataType() == DataType.FLOAT ? FloatLoops.floats(a) : null;
-        if (contiguous != null) {
-            contiguous.get(0, out);   // one bulk copy: getFloat(i) maps every index to a position, at ~70 ns each
             return out;
         }
         if (a.isScalar() || a.rank() == 0) {
@@ -275,14 +275,8 @@ final class Kernels {
      * ND4J array's memory when it is one row-major block; null otherwise, or with {@code -Dgrad4j.kernels=nd4j}.
      */
     private static FloatBuffer blasOperand(Tensor t, long size) {
-        if (!JAVA || t.dataType() != DataType.FLOAT || t.size() != size || size > Integer.MAX_VALUE) {
-            return null;
-        }
-        if (t.isSmallBacked()) {
-            float[] values = t.smallValues();
-            return values.length == size ? FloatBuffer.wrap(values) : null;
-        }
-        return FloatLoops.floats(t.array());
+        boolean fits = JAVA && t.dataType() == DataType.FLOAT && t.size() == size && size <= Integer.MAX_VALUE;
+        return fits ? FloatLoops.floats(t) : null;
     }
 
     /** {@code op(a[i]) · op(b[i])} for each of {@code count} pairs of matrices ({@code a: [count, ., .]}). */

@@ -159,13 +159,7 @@ sealed interface Storage permits Storage.Small, Storage.Nd4jArray {
          * step reading its labels paid that dispatch and its native allocation every step.
          */
         private float[] floatBlock() {
-            java.nio.FloatBuffer block = FloatLoops.floats(array);
-            if (block == null) {
-                return null;
-            }
-            float[] out = new float[block.limit()];
-            block.get(0, out);
-            return out;
+            return FloatLoops.copyOf(array);
         }
 
         @Override

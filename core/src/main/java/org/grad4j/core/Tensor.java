@@ -144,7 +144,7 @@ public class Tensor {
      * True if the values already live in an ND4J array, so {@link #array()} costs nothing; false while a small
      * tensor keeps them in a Java array ({@link #array()} would then make an ND4J array of them).
      */
-    public boolean hasArray() { return !(storage instanceof Storage.Small); }
+    public boolean hasArray() { return !isSmallBacked(); }
 
     /**
      * Copies the values into {@code target}, an ND4J array of the same shape and data type, without making an
