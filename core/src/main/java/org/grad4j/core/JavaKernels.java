@@ -20,7 +20,7 @@ final class JavaKernels {
     }
 
     static float[] unary(float[] x, Unary f) {
-        float[] out = new float[x.length];
+        float[] out = StepArrays.floats(x.length);
         for (int i = 0; i < x.length; i++) {
             out[i] = f.apply(x[i]);
         }
@@ -29,7 +29,7 @@ final class JavaKernels {
 
     /** {@code f(x, y)} with NumPy broadcasting of shapes {@code xs} and {@code ys} to {@code shape} (already checked). */
     static float[] binary(float[] x, long[] xs, float[] y, long[] ys, long[] shape, Binary f) {
-        float[] out = new float[(int) Shapes.size(shape)];
+        float[] out = StepArrays.floats((int) Shapes.size(shape));
         if (x.length == out.length && y.length == out.length) {
             for (int i = 0; i < out.length; i++) {
                 out[i] = f.apply(x[i], y[i]);
@@ -71,7 +71,7 @@ final class JavaKernels {
 
     /** {@code mask[i] != 0 ? x[i] : y[i]}, all of one length. */
     static float[] where(float[] mask, float[] x, float[] y) {
-        float[] out = new float[mask.length];
+        float[] out = StepArrays.floats(mask.length);
         for (int i = 0; i < out.length; i++) {
             out[i] = mask[i] != 0 ? x[i] : y[i];
         }
@@ -107,7 +107,7 @@ final class JavaKernels {
                 acc[part[i]] += x[i];
             }
         }
-        float[] out = new float[outSize];
+        float[] out = StepArrays.floats(outSize);
         for (int i = 0; i < outSize; i++) {
             out[i] = (float) acc[i];
         }
@@ -147,7 +147,7 @@ final class JavaKernels {
      */
     static float[] extreme(float[] x, long[] in, long[] kept, boolean max) {
         int[] part = reducedIndex(in, kept);
-        float[] out = new float[(int) Shapes.size(kept)];
+        float[] out = StepArrays.floats((int) Shapes.size(kept));
         boolean[] started = new boolean[out.length];
         for (int i = 0; i < x.length; i++) {
             int o = part[i];
@@ -175,7 +175,7 @@ final class JavaKernels {
                 counts[part[i]]++;
             }
         }
-        float[] out = new float[x.length];
+        float[] out = StepArrays.floats(x.length);
         for (int i = 0; i < x.length; i++) {
             boolean winner = x[i] == extremeKept[part[i]] || Float.isNaN(x[i]);
             out[i] = winner ? 1f / counts[part[i]] : 0f;
@@ -191,7 +191,7 @@ final class JavaKernels {
      * is {@link #extreme}'s: a NaN in a row makes the row NaN, as it does on the ND4J path (there through the sum).
      */
     static float[] softmax(float[] x, long[] shape, int axis, boolean log) {
-        float[] out = new float[x.length];
+        float[] out = StepArrays.floats(x.length);
         if (x.length == 0) {
             return out;
         }
@@ -239,7 +239,7 @@ final class JavaKernels {
      * (before the transposes) stored one after another.
      */
     static float[] matmul(float[] x, float[] y, boolean ta, boolean tb, int count, int n, int k, int m) {
-        float[] out = new float[count * n * m];
+        float[] out = StepArrays.floats(count * n * m);
         for (int c = 0; c < count; c++) {
             int xo = c * n * k;
             int yo = c * k * m;
@@ -265,7 +265,7 @@ final class JavaKernels {
      * double and rounded once.
      */
     static float[] sigmoidCrossEntropy(float[] z, float[] x) {
-        float[] out = new float[x.length];
+        float[] out = StepArrays.floats(x.length);
         for (int i = 0; i < x.length; i++) {
             out[i] = (float) (Math.max(x[i], 0.0) - (double) (x[i] * z[i]) + Math.log1p(Math.exp(-Math.abs((double) x[i]))));
         }

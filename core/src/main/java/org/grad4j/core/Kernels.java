@@ -257,7 +257,7 @@ final class Kernels {
             // a small result stays in Java (no ND4J array, which costs native allocations the collector must find);
             // a small operand is read from its Java array rather than moved into ND4J for the call
             if (keepsSmall(n * m)) {
-                float[] out = new float[(int) (n * m)];
+                float[] out = StepArrays.floats((int) (n * m));
                 BlasThreads.gemm(fa, fb, FloatBuffer.wrap(out), ta, tb, (int) n, (int) k, (int) m);
                 return new Tensor(out, new long[] {n, m});
             }

@@ -105,7 +105,7 @@ public final class NeuralNetOps {
         int rows = (int) g.shape()[0];
         int units = (int) g.shape()[1];
         // the masked gradient: in Java when small (no ND4J array), else in ND4J's memory
-        float[] small = out != null && Kernels.keepsSmall((long) rows * units) ? new float[rows * units] : null;
+        float[] small = out != null && Kernels.keepsSmall((long) rows * units) ? StepArrays.floats(rows * units) : null;
         INDArray result = out == null || small != null ? null : Nd4j.createUninitialized(DataType.FLOAT, g.shape());
         FloatBuffer in = buffers[0];
         FloatBuffer positive = out == null ? null : buffers[1];

@@ -47,9 +47,12 @@ sealed interface Storage permits Storage.Small, Storage.Nd4jArray {
             return new Small(values, shape, ws, ws == null ? 0 : ws.getGenerationId());
         }
 
-        /** The same values, belonging to no workspace (for a gradient, which outlives its step). */
+        /**
+         * The same values, belonging to no workspace (for a gradient, which outlives its step): a copy when made in
+         * a workspace cycle, whose Java arrays the next step may reuse ({@link StepArrays}).
+         */
         Small outsideWorkspaces() {
-            return bornIn == null ? this : new Small(values, shape, null, 0);
+            return bornIn == null ? this : new Small(values.clone(), shape, null, 0);
         }
 
         /**

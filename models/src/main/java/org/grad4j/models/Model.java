@@ -453,8 +453,10 @@ public class Model extends Layer {
 
     /**
      * Keras' {@code fit}: trains on {@code x} and {@code y} (same number of samples) as {@code options} say.
-     * Each step's arrays are allocated in an ND4J workspace that the next step reuses; a custom layer that
-     * keeps an array it computed in {@code call} beyond the step must copy it out with {@code detach()}.
+     * Each step's arrays are allocated in an ND4J workspace that the next step reuses, and the Java arrays of its
+     * small tensors are lent again to the next step too; a custom layer that keeps a value it computed in
+     * {@code call} beyond the step must copy it out: {@code INDArray.detach()}, or {@code Tensor.copyArray()} for
+     * a tensor ({@code Tensor.detach()} shares the values).
      */
     public History fit(INDArray x, INDArray y, FitOptions options) {
         return fit(x, y, null, options);
@@ -662,7 +664,8 @@ public class Model extends Layer {
      * }
      * }</pre>
      * It runs inside the step's ND4J workspace, after the optimizer's slots for {@link #trainableVariables()} are
-     * built: copy out ({@code detach()}) any array kept beyond the step.
+     * built, and lends its small tensors' Java arrays to the next step: copy out any value kept beyond the step
+     * ({@code INDArray.detach()}, {@code Tensor.copyArray()}).
      */
     protected Map<String, Double> trainStep(Batch batch) {
         return runningTrainer("trainStep").defaultTrainStep(batch);

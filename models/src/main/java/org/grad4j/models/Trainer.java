@@ -11,6 +11,7 @@ import org.grad4j.core.GradientTape;
 import org.grad4j.core.NoGrad;
 import org.grad4j.core.Seeds;
 import org.grad4j.core.Shapes;
+import org.grad4j.core.StepArrays;
 import org.grad4j.core.Tensor;
 import org.grad4j.core.Variable;
 import org.grad4j.data.Dataset;
@@ -55,6 +56,8 @@ final class Trainer {
     private List<Variable> stepVariables;
     /** The current batch's labels mask as a tensor, or null: what the default computeLoss applies. */
     private Tensor stepMask;
+    /** The Java arrays of a step's small tensors, lent again to the next step (train and test steps alike). */
+    private final StepArrays stepArrays = new StepArrays();
 
     Trainer(Model model, Compiled compiled) {
         this.model = model;
@@ -394,7 +397,8 @@ final class Trainer {
             compiled.optimizer().build(variables);
         }
         stepVariables = variables;
-        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(STEP_WORKSPACE, STEP_WORKSPACE_ID)) {
+        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(STEP_WORKSPACE, STEP_WORKSPACE_ID);
+                StepArrays.Scope arrays = stepArrays.lend(ws)) {
             stepMask = batch.mask() == null ? null : Tensor.of(batch.mask());
             Map<String, Double> logs = model.trainStep(batch);
             if (logs == null) {
@@ -541,7 +545,8 @@ final class Trainer {
             while (batches.hasNext()) {
                 Batch batch = batches.next();
                 list.onTestBatchBegin(step, new LinkedHashMap<>());
-                try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(STEP_WORKSPACE, TEST_WORKSPACE_ID)) {
+                try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(STEP_WORKSPACE, TEST_WORKSPACE_ID);
+                        StepArrays.Scope arrays = stepArrays.lend(ws)) {
                     logs = model.testStep(batch);
                 }
                 if (logs == null) {

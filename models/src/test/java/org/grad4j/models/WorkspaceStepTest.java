@@ -27,27 +27,43 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  */
 class WorkspaceStepTest {
 
-    private static Sequential model() {
-        return new Sequential(new InputLayer(5), new Dense(8, "relu").kernelRegularizer(Regularizers.l2(0.01)),
+    private static Sequential model(int inputs, int units) {
+        return new Sequential(new InputLayer(inputs), new Dense(units, "relu").kernelRegularizer(Regularizers.l2(0.01)),
                 new BatchNormalization(), new Dense(1));
     }
 
     @Test
     void fitEqualsAPlainTapeLoop() {
+        fitEqualsAPlainTapeLoop(5, 8);
+    }
+
+    /**
+     * Activations of 16 x 48 and their gradients are Java arrays that fit lends again to the next step
+     * ({@code StepArrays}, from 256 elements): reusing one early would change the numbers.
+     */
+    @Test
+    void fitEqualsAPlainTapeLoopWhenStepsReuseTheirJavaArrays() {
+        fitEqualsAPlainTapeLoop(20, 48);
+    }
+
+    private static void fitEqualsAPlainTapeLoop(int inputs, int units) {
         Seeds.set(3);
-        INDArray x = Nd4j.rand(DataType.FLOAT, 40, 5);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 40, inputs);
         INDArray y = x.sum(true, 1).muli(0.5);
+        INDArray xv = Nd4j.rand(DataType.FLOAT, 16, inputs);
+        INDArray yv = xv.sum(true, 1).muli(0.5);
 
         Layer.resetNameCounters();
         Seeds.set(11);
-        Sequential fitted = model();
+        Sequential fitted = model(inputs, units);
         Adam fittedAdam = new Adam(0.01);
         fitted.compile(fittedAdam, new MeanSquaredError());
-        fitted.fit(x, y, FitOptions.epochs(3).batchSize(16).shuffle(false).verbose(0));
+        History history = fitted.fit(x, y, FitOptions.epochs(3).batchSize(16).shuffle(false).verbose(0)
+                .validationData(xv, yv));
 
         Layer.resetNameCounters();
         Seeds.set(11);
-        Sequential manual = model();
+        Sequential manual = model(inputs, units);
         Adam manualAdam = new Adam(0.01);
         MeanSquaredError mse = new MeanSquaredError();
         List<Variable> vars = manual.trainableVariables();
@@ -80,5 +96,12 @@ class WorkspaceStepTest {
                     sa.get(i).array().castTo(DataType.DOUBLE).reshape(-1).toDoubleVector(), 0.0, sa.get(i).name());
         }
         assertEquals(manual.predict(x), fitted.predict(x));
+        // the validation pass (one batch of 16) runs in a step of its own, lending its arrays too
+        List<Double> valLoss = history.history().get("val_loss");
+        Tensor expected = mse.call(Tensor.of(yv), manual.apply(Tensor.of(xv), false));
+        for (Tensor penalty : manual.losses()) {
+            expected = expected.add(penalty);
+        }
+        assertEquals(expected.itemDouble(), valLoss.get(valLoss.size() - 1), 0.0);
     }
 }
