@@ -72,12 +72,7 @@ final class FusedConv {
                 if (bias != null || relu) {
                     int count = n * filters;
                     target.get(0, block, 0, count);
-                    for (int r = 0; r < count; r += filters) {
-                        for (int j = 0; j < filters; j++) {
-                            float v = bias == null ? block[r + j] : block[r + j] + bias[j];   // no bias: -0.0 stays
-                            block[r + j] = relu ? FloatLoops.relu(v) : v;
-                        }
-                    }
+                    FloatLoops.biasRelu(block, count, bias, relu);
                     target.put(0, block, 0, count);
                 }
             }

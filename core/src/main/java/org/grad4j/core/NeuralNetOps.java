@@ -52,12 +52,7 @@ public final class NeuralNetOps {
             for (int first = from; first < to; first += blockRows) {
                 int count = Math.min(blockRows, to - first) * units;
                 out.get(first * units, block, 0, count);
-                for (int k = 0; k < count; k += units) {
-                    for (int j = 0; j < units; j++) {
-                        float v = b == null ? block[k + j] : block[k + j] + shift[j];   // no bias: -0.0 stays
-                        block[k + j] = relu ? FloatLoops.relu(v) : v;
-                    }
-                }
+                FloatLoops.biasRelu(block, count, b == null ? null : shift, relu);
                 out.put(first * units, block, 0, count);
             }
         });
