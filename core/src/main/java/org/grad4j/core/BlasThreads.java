@@ -8,7 +8,6 @@ import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemm;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.util.stream.IntStream;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -142,7 +141,7 @@ final class BlasThreads {
             cs[p] = ta ? (p == 0 ? c : Nd4j.createUninitialized(c.dataType(), c.shape()))
                     : c.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
         }
-        IntStream.range(0, cores).parallel().forEach(p -> Nd4j.gemm(as[p], bs[p], cs[p], ta, tb, 1.0, 0.0));
+        Parallel.forParts(cores, p -> Nd4j.gemm(as[p], bs[p], cs[p], ta, tb, 1.0, 0.0));
         if (ta) {
             for (int p = 1; p < cores; p++) {
                 c.addi(cs[p]);
@@ -185,7 +184,7 @@ final class BlasThreads {
         }
         if (!ta) {
             // rows of a and of c
-            IntStream.range(0, parts).parallel().forEach(p -> {
+            Parallel.forParts(parts, p -> {
                 int from = (int) ((long) n * p / parts);
                 int to = (int) ((long) n * (p + 1) / parts);
                 cblas_sgemm(CblasRowMajor, transA, transB, to - from, m, k, 1f, abc[0].slice(from * lda, (to - from) * lda),
@@ -197,7 +196,7 @@ final class BlasThreads {
         // the others the calling thread's kept buffers
         FloatBuffer[] outputs = partials(parts, n * m);
         outputs[0] = abc[2];
-        IntStream.range(0, parts).parallel().forEach(p -> {
+        Parallel.forParts(parts, p -> {
             int from = (int) ((long) k * p / parts);
             int to = (int) ((long) k * (p + 1) / parts);
             cblas_sgemm(CblasRowMajor, transA, transB, n, m, to - from, 1f, abc[0].slice(from * n, (to - from) * n), n,

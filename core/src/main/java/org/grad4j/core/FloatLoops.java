@@ -1,7 +1,6 @@
 package org.grad4j.core;
 
 import java.nio.FloatBuffer;
-import java.util.stream.IntStream;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -210,6 +209,32 @@ final class FloatLoops {
     /** Each thread's block arrays, kept: a step runs these loops a few times per layer, and new arrays each time were most of its garbage. */
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[0][]);
 
+    /**
+     * Each thread's kept arrays by slot, grown on need (the fused convolution uses slots 0-3, the max pooling 4-5):
+     * per-image and per-chunk buffers a kernel needs for one call, on the calling thread or on grad4j's workers
+     * (see {@link Parallel}, whose threads keep them between calls).
+     */
+    private static final ThreadLocal<float[][]> KEPT = ThreadLocal.withInitial(() -> new float[6][0]);
+    private static final ThreadLocal<int[][]> KEPT_INTS = ThreadLocal.withInitial(() -> new int[1][0]);
+
+    /** The calling thread's float array {@code slot}, at least {@code n} long; its contents are whatever was left. */
+    static float[] kept(int slot, int n) {
+        float[][] kept = KEPT.get();
+        if (kept[slot].length < n) {
+            kept[slot] = new float[n];
+        }
+        return kept[slot];
+    }
+
+    /** The calling thread's int array, at least {@code n} long; its contents are whatever was left. */
+    static int[] keptInts(int n) {
+        int[][] kept = KEPT_INTS.get();
+        if (kept[0].length < n) {
+            kept[0] = new int[n];
+        }
+        return kept[0];
+    }
+
     /** At least {@code count} arrays of {@link #BLOCK} floats, the calling thread's own, valid until its next call. */
     static float[][] scratch(int count) {
         float[][] kept = SCRATCH.get();
@@ -227,7 +252,6 @@ final class FloatLoops {
             body.run(0, n);
             return;
         }
-        IntStream.range(0, chunks).parallel()
-                .forEach(c -> body.run((int) ((long) n * c / chunks), (int) ((long) n * (c + 1) / chunks)));
+        Parallel.forParts(chunks, c -> body.run((int) ((long) n * c / chunks), (int) ((long) n * (c + 1) / chunks)));
     }
 }

@@ -8,7 +8,6 @@ import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemm;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.util.stream.IntStream;
 
 /**
  * A float32 convolution of one group computed a few images at a time. Each chunk's window rows (im2col) go to a
@@ -38,8 +37,6 @@ final class FusedConv {
 
     /** Each thread's direct buffers: window rows, masked gradient rows, window-row gradients; kept, grown on need. */
     private static final ThreadLocal<FloatBuffer[]> SCRATCH = ThreadLocal.withInitial(() -> new FloatBuffer[4]);
-    /** Each thread's Java arrays (an image, window rows, output or gradient rows, the ReLU's output rows); kept. */
-    private static final ThreadLocal<float[][]> ARRAYS = ThreadLocal.withInitial(() -> new float[4][0]);
 
     private FusedConv() {
     }
@@ -189,7 +186,7 @@ final class FusedConv {
             body.run(0, 0, s.batch);
             return;
         }
-        IntStream.range(0, s.parts).parallel().forEach(p -> body.run(p, (int) ((long) s.batch * p / s.parts),
+        Parallel.forParts(s.parts, p -> body.run(p, (int) ((long) s.batch * p / s.parts),
                 (int) ((long) s.batch * (p + 1) / s.parts)));
     }
 
@@ -204,13 +201,12 @@ final class FusedConv {
         cols.put(0, rows, 0, (last - first) * s.rowsPerImage * s.depth);
     }
 
-    /** The thread's Java array {@code slot}, at least {@code floats} long (its contents are whatever was left). */
+    /**
+     * The thread's Java array {@code slot} (0: an image, 1: window rows, 2: output or gradient rows, 3: the ReLU's
+     * output rows), at least {@code floats} long (its contents are whatever was left).
+     */
     private static float[] array(int slot, int floats) {
-        float[][] kept = ARRAYS.get();
-        if (kept[slot].length < floats) {
-            kept[slot] = new float[floats];
-        }
-        return kept[slot];
+        return FloatLoops.kept(slot, floats);
     }
 
     /** A direct buffer of the thread's scratch {@code slot}, at least {@code floats} long. */

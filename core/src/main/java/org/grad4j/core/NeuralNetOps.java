@@ -139,7 +139,7 @@ public final class NeuralNetOps {
         if (parts == 1) {
             pass.accept(0);   // a parallel stream of one part still costs its fork-join round trip
         } else {
-            java.util.stream.IntStream.range(0, parts).parallel().forEach(pass);
+            Parallel.forParts(parts, pass);
         }
         Tensor masked = small != null ? new Tensor(small, g.shape().clone()) : result == null ? g : Tensor.of(result);
         if (!sums) {

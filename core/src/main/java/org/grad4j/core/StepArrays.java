@@ -20,6 +20,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * (it leaves the workspace for that: {@code scopeOutOfWorkspaces}) gets new arrays as before. A gradient kept in
  * {@link Tensor#grad()} is copied out (see {@code Storage.Small.outsideWorkspaces}). Lent arrays are zeroed, as
  * new ones are. Arrays shorter than {@link #FROM} elements are always new (scalars and the like cost little).
+ * Int arrays (a max pooling's winning cells, kept for its backward pass) are lent the same way.
  *
  * <p>One instance per trainer; not thread-safe (a step runs on one thread; kernels that fork allocate on the
  * calling thread or get new arrays on the workers).
@@ -27,14 +28,13 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class StepArrays {
     /** The shortest array worth keeping: below this the collector's cost per array is small. */
     static final int FROM = 256;
-    /** At most this many floats are kept between steps (64 MB), whatever a step lends. */
+    /** At most this many elements of each type are kept between steps (64 MB), whatever a step lends. */
     static final long KEEP_AT_MOST = 16L << 20;
 
     private static final ThreadLocal<StepArrays> LENDING = new ThreadLocal<>();
 
-    private final Map<Integer, ArrayDeque<float[]>> free = new HashMap<>();
-    private final ArrayList<float[]> lent = new ArrayList<>();
-    private long kept;
+    private final Pool<float[]> floats = new Pool<>(n -> new float[n], a -> a.length, a -> Arrays.fill(a, 0f));
+    private final Pool<int[]> ints = new Pool<>(n -> new int[n], a -> a.length, a -> Arrays.fill(a, 0));
     private MemoryWorkspace workspace;
     private int depth;
 
@@ -56,7 +56,8 @@ public final class StepArrays {
             LENDING.set(previous);
             if (--depth == 0) {
                 this.workspace = null;
-                takeBack();
+                floats.takeBack();
+                ints.takeBack();
             }
         };
     }
@@ -69,40 +70,65 @@ public final class StepArrays {
 
     /** A zeroed array of {@code n} floats: a lent one inside a step (see the class comment), else a new one. */
     static float[] floats(int n) {
-        if (n >= FROM) {
-            StepArrays lender = LENDING.get();
-            if (lender != null && lender.workspace == Nd4j.getMemoryManager().getCurrentWorkspace()) {
-                return lender.take(n);
-            }
-        }
-        return new float[n];
+        StepArrays lender = n >= FROM ? lender() : null;
+        return lender == null ? new float[n] : lender.floats.take(n);
     }
 
-    private float[] take(int n) {
-        ArrayDeque<float[]> same = free.get(n);
-        float[] a = same == null ? null : same.pollLast();
-        if (a == null) {
-            a = new float[n];
-        } else {
-            kept -= n;
-            Arrays.fill(a, 0f);
-        }
-        lent.add(a);
-        return a;
+    /** A zeroed array of {@code n} ints, as {@link #floats}. */
+    static int[] ints(int n) {
+        StepArrays lender = n >= FROM ? lender() : null;
+        return lender == null ? new int[n] : lender.ints.take(n);
     }
 
-    private void takeBack() {
-        for (float[] a : lent) {
-            if (kept + a.length <= KEEP_AT_MOST) {
-                free.computeIfAbsent(a.length, k -> new ArrayDeque<>()).addLast(a);
-                kept += a.length;
-            }
+    /** This thread's lender while its step's workspace is the current one, else null. */
+    private static StepArrays lender() {
+        StepArrays lender = LENDING.get();
+        return lender != null && lender.workspace == Nd4j.getMemoryManager().getCurrentWorkspace() ? lender : null;
+    }
+
+    /** Arrays of one element type: those free by length, and those the open step has lent. */
+    private static final class Pool<A> {
+        private final java.util.function.IntFunction<A> create;
+        private final java.util.function.ToIntFunction<A> length;
+        private final java.util.function.Consumer<A> zero;
+        private final Map<Integer, ArrayDeque<A>> free = new HashMap<>();
+        private final ArrayList<A> lent = new ArrayList<>();
+        private long kept;
+
+        Pool(java.util.function.IntFunction<A> create, java.util.function.ToIntFunction<A> length,
+                java.util.function.Consumer<A> zero) {
+            this.create = create;
+            this.length = length;
+            this.zero = zero;
         }
-        lent.clear();
+
+        A take(int n) {
+            ArrayDeque<A> same = free.get(n);
+            A a = same == null ? null : same.pollLast();
+            if (a == null) {
+                a = create.apply(n);
+            } else {
+                kept -= n;
+                zero.accept(a);
+            }
+            lent.add(a);
+            return a;
+        }
+
+        void takeBack() {
+            for (A a : lent) {
+                int n = length.applyAsInt(a);
+                if (kept + n <= KEEP_AT_MOST) {
+                    free.computeIfAbsent(n, k -> new ArrayDeque<>()).addLast(a);
+                    kept += n;
+                }
+            }
+            lent.clear();
+        }
     }
 
     /** How many arrays the open step has lent (for tests). */
     int lentCount() {
-        return lent.size();
+        return floats.lent.size() + ints.lent.size();
     }
 }

@@ -116,11 +116,11 @@ final class WindowKernels {
         int c = w.channels();
         int image = w.height() * w.width() * c;
         int perImage = w.outH() * w.outW() * c;
-        int[] winners = new int[w.positions() * c];
+        int[] winners = StepArrays.ints(w.positions() * c);   // kept by the pooling for its backward pass
         parallel(w.batch(), (long) w.positions() * w.windowCells() * c, (from, to) -> {
-            float[] in = new float[image];
-            int[] local = new int[perImage];
-            float[] values = new float[perImage];
+            float[] in = FloatLoops.kept(4, image);
+            int[] local = FloatLoops.keptInts(perImage);
+            float[] values = FloatLoops.kept(5, perImage);
             for (int b = from; b < to; b++) {
                 x.get(b * image, in, 0, image);
                 maxCellsOfImage(in, w, local);
@@ -144,11 +144,11 @@ final class WindowKernels {
         int image = w.height() * w.width() * c;
         int perImage = w.outH() * w.outW() * c;
         parallel(w.batch(), (long) w.positions() * c, (from, to) -> {
-            float[] gradient = new float[perImage];
-            float[] sums = new float[image];
+            float[] gradient = FloatLoops.kept(4, perImage);
+            float[] sums = FloatLoops.kept(5, image);
             for (int b = from; b < to; b++) {
                 g.get(b * perImage, gradient, 0, perImage);
-                java.util.Arrays.fill(sums, 0f);
+                java.util.Arrays.fill(sums, 0, image, 0f);
                 int offset = b * image;
                 for (int i = 0; i < perImage; i++) {
                     sums[winners[b * perImage + i] - offset] += gradient[i];
@@ -259,8 +259,7 @@ final class WindowKernels {
             body.run(0, n);
             return;
         }
-        java.util.stream.IntStream.range(0, chunks).parallel()
-                .forEach(i -> body.run((int) ((long) n * i / chunks), (int) ((long) n * (i + 1) / chunks)));
+        Parallel.forParts(chunks, i -> body.run((int) ((long) n * i / chunks), (int) ((long) n * (i + 1) / chunks)));
     }
 
     // ---------------------------------------------------------------- ND4J views (any type, any backend)
