@@ -157,9 +157,54 @@ final class BlasThreads {
      */
     static void gemm(FloatBuffer a, FloatBuffer b, FloatBuffer c, boolean ta, boolean tb, int n, int k, int m) {
         long work = (long) n * k * m;
-        boolean splits = splits(work, ta, tb, ta ? k : n) && a.isDirect() && b.isDirect() && c.isDirect();
+        boolean direct = a.isDirect() && b.isDirect() && c.isDirect();
+        if (direct && splitsColumns(work, m)) {
+            before(0);
+            sgemmColumns(a, b, c, ta, tb, n, k, m, Parallel.cores());
+            return;
+        }
+        boolean splits = splits(work, ta, tb, ta ? k : n) && direct;
         before(splits ? 0 : work);
         sgemm(new FloatBuffer[] {a, b, c}, ta, tb, n, k, m, splits ? Runtime.getRuntime().availableProcessors() : 1);
+    }
+
+    /**
+     * True for a product of at least {@link #SMALL_PRODUCT} multiply-adds with output columns enough for every
+     * core: grad4j splits its columns itself rather than giving it OpenBLAS's threads. After a threaded call
+     * OpenBLAS's idle worker spins on {@code sched_yield} for a long while, through the optimizer's update and the
+     * element-wise passes that grad4j splits over the same cores: W5's step (1024-2048-2048-10, batch 256) spent
+     * 13 % of its CPU time in the kernel for it and ran its Java passes on one and a half cores. Its eight products
+     * took 51-63 ms a step split by columns against 52-64 with OpenBLAS's two threads (alternating, one JVM).
+     * {@code -Dgrad4j.blasColumnSplit=false} gives such products OpenBLAS's threads again.
+     */
+    private static boolean splitsColumns(long work, int m) {
+        int cores = Parallel.cores();
+        return COLUMN_SPLIT && cores > 1 && work >= SMALL_PRODUCT && m >= 128L * cores;
+    }
+
+    private static final boolean COLUMN_SPLIT = !"false".equals(System.getProperty("grad4j.blasColumnSplit"));
+
+    /**
+     * {@code c = op(a) · op(b)} in {@code parts} one-thread calls, each on a contiguous block of {@code c}'s
+     * columns (and of {@code op(b)}'s): every part reads all of {@code op(a)} and writes its own block of every row
+     * of {@code c}, so nothing is added afterwards. The results are within float32 rounding of one call's, not
+     * bit for bit (OpenBLAS blocks a part of the columns differently from the whole, as its own threads' split
+     * does).
+     */
+    private static void sgemmColumns(FloatBuffer a, FloatBuffer b, FloatBuffer c, boolean ta, boolean tb, int n, int k,
+            int m, int parts) {
+        int lda = ta ? n : k;
+        int ldb = tb ? k : m;
+        int transA = ta ? CblasTrans : CblasNoTrans;
+        int transB = tb ? CblasTrans : CblasNoTrans;
+        Parallel.forParts(parts, p -> {
+            int from = (int) ((long) m * p / parts);
+            int to = (int) ((long) m * (p + 1) / parts);
+            // b stored [k, m]: columns start at offset from; stored [m, k] (transposed): rows from..to
+            FloatBuffer bp = tb ? b.slice(from * k, (to - from) * k) : b.slice(from, b.limit() - from);
+            cblas_sgemm(CblasRowMajor, transA, transB, n, to - from, k, 1f, a, lda, bp, ldb, 0f,
+                    c.slice(from, c.limit() - from), m);
+        });
     }
 
     private static boolean splits(long work, boolean ta, boolean tb, long splitAxis) {

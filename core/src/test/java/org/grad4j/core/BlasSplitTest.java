@@ -36,6 +36,33 @@ class BlasSplitTest {
     }
 
     /**
+     * Products from {@link BlasThreads#SMALL_PRODUCT} are split by output columns, one one-thread call per core,
+     * for every transposition: within float32 rounding of a float64 product (1,024 terms of size ~1 round near
+     * 1e-4; a wrong or missing block of columns would be off by ~30). Not bit for bit one call's result: OpenBLAS
+     * rounds a block of columns differently from the whole (seen: 20 ulp), as its own threads' split does.
+     */
+    @Test
+    void largeProductsSplitByColumnsMatchAFloat64Product() {
+        long n = 256;
+        long k = 1024;
+        long m = 2050;   // an odd split: each core's block starts off a vector boundary
+        assertTrue(n * k * m >= BlasThreads.SMALL_PRODUCT, "the shapes must be large");
+        Nd4j.getRandom().setSeed(5);
+        for (boolean ta : new boolean[] {false, true}) {
+            for (boolean tb : new boolean[] {false, true}) {
+                INDArray a = Nd4j.randn(DataType.FLOAT, ta ? k : n, ta ? n : k);
+                INDArray b = Nd4j.randn(DataType.FLOAT, tb ? m : k, tb ? k : m);
+                INDArray c = Nd4j.createUninitialized(DataType.FLOAT, n, m);
+                BlasThreads.gemm(a, b, c, ta, tb, n, k, m);
+                INDArray exact = Nd4j.create(DataType.DOUBLE, n, m);
+                Nd4j.gemm(a.castTo(DataType.DOUBLE), b.castTo(DataType.DOUBLE), exact, ta, tb, 1.0, 0.0);
+                double worst = Transforms.abs(c.castTo(DataType.DOUBLE).sub(exact)).maxNumber().doubleValue();
+                assertTrue(worst < 1e-2, "ta=" + ta + " tb=" + tb + ": max |split - float64| = " + worst);
+            }
+        }
+    }
+
+    /**
      * Unsplit float32 products go to OpenBLAS's sgemm directly: the same bits as ND4J's gemm, for every
      * transposition, for a view with an offset, a column ND4J flags 'f', and special values.
      */
