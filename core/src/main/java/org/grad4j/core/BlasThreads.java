@@ -16,7 +16,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * How many OpenBLAS threads a matrix product gets. ND4J ties OpenBLAS's thread count to {@code OMP_NUM_THREADS};
  * on 2 cores that variable must be 1 (the OpenMP pool and OpenBLAS otherwise oversubscribe the CPU: a
  * 784-256-256-10 step ran 3.5x slower), but one BLAS thread halves the speed of large GEMMs, so large products
- * get every core ({@code -Dgrad4j.blasThreads=N} overrides the count).
+ * get every core: split by grad4j over its workers, one one-thread call per core, or OpenBLAS's own threads
+ * ({@code -Dgrad4j.blasThreads=N} overrides their count).
  *
  * <p>Products under {@link #SMALL_PRODUCT} multiply-adds run on one thread. OpenBLAS splits a product of a few
  * million multiply-adds (a batch of 32 through 784 x 128) over its threads too, and between the many small
@@ -27,8 +28,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  */
 final class BlasThreads {
     /**
-     * Multiply-adds from which a product gets every BLAS thread: 2^29, above 285 M (faster on one) and at 537 M
-     * (faster on two). The 285 M are W7's convolution products ([15488, 288] x [288, 64] and its two gradients):
+     * Multiply-adds from which a product runs on every core: split by output columns over grad4j's workers
+     * ({@link #splitsColumns}), or with too few columns given every BLAS thread. 2^29, above 285 M (faster on one)
+     * and at 537 M (faster on two). The 285 M are W7's convolution products ([15488, 288] x [288, 64] and its two gradients):
      * on 2 busy cores one thread ran each as fast or faster (7-13 ms against 10-16 ms, best of 15), and the
      * whole W7 step took 116-123 ms of CPU against 156-177 ms with two (three alternating runs each), the idle
      * OpenBLAS worker's spinning included. {@code -Dgrad4j.blasSmallProduct=N} moves it; 0 gives every product
