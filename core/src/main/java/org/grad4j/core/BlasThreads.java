@@ -171,20 +171,32 @@ final class BlasThreads {
     }
 
     /**
-     * True for a product of at least {@link #SMALL_PRODUCT} multiply-adds with output columns enough for every
-     * core: grad4j splits its columns itself rather than giving it OpenBLAS's threads. After a threaded call
-     * OpenBLAS's idle worker spins on {@code sched_yield} for a long while, through the optimizer's update and the
-     * element-wise passes that grad4j splits over the same cores: W5's step (1024-2048-2048-10, batch 256) spent
-     * 13 % of its CPU time in the kernel for it and ran its Java passes on one and a half cores. Its eight products
+     * True for a product of at least {@link #COLUMN_SPLIT_FROM} multiply-adds with 128 output columns or more for
+     * every core: grad4j splits its columns itself, one one-thread call per core.
+     *
+     * <p>From {@link #SMALL_PRODUCT} on, rather than giving it OpenBLAS's threads: after a threaded call OpenBLAS's
+     * idle worker spins on {@code sched_yield} for a long while, through the optimizer's update and the
+     * element-wise passes that grad4j splits over the same cores. W5's step (1024-2048-2048-10, batch 256) spent
+     * 13 % of its CPU time in the kernel for it and ran its Java passes on one and a half cores; its eight products
      * took 51-63 ms a step split by columns against 52-64 with OpenBLAS's two threads (alternating, one JVM).
-     * {@code -Dgrad4j.blasColumnSplit=false} gives such products OpenBLAS's threads again.
+     *
+     * <p>Below it, rather than one thread, or the row and inner-dimension splits: W4's products (batch 128,
+     * 784-256-256-10), 200 calls each, medians of 5 rounds: [128, 784] x [784, 256] 380 us split by columns
+     * against 450 by rows and 575 on one thread; its kernel gradient [784, 128]ᵀ-shaped product 460 against 600 for
+     * the inner split, whose partial sums must then be added; [128, 256] x [256, 256] 165 against 190 on one thread.
+     * Narrow products keep their row split (a few columns a core is slower), small ones one thread: W6's
+     * [784, 32]ᵀ x [32, 128] kernel gradient took 140-190 us split by columns against 75-90 on one thread.
+     * {@code -Dgrad4j.blasColumnSplit=false} turns the column split off.
      */
     private static boolean splitsColumns(long work, int m) {
         int cores = Parallel.cores();
-        return COLUMN_SPLIT && cores > 1 && work >= SMALL_PRODUCT && m >= 128L * cores;
+        return COLUMN_SPLIT && cores > 1 && work >= COLUMN_SPLIT_FROM && m >= 128L * cores;
     }
 
     private static final boolean COLUMN_SPLIT = !"false".equals(System.getProperty("grad4j.blasColumnSplit"));
+
+    /** Multiply-adds from which a wide product is split by columns ({@link #splitsColumns}): 2^23. */
+    static final long COLUMN_SPLIT_FROM = 1L << 23;
 
     /**
      * {@code c = op(a) · op(b)} in {@code parts} one-thread calls, each on a contiguous block of {@code c}'s

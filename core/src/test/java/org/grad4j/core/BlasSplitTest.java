@@ -36,17 +36,20 @@ class BlasSplitTest {
     }
 
     /**
-     * Products from {@link BlasThreads#SMALL_PRODUCT} are split by output columns, one one-thread call per core,
-     * for every transposition: within float32 rounding of a float64 product (1,024 terms of size ~1 round near
-     * 1e-4; a wrong or missing block of columns would be off by ~30). Not bit for bit one call's result: OpenBLAS
+     * Wide products from {@link BlasThreads#COLUMN_SPLIT_FROM} are split by output columns, one one-thread call per
+     * core, for every transposition: within float32 rounding of a float64 product (1,024 terms of size ~1 round
+     * near 1e-4; a wrong or missing block of columns would be off by ~16 or more). Not bit for bit one call's result: OpenBLAS
      * rounds a block of columns differently from the whole (seen: 20 ulp), as its own threads' split does.
      */
     @Test
-    void largeProductsSplitByColumnsMatchAFloat64Product() {
-        long n = 256;
-        long k = 1024;
-        long m = 2050;   // an odd split: each core's block starts off a vector boundary
-        assertTrue(n * k * m >= BlasThreads.SMALL_PRODUCT, "the shapes must be large");
+    void wideProductsSplitByColumnsMatchAFloat64Product() {
+        // an odd split (each core's block starts off a vector boundary), from the bound and from SMALL_PRODUCT
+        columnSplitMatchesAFloat64Product(128, 256, 258);
+        columnSplitMatchesAFloat64Product(256, 1024, 2050);
+    }
+
+    private static void columnSplitMatchesAFloat64Product(long n, long k, long m) {
+        assertTrue(n * k * m >= BlasThreads.COLUMN_SPLIT_FROM, "the shapes must be split by columns");
         Nd4j.getRandom().setSeed(5);
         for (boolean ta : new boolean[] {false, true}) {
             for (boolean tb : new boolean[] {false, true}) {
