@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.function.Supplier;
 import org.grad4j.core.NoGrad;
 import org.grad4j.core.Shapes;
+import org.grad4j.core.StepArrays;
 import org.grad4j.core.Tensor;
 import org.grad4j.core.Variable;
 import org.grad4j.data.Dataset;
@@ -64,6 +65,12 @@ public class Model extends Layer {
     private boolean stopTraining;
     private History history;
     private final ThreadGuard guard = new ThreadGuard();
+    /**
+     * The Java arrays of a step's small tensors, lent again to the next step (train and test steps alike): one per
+     * model rather than per call, so that a loop of {@code trainOnBatch} calls or of short {@code fit}s reuses them
+     * too. Training holds the model on one thread at a time ({@link ThreadGuard}).
+     */
+    private final StepArrays stepArrays = new StepArrays();
     /** The loop running now (fit, evaluate, trainOnBatch), which the step methods below work with; else null. */
     private Trainer trainer;
 
@@ -635,6 +642,11 @@ public class Model extends Layer {
         } finally {
             trainer = outer;
         }
+    }
+
+    /** The arrays this model's steps lend to each other (see {@link StepArrays}). */
+    StepArrays stepArrays() {
+        return stepArrays;
     }
 
     // ---------------------------------------------------------------- the steps fit and evaluate call

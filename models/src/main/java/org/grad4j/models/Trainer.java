@@ -56,8 +56,6 @@ final class Trainer {
     private List<Variable> stepVariables;
     /** The current batch's labels mask as a tensor, or null: what the default computeLoss applies. */
     private Tensor stepMask;
-    /** The Java arrays of a step's small tensors, lent again to the next step (train and test steps alike). */
-    private final StepArrays stepArrays = new StepArrays();
 
     Trainer(Model model, Compiled compiled) {
         this.model = model;
@@ -398,7 +396,7 @@ final class Trainer {
         }
         stepVariables = variables;
         try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(STEP_WORKSPACE, STEP_WORKSPACE_ID);
-                StepArrays.Scope arrays = stepArrays.lend(ws)) {
+                StepArrays.Scope arrays = model.stepArrays().lend(ws)) {
             stepMask = batch.mask() == null ? null : Tensor.of(batch.mask());
             Map<String, Double> logs = model.trainStep(batch);
             if (logs == null) {
@@ -546,7 +544,7 @@ final class Trainer {
                 Batch batch = batches.next();
                 list.onTestBatchBegin(step, new LinkedHashMap<>());
                 try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(STEP_WORKSPACE, TEST_WORKSPACE_ID);
-                        StepArrays.Scope arrays = stepArrays.lend(ws)) {
+                        StepArrays.Scope arrays = model.stepArrays().lend(ws)) {
                     logs = model.testStep(batch);
                 }
                 if (logs == null) {

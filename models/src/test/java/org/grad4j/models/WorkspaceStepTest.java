@@ -46,6 +46,42 @@ class WorkspaceStepTest {
         fitEqualsAPlainTapeLoop(20, 48);
     }
 
+    /** trainOnBatch calls share the model's lent arrays: a loop of them is the plain loop too, bit for bit. */
+    @Test
+    void aTrainOnBatchLoopEqualsAPlainTapeLoop() {
+        Seeds.set(4);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 16, 20);
+        INDArray y = x.sum(true, 1).muli(0.5);
+        Layer.resetNameCounters();
+        Seeds.set(12);
+        Sequential looped = model(20, 48);
+        looped.compile(new Adam(0.01), new MeanSquaredError());
+        Layer.resetNameCounters();
+        Seeds.set(12);
+        Sequential manual = model(20, 48);
+        Adam manualAdam = new Adam(0.01);
+        MeanSquaredError mse = new MeanSquaredError();
+        List<Variable> vars = manual.trainableVariables();
+        for (int step = 0; step < 4; step++) {
+            double loss = looped.trainOnBatch(x, y).get("loss");
+            GradientTape tape = GradientTape.open();
+            Tensor expected;
+            try (tape) {
+                expected = mse.call(Tensor.of(y), manual.apply(Tensor.of(x), true));
+                for (Tensor penalty : manual.losses()) {
+                    expected = expected.add(penalty);
+                }
+            }
+            manualAdam.applyGradients(tape.gradient(expected, vars), vars);
+            assertEquals(expected.itemDouble(), loss, 0.0, "step " + step);
+        }
+        List<INDArray> a = looped.getWeights();
+        List<INDArray> b = manual.getWeights();
+        for (int i = 0; i < a.size(); i++) {
+            assertArrayEquals(b.get(i).reshape(-1).toFloatVector(), a.get(i).reshape(-1).toFloatVector(), 0f, "weight " + i);
+        }
+    }
+
     private static void fitEqualsAPlainTapeLoop(int inputs, int units) {
         Seeds.set(3);
         INDArray x = Nd4j.rand(DataType.FLOAT, 40, inputs);
