@@ -21,25 +21,30 @@ class BlasSplitTest {
         Nd4j.getRandom().setSeed(31);
         for (boolean ta : new boolean[] {false, true}) {
             for (boolean tb : new boolean[] {false, true}) {
-                INDArray a = Nd4j.randn(DataType.FLOAT, ta ? k : n, ta ? n : k);
-                INDArray b = Nd4j.randn(DataType.FLOAT, tb ? m : k, tb ? k : m);
-                INDArray expected = Nd4j.create(DataType.DOUBLE, n, m);
-                Nd4j.gemm(a.castTo(DataType.DOUBLE), b.castTo(DataType.DOUBLE), expected, ta, tb, 1.0, 0.0);
-                INDArray c = Nd4j.createUninitialized(DataType.FLOAT, n, m);
-                BlasThreads.gemm(a, b, c, ta, tb, n, k, m);
-                double worst = Transforms.abs(c.castTo(DataType.DOUBLE).sub(expected)).maxNumber().doubleValue();
+                double worst = worstAgainstFloat64(n, k, m, ta, tb);
                 // float32 products of 300 terms of size ~1: rounding near 1e-5, nowhere near a wrong block (~10)
                 assertTrue(worst < 1e-3, "ta=" + ta + " tb=" + tb + ": max |split - float64| = " + worst);
-                assertEquals(n, c.rows());
             }
         }
+    }
+
+    /** The largest difference between {@link BlasThreads#gemm} and a float64 product, on random operands. */
+    private static double worstAgainstFloat64(long n, long k, long m, boolean ta, boolean tb) {
+        INDArray a = Nd4j.randn(DataType.FLOAT, ta ? k : n, ta ? n : k);
+        INDArray b = Nd4j.randn(DataType.FLOAT, tb ? m : k, tb ? k : m);
+        INDArray c = Nd4j.createUninitialized(DataType.FLOAT, n, m);
+        BlasThreads.gemm(a, b, c, ta, tb, n, k, m);
+        INDArray exact = Nd4j.create(DataType.DOUBLE, n, m);
+        Nd4j.gemm(a.castTo(DataType.DOUBLE), b.castTo(DataType.DOUBLE), exact, ta, tb, 1.0, 0.0);
+        return Transforms.abs(c.castTo(DataType.DOUBLE).sub(exact)).maxNumber().doubleValue();
     }
 
     /**
      * Wide products from {@link BlasThreads#COLUMN_SPLIT_FROM} are split by output columns, one one-thread call per
      * core, for every transposition: within float32 rounding of a float64 product (1,024 terms of size ~1 round
-     * near 1e-4; a wrong or missing block of columns would be off by ~16 or more). Not bit for bit one call's result: OpenBLAS
-     * rounds a block of columns differently from the whole (seen: 20 ulp), as its own threads' split does.
+     * near 1e-4; a wrong or missing block of columns would be off by ~16 or more). Not bit for bit one call's
+     * result: OpenBLAS rounds a block of columns differently from the whole (seen: 20 ulp), as its own threads'
+     * split does.
      */
     @Test
     void wideProductsSplitByColumnsMatchAFloat64Product() {
@@ -53,13 +58,7 @@ class BlasSplitTest {
         Nd4j.getRandom().setSeed(5);
         for (boolean ta : new boolean[] {false, true}) {
             for (boolean tb : new boolean[] {false, true}) {
-                INDArray a = Nd4j.randn(DataType.FLOAT, ta ? k : n, ta ? n : k);
-                INDArray b = Nd4j.randn(DataType.FLOAT, tb ? m : k, tb ? k : m);
-                INDArray c = Nd4j.createUninitialized(DataType.FLOAT, n, m);
-                BlasThreads.gemm(a, b, c, ta, tb, n, k, m);
-                INDArray exact = Nd4j.create(DataType.DOUBLE, n, m);
-                Nd4j.gemm(a.castTo(DataType.DOUBLE), b.castTo(DataType.DOUBLE), exact, ta, tb, 1.0, 0.0);
-                double worst = Transforms.abs(c.castTo(DataType.DOUBLE).sub(exact)).maxNumber().doubleValue();
+                double worst = worstAgainstFloat64(n, k, m, ta, tb);
                 assertTrue(worst < 1e-2, "ta=" + ta + " tb=" + tb + ": max |split - float64| = " + worst);
             }
         }

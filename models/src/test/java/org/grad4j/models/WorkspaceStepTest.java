@@ -64,15 +64,7 @@ class WorkspaceStepTest {
         List<Variable> vars = manual.trainableVariables();
         for (int step = 0; step < 4; step++) {
             double loss = looped.trainOnBatch(x, y).get("loss");
-            GradientTape tape = GradientTape.open();
-            Tensor expected;
-            try (tape) {
-                expected = mse.call(Tensor.of(y), manual.apply(Tensor.of(x), true));
-                for (Tensor penalty : manual.losses()) {
-                    expected = expected.add(penalty);
-                }
-            }
-            manualAdam.applyGradients(tape.gradient(expected, vars), vars);
+            Tensor expected = plainStep(manual, manualAdam, mse, vars, x, y);
             assertEquals(expected.itemDouble(), loss, 0.0, "step " + step);
         }
         List<INDArray> a = looped.getWeights();
@@ -80,6 +72,21 @@ class WorkspaceStepTest {
         for (int i = 0; i < a.size(); i++) {
             assertArrayEquals(b.get(i).reshape(-1).toFloatVector(), a.get(i).reshape(-1).toFloatVector(), 0f, "weight " + i);
         }
+    }
+
+    /** One step of the plain loop: the loss with the layers' penalties under a tape, then Adam; returns the loss. */
+    private static Tensor plainStep(Sequential manual, Adam adam, MeanSquaredError mse, List<Variable> vars, INDArray x,
+            INDArray y) {
+        GradientTape tape = GradientTape.open();
+        Tensor loss;
+        try (tape) {
+            loss = mse.call(Tensor.of(y), manual.apply(Tensor.of(x), true));
+            for (Tensor penalty : manual.losses()) {
+                loss = loss.add(penalty);
+            }
+        }
+        adam.applyGradients(tape.gradient(loss, vars), vars);
+        return loss;
     }
 
     private static void fitEqualsAPlainTapeLoop(int inputs, int units) {
@@ -107,15 +114,7 @@ class WorkspaceStepTest {
             for (long start = 0; start < 40; start += 16) {
                 INDArray xb = x.get(NDArrayIndex.interval(start, Math.min(40, start + 16)), NDArrayIndex.all());
                 INDArray yb = y.get(NDArrayIndex.interval(start, Math.min(40, start + 16)), NDArrayIndex.all());
-                GradientTape tape = GradientTape.open();
-                Tensor loss;
-                try (tape) {
-                    loss = mse.call(Tensor.of(yb), manual.apply(Tensor.of(xb), true));
-                    for (Tensor penalty : manual.losses()) {
-                        loss = loss.add(penalty);
-                    }
-                }
-                manualAdam.applyGradients(tape.gradient(loss, vars), vars);
+                plainStep(manual, manualAdam, mse, vars, xb, yb);
             }
         }
 
