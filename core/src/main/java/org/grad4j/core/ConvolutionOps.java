@@ -194,7 +194,7 @@ public final class ConvolutionOps {
         int depth = w.windowCells() * w.channels();
         INDArray out = Nd4j.createUninitialized(DataType.FLOAT, rows, filters);
         FusedConv.forward(FloatLoops.floats(x), FloatLoops.floats(kernel), bias == null ? null : bias.toFloatArray(), relu,
-                FloatLoops.floats(out), w, filters);
+                FloatLoops.floats(out), FloatLoops.bits(out), w, filters);
         Tensor result = Tensor.of(out.reshape('c', outShape));
         // {the incoming gradient, dx, dKernel, dBias}: one pass over the batch serves the three inputs
         Tensor[] done = new Tensor[4];

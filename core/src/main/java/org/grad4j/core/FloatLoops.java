@@ -88,6 +88,29 @@ final class FloatLoops {
         return whole.position((int) offset).slice().limit((int) a.length());
     }
 
+    /** {@link #floats}'s memory read as the floats' bits, or null when {@link #floats} gives none. */
+    static java.nio.IntBuffer bits(INDArray a) {
+        FloatBuffer f = floats(a);
+        if (f == null) {
+            return null;
+        }
+        java.nio.IntBuffer whole = a.data().asNioInt();
+        return whole.position((int) a.offset()).slice().limit((int) a.length());
+    }
+
+    /**
+     * {@link #relu} on floats' bits, in place over {@code bits[0, count)}: negatives (finite or -Inf, bits
+     * 0x80000001 to 0xff800000) become +0.0, everything else (+0.0, -0.0, positives, NaN of either sign) stays.
+     * Integer operations only, so the loop vectorises (a select on a float's bits does not: 1.4 ns an element).
+     */
+    static void reluBits(int[] bits, int count) {
+        for (int i = 0; i < count; i++) {
+            int b = bits[i];
+            int t = b - 0x80000001;   // 0 to 0x7f7fffff exactly for the negatives
+            bits[i] = b & ~((~t & (t - 0x7f800000)) >> 31);
+        }
+    }
+
     /** A float32 array's values in one bulk copy from its memory ({@link #floats}), or null when it has none. */
     static float[] copyOf(INDArray a) {
         FloatBuffer block = floats(a);

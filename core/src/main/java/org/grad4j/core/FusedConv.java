@@ -48,28 +48,48 @@ final class FusedConv {
      * @param kernel {@code [cells * channels, filters]}
      * @param bias   {@code [filters]}, or null
      * @param out    {@code [positions, filters]}, written
+     * @param outBits {@code out}'s memory read as ints (the ReLU runs on the floats' bits there), or null
      */
-    static void forward(FloatBuffer x, FloatBuffer kernel, float[] bias, boolean relu, FloatBuffer out, Windows w,
-            int filters) {
+    static void forward(FloatBuffer x, FloatBuffer kernel, float[] bias, boolean relu, FloatBuffer out,
+            java.nio.IntBuffer outBits, Windows w, int filters) {
         Shape s = new Shape(w, filters);
         FloatBuffer k = direct(kernel, 3);
         BlasThreads.before(0);   // the cores share the images: each BLAS call on one thread
         forParts(s, (part, from, to) -> {
             float[] image = array(0, s.image);
             float[] rows = array(1, s.chunk * s.rowsPerImage * s.depth);
-            float[] block = array(2, s.chunk * s.rowsPerImage * filters);
+            int chunkOut = s.chunk * s.rowsPerImage * filters;
+            float[] block = array(2, chunkOut);
+            float[] biasRows = bias == null ? null : array(3, chunkOut);
+            int[] bits = relu && outBits != null ? FloatLoops.keptInts(chunkOut) : null;
+            if (biasRows != null) {
+                for (int r = 0; r < chunkOut; r += filters) {
+                    System.arraycopy(bias, 0, biasRows, r, filters);
+                }
+            }
             FloatBuffer cols = scratch(0, rows.length);
             for (int first = from; first < to; first += s.chunk) {
                 int last = Math.min(to, first + s.chunk);
                 int n = (last - first) * s.rowsPerImage;
+                int count = n * filters;
                 windowRows(x, first, last, s, w, image, rows, cols);
-                FloatBuffer target = out.slice(first * s.rowsPerImage * filters, n * filters);
+                int at = first * s.rowsPerImage * filters;
+                FloatBuffer target = out.slice(at, count);
+                // the bias goes in first and the product is added to it (beta 1), a pass fewer than adding it after;
+                // the sum rounds as that would unless OpenBLAS splits a long inner dimension into blocks
+                if (biasRows != null) {
+                    target.put(0, biasRows, 0, count);
+                }
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, filters, s.depth, 1f, cols, s.depth, k, filters,
-                        0f, target, filters);
-                if (bias != null || relu) {
-                    int count = n * filters;
+                        biasRows == null ? 0f : 1f, target, filters);
+                if (bits != null) {
+                    java.nio.IntBuffer targetBits = outBits.slice(at, count);
+                    targetBits.get(0, bits, 0, count);
+                    FloatLoops.reluBits(bits, count);
+                    targetBits.put(0, bits, 0, count);
+                } else if (relu) {
                     target.get(0, block, 0, count);
-                    FloatLoops.biasRelu(block, count, bias, relu);
+                    FloatLoops.biasRelu(block, count, null, true);
                     target.put(0, block, 0, count);
                 }
             }

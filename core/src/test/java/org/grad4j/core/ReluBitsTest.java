@@ -1,0 +1,31 @@
+package org.grad4j.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** The ReLU on floats' bits is the float ReLU bit for bit: every sign, zero, subnormal, infinity and NaN. */
+class ReluBitsTest {
+    @Test
+    void equalsTheFloatReluOnEverySpecialValueAndAMillionRandomOnes() {
+        int[] special = {0, 0x80000000, 1, 0x80000001, 0x007fffff, 0x807fffff, 0x00800000, 0x80800000, 0x3f800000,
+                0xbf800000, 0x7f7fffff, 0xff7fffff, 0x7f800000, 0xff800000, 0x7f800001, 0xff800001, 0x7fc00000,
+                0xffc00000, 0x7fffffff, 0xffffffff, 0x40490fdb, 0xc0490fdb};
+        SplittableRandom random = new SplittableRandom(11);
+        int[] bits = new int[special.length + 1_000_000];
+        System.arraycopy(special, 0, bits, 0, special.length);
+        for (int i = special.length; i < bits.length; i++) {
+            bits[i] = random.nextInt();
+        }
+        int[] relu = bits.clone();
+        FloatLoops.reluBits(relu, relu.length);
+        for (int i = 0; i < bits.length; i++) {
+            int in = bits[i];
+            int expected = Float.floatToRawIntBits(FloatLoops.relu(Float.intBitsToFloat(in)));
+            if (expected != relu[i]) {
+                assertEquals(expected, relu[i], "relu of bits 0x" + Integer.toHexString(in));
+            }
+        }
+    }
+}
