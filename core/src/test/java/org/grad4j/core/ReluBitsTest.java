@@ -7,6 +7,26 @@ import org.junit.jupiter.api.Test;
 
 /** The ReLU on floats' bits is the float ReLU bit for bit: every sign, zero, subnormal, infinity and NaN. */
 class ReluBitsTest {
+    /** The fused convolution reads its output's bits through this view: the same memory as the floats, offsets included. */
+    @Test
+    void theBitsViewIsTheFloatsMemory() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Kernels.JAVA, "-Dgrad4j.kernels=nd4j: no Java view of ND4J's memory");
+        org.nd4j.linalg.api.ndarray.INDArray whole = org.nd4j.linalg.factory.Nd4j.create(
+                new float[] {1.5f, -0.0f, Float.NaN, -2f, 3f, Float.NEGATIVE_INFINITY}, 2, 3);
+        org.nd4j.linalg.api.ndarray.INDArray row = whole.getRow(1);   // an offset of 3 floats
+        for (org.nd4j.linalg.api.ndarray.INDArray a : new org.nd4j.linalg.api.ndarray.INDArray[] {whole, row}) {
+            java.nio.FloatBuffer floats = FloatLoops.floats(a);
+            java.nio.IntBuffer bits = FloatLoops.bits(a);
+            assertEquals(floats.limit(), bits.limit());
+            for (int i = 0; i < floats.limit(); i++) {
+                assertEquals(Float.floatToRawIntBits(floats.get(i)), bits.get(i), "element " + i);
+            }
+        }
+        java.nio.IntBuffer bits = FloatLoops.bits(row);
+        bits.put(0, Float.floatToRawIntBits(7f));
+        assertEquals(7f, whole.getFloat(1, 0), "writes through the view reach the array");
+    }
+
     @Test
     void equalsTheFloatReluOnEverySpecialValueAndAMillionRandomOnes() {
         int[] special = {0, 0x80000000, 1, 0x80000001, 0x007fffff, 0x807fffff, 0x00800000, 0x80800000, 0x3f800000,
