@@ -48,7 +48,7 @@ final class FusedConv {
      * @param kernel {@code [cells * channels, filters]}
      * @param bias   {@code [filters]}, or null
      * @param out    {@code [positions, filters]}, written
-     * @param outBits {@code out}'s memory read as ints (the ReLU runs on the floats' bits there), or null
+     * @param outBits {@code out}'s memory read as ints: the ReLU runs on the floats' bits there
      */
     static void forward(FloatBuffer x, FloatBuffer kernel, float[] bias, boolean relu, FloatBuffer out,
             java.nio.IntBuffer outBits, Windows w, int filters) {
@@ -59,9 +59,8 @@ final class FusedConv {
             float[] image = array(0, s.image);
             float[] rows = array(1, s.chunk * s.rowsPerImage * s.depth);
             int chunkOut = s.chunk * s.rowsPerImage * filters;
-            float[] block = array(2, chunkOut);
             float[] biasRows = bias == null ? null : array(3, chunkOut);
-            int[] bits = relu && outBits != null ? FloatLoops.keptInts(chunkOut) : null;
+            int[] bits = relu ? FloatLoops.keptInts(chunkOut) : null;
             if (biasRows != null) {
                 for (int r = 0; r < chunkOut; r += filters) {
                     System.arraycopy(bias, 0, biasRows, r, filters);
@@ -87,10 +86,6 @@ final class FusedConv {
                     targetBits.get(0, bits, 0, count);
                     FloatLoops.reluBits(bits, count);
                     targetBits.put(0, bits, 0, count);
-                } else if (relu) {
-                    target.get(0, block, 0, count);
-                    FloatLoops.biasRelu(block, count, null, true);
-                    target.put(0, block, 0, count);
                 }
             }
         });
@@ -222,8 +217,9 @@ final class FusedConv {
     }
 
     /**
-     * The thread's Java array {@code slot} (0: an image, 1: window rows, 2: output or gradient rows, 3: the ReLU's
-     * output rows), at least {@code floats} long (its contents are whatever was left).
+     * The thread's Java array {@code slot} (0: an image, 1: window rows, 2: gradient rows, 3: the bias repeated
+     * for a chunk's rows forward, the ReLU's output rows backward), at least {@code floats} long (its contents are
+     * whatever was left).
      */
     private static float[] array(int slot, int floats) {
         return FloatLoops.kept(slot, floats);
