@@ -120,9 +120,42 @@ final class JavaKernels {
      */
     static int[] reducedIndex(long[] in, long[] kept) {
         int size = (int) Shapes.size(in);
-        int[] out = new int[size];
-        int[] so = broadcastStrides(kept, in);
+        int[] out = StepArrays.ints(size);
         int rank = in.length;
+        // the reductions of a step are mostly over trailing axes (a loss over classes) or leading ones (a bias's
+        // gradient over the batch): the same indices without the general walk's per-element carry
+        int split = rank;
+        while (split > 0 && kept[split - 1] == 1) {
+            split--;
+        }
+        if (java.util.Arrays.equals(in, 0, split, kept, 0, split)) {
+            int inner = (int) Shapes.size(java.util.Arrays.copyOfRange(in, split, rank));
+            for (int i = 0, part = 0; i < size; i += inner, part++) {
+                java.util.Arrays.fill(out, i, i + inner, part);
+            }
+            return out;
+        }
+        split = 0;
+        while (split < rank && kept[split] == 1) {
+            split++;
+        }
+        if (java.util.Arrays.equals(in, split, rank, kept, split, rank)) {
+            int period = (int) Shapes.size(java.util.Arrays.copyOfRange(in, split, rank));
+            for (int i = 0; i < size; i += period) {
+                for (int j = 0; j < period; j++) {
+                    out[i + j] = j;
+                }
+            }
+            return out;
+        }
+        return walk(in, kept, out);
+    }
+
+    /** {@link #reducedIndex} for any reduced axes, into {@code out}: a walk over {@code in} carrying its index. */
+    static int[] walk(long[] in, long[] kept, int[] out) {
+        int size = out.length;
+        int rank = in.length;
+        int[] so = broadcastStrides(kept, in);
         int[] index = new int[rank];
         int io = 0;
         for (int i = 0; i < size; i++) {
@@ -179,6 +212,46 @@ final class JavaKernels {
         for (int i = 0; i < x.length; i++) {
             boolean winner = x[i] == extremeKept[part[i]] || Float.isNaN(x[i]);
             out[i] = winner ? 1f / counts[part[i]] : 0f;
+        }
+        return out;
+    }
+
+    /**
+     * Softmax cross-entropy of each row of {@code [rows, n]} logits {@code x} with labels {@code y}, in one pass
+     * per row with the rounding of the composition it replaces: {@link #softmax log-softmax}, times the labels in
+     * float, summed along the row in double and rounded once, then times -1 in float (as the negation op).
+     */
+    static float[] softmaxCrossEntropy(float[] x, float[] y, int rows, int n) {
+        float[] logProbs = softmax(x, new long[] {rows, n}, 1, true);
+        float[] out = StepArrays.floats(rows);
+        for (int r = 0, k = 0; r < rows; r++) {
+            double sum = 0;
+            for (int j = 0; j < n; j++, k++) {
+                sum += logProbs[k] * y[k];
+            }
+            out[r] = (float) sum * -1f;
+        }
+        return out;
+    }
+
+    /**
+     * The logits' gradient of {@link #softmaxCrossEntropy} for the rows' incoming gradient {@code g}:
+     * {@code g * (softmax(x) * sum(y) - y)}, each step rounded to float as the composition does, the labels' row
+     * sum accumulated in double.
+     */
+    static float[] softmaxCrossEntropyGradient(float[] g, float[] x, float[] y, int rows, int n) {
+        float[] probs = softmax(x, new long[] {rows, n}, 1, false);
+        float[] out = StepArrays.floats(rows * n);
+        for (int r = 0, first = 0; r < rows; r++, first += n) {
+            double labelSum = 0;
+            for (int j = 0; j < n; j++) {
+                labelSum += y[first + j];
+            }
+            float total = (float) labelSum;
+            float gr = g[r];
+            for (int k = first; k < first + n; k++) {
+                out[k] = gr * (probs[k] * total - y[k]);
+            }
         }
         return out;
     }

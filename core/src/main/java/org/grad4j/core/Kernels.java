@@ -72,6 +72,17 @@ final class Kernels {
         return JAVA && (t.isSmallBacked() || (t.size() <= READ_LIMIT && t.dataType() == DataType.FLOAT));
     }
 
+    /**
+     * Whether {@link NeuralNetOps#softmaxCrossEntropyWithLogits} takes its fused Java pass: float32 {@code [rows, n]}
+     * labels and logits over the last axis, where each op of the composition would have run in Java (so the pass
+     * reproduces their rounding).
+     */
+    static boolean fusedSoftmaxCrossEntropy(Tensor labels, Tensor logits, int axis) {
+        return JAVA && logits.rank() == 2 && axis == 1 && logits.dataType() == DataType.FLOAT
+                && labels.dataType() == DataType.FLOAT && logits.size() > 0 && logits.size() <= SMALL
+                && fits(labels, logits);
+    }
+
     static boolean fits(Tensor a, Tensor b) {
         return fits(a) && fits(b);
     }

@@ -1,0 +1,82 @@
+package org.grad4j.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The fused softmax cross-entropy of a small float32 matrix gives, bit for bit, the values and the logits'
+ * gradient of the composition it replaced (max, subtract, exp, sum, log, subtract, multiply, sum, negate; and
+ * {@code g * (softmax * sum(labels) - labels)} backward), infinities and signed zeros included, NaN where it
+ * gives NaN.
+ */
+class SoftmaxCrossEntropyFusedTest {
+
+    private static final float[] SPECIAL = {0f, -0f, 1f, -1f, 80f, -80f, 1e-30f, Float.MAX_VALUE, -Float.MAX_VALUE,
+        Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN, Float.MIN_VALUE};
+
+    @Test
+    void valuesAndGradientEqualTheComposition() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Kernels.JAVA, "Java kernels off: nothing is fused");
+        SplittableRandom random = new SplittableRandom(17);
+        int[][] shapes = {{1, 1}, {1, 10}, {7, 1}, {32, 10}, {128, 10}, {3, 1365}};
+        int checked = 0;
+        for (int[] shape : shapes) {
+            for (int round = 0; round < 20; round++) {
+                int size = shape[0] * shape[1];
+                float[] x = new float[size];
+                float[] y = new float[size];
+                float[] g = new float[shape[0]];
+                for (int i = 0; i < size; i++) {
+                    x[i] = round < 10 ? (float) random.nextGaussian() * 5 : SPECIAL[random.nextInt(SPECIAL.length)];
+                    // one-hot rows, smoothed rows, rows that do not sum to 1, and special values
+                    y[i] = round % 3 == 0 ? (random.nextInt(shape[1]) == 0 ? 1f : 0f)
+                            : round % 3 == 1 ? (float) random.nextDouble() : SPECIAL[random.nextInt(SPECIAL.length)];
+                }
+                for (int r = 0; r < g.length; r++) {
+                    g[r] = round % 2 == 0 ? 1f / g.length : SPECIAL[random.nextInt(SPECIAL.length)];
+                }
+                check(x, y, g, shape);
+                checked++;
+            }
+        }
+        assertEquals(120, checked);
+    }
+
+    private static void check(float[] x, float[] y, float[] g, int[] shape) {
+        Tensor labels = Tensor.of(y, shape[0], shape[1]);
+        Tensor logits = Tensor.of(x, shape[0], shape[1]).requiresGrad(true);
+        assertTrue(Kernels.fusedSoftmaxCrossEntropy(labels, logits, 1));
+        Tensor loss = NeuralNetOps.softmaxCrossEntropyWithLogits(labels, logits, 1);
+        loss.backward(Tensor.of(g, shape[0]), false, false);
+
+        Tensor expected;
+        Tensor expectedGradient;
+        try (NoGrad scope = NoGrad.enter()) {
+            Tensor plain = Tensor.of(x, shape[0], shape[1]);
+            Tensor shifted = plain.sub(plain.max(true, 1));
+            Tensor logProbs = shifted.sub(shifted.exp().sum(true, 1).log());
+            expected = logProbs.mul(labels).sum(false, 1).neg();
+            expectedGradient = Tensor.of(g, shape[0]).expandDims(1)
+                    .mul(plain.softmax(1).mul(labels.sum(true, 1)).sub(labels));
+        }
+        assertBits(expected.toFloatArray(), loss.toFloatArray(), "loss", shape);
+        assertBits(expectedGradient.toFloatArray(), logits.grad().toFloatArray(), "gradient", shape);
+    }
+
+    private static void assertBits(float[] expected, float[] actual, String what, int[] shape) {
+        assertEquals(expected.length, actual.length);
+        for (int i = 0; i < expected.length; i++) {
+            int e = Float.floatToRawIntBits(expected[i]);
+            int a = Float.floatToRawIntBits(actual[i]);
+            // a NaN is a NaN: Java leaves its sign and payload to the hardware and the JIT's operand order
+            if (e != a && !(Float.isNaN(expected[i]) && Float.isNaN(actual[i]))) {
+                throw new AssertionError(what + " of [" + shape[0] + ", " + shape[1] + "] at " + i + ": expected "
+                        + expected[i] + " (0x" + Integer.toHexString(e) + ") but was " + actual[i] + " (0x"
+                        + Integer.toHexString(a) + ")");
+            }
+        }
+    }
+}
