@@ -62,6 +62,48 @@ class NeuralNetOpsTest {
         compare(true, false, 120);
     }
 
+    /**
+     * In float32 the fused output is the composition's bit for bit (the same product, then the bias and the ReLU in
+     * float): biases of every special value, sums that cancel to +0.0 or -0.0, large and small outputs.
+     */
+    @Test
+    void fusedDenseEqualsItsFloat32CompositionBitForBit() {
+        float[] special = {0f, -0f, 1f, -1f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MAX_VALUE, -Float.MAX_VALUE,
+            Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN};
+        for (long batch : new long[] {120, 40, 3}) {
+            Tensor x = Tensor.randomNormal(new long[] {batch, 50}, 0, 1, 5);
+            // columns 0-10: a zero kernel column, so the sum is exactly the bias (+0.0 + -0.0 and the like)
+            float[] k = Tensor.randomNormal(new long[] {50, 90}, 0, 0.2, 6).toFloatArray();
+            for (int r = 0; r < 50; r++) {
+                for (int c = 0; c < special.length; c++) {
+                    k[r * 90 + c] = 0f;
+                }
+            }
+            Tensor kernel = Tensor.of(k, 50, 90);
+            float[] b = Tensor.randomNormal(new long[] {90}, 0, 0.5, 7).toFloatArray();
+            for (int c = 0; c < 2 * special.length; c++) {
+                b[c] = special[c % special.length];
+            }
+            Tensor bias = Tensor.of(b, 90);
+            for (boolean relu : new boolean[] {true, false}) {
+                for (Tensor withBias : new Tensor[] {bias, null}) {
+                    float[] fused = NeuralNetOps.dense(x, kernel, withBias, relu).toFloatArray();
+                    Tensor z = x.matmul(kernel);
+                    z = withBias == null ? z : z.add(withBias);
+                    float[] composed = (relu ? z.relu() : z).toFloatArray();
+                    for (int i = 0; i < fused.length; i++) {
+                        boolean same = Float.floatToRawIntBits(fused[i]) == Float.floatToRawIntBits(composed[i])
+                                || Float.isNaN(fused[i]) && Float.isNaN(composed[i]);
+                        if (!same) {
+                            throw new AssertionError("batch " + batch + ", relu " + relu + ", bias " + (withBias != null)
+                                    + ", at " + i + ": fused " + fused[i] + ", composed " + composed[i]);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void fusedDenseMatchesItsCompositionForMidSizedOutputsOfAnNd4jProduct() {
         // 40 x 90 outputs: at most SMALL, but from a kernel too large for a Java product (the tutorial's 32 x 128)
