@@ -187,19 +187,19 @@ public final class NeuralNetOps {
     public static Tensor softmaxCrossEntropyWithLogits(Tensor labels, Tensor logits, int axis) {
         requireSameShape("softmaxWithLogits", labels, logits);
         int a = Shapes.normalizeAxis("softmaxWithLogits", axis, logits.rank());
+        Vjp forLabels = g -> g.expandDims(a).mul(logits.logSoftmax(a)).neg();
+        Vjp forLogits = g -> g.expandDims(a).mul(logits.softmax(a).mul(labels.sum(true, a)).sub(labels));
         if (Kernels.fusedSoftmaxCrossEntropy(labels, logits, a)) {
-            return fusedSoftmaxCrossEntropy(labels, logits);
+            return fusedSoftmaxCrossEntropy(labels, logits, forLabels, forLogits);
         }
         Tensor out;
         try (NoGrad scope = NoGrad.enter()) {
-            // as Tensor ops, logits Kernels lets Java read (the Keras tutorial's [32, 10]) take Java loops instead of
-            // eight ND4J dispatches a step; larger ones take the same ND4J ops as before
+            // as Tensor ops, logits Kernels lets Java read take Java loops (the fused pass below covers the usual
+            // case); larger ones take the same ND4J ops as before
             Tensor shifted = logits.sub(logits.max(true, a));
             Tensor logProbs = shifted.sub(shifted.exp().sum(true, a).log());
             out = logProbs.mul(labels).sum(false, a).neg();
         }
-        Vjp forLabels = g -> g.expandDims(a).mul(logits.logSoftmax(a)).neg();
-        Vjp forLogits = g -> g.expandDims(a).mul(logits.softmax(a).mul(labels.sum(true, a)).sub(labels));
         return Graph.record(out, "SoftmaxCrossEntropyWithLogits", labels, logits, forLabels, forLogits);
     }
 
@@ -207,19 +207,19 @@ public final class NeuralNetOps {
      * {@link #softmaxCrossEntropyWithLogits} over the last axis of a small float32 matrix, the Keras tutorial's
      * {@code [32, 10]}: one Java pass a row forward and one backward, with the composition's rounding (bit for bit
      * its values and gradient: {@code SoftmaxCrossEntropyFusedTest}), instead of its nine element-wise ops and
-     * their arrays, which took 13 % of that step. A second-order pass takes the composed gradient, recorded.
+     * their arrays, which took about 13 % of that step. A second-order pass, or an incoming gradient Java does not
+     * hold, takes the composed gradient {@code forLogits}.
      */
-    private static Tensor fusedSoftmaxCrossEntropy(Tensor labels, Tensor logits) {
+    private static Tensor fusedSoftmaxCrossEntropy(Tensor labels, Tensor logits, Vjp forLabels, Vjp forLogits) {
         int rows = (int) logits.shape()[0];
         int n = (int) logits.shape()[1];
         Tensor out = new Tensor(JavaKernels.softmaxCrossEntropy(Kernels.values(logits), Kernels.values(labels), rows, n),
                 new long[] {rows});
-        Vjp forLabels = g -> g.expandDims(1).mul(logits.logSoftmax(1)).neg();
-        Vjp forLogits = g -> Kernels.fits(g) && g.rank() == 1 && !Graph.isRecording()
+        Vjp fused = g -> Kernels.fits(g) && g.rank() == 1 && !Graph.isRecording()
                 ? new Tensor(JavaKernels.softmaxCrossEntropyGradient(Kernels.values(g), Kernels.values(logits),
                         Kernels.values(labels), rows, n), logits.shape().clone())
-                : g.expandDims(1).mul(logits.softmax(1).mul(labels.sum(true, 1)).sub(labels));
-        return Graph.record(out, "SoftmaxCrossEntropyWithLogits", labels, logits, forLabels, forLogits);
+                : forLogits.apply(g);
+        return Graph.record(out, "SoftmaxCrossEntropyWithLogits", labels, logits, forLabels, fused);
     }
 
     private static void requireSameShape(String op, Tensor labels, Tensor logits) {
