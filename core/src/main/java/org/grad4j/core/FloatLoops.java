@@ -268,13 +268,8 @@ final class FloatLoops {
         return kept;
     }
 
-    /** Runs {@code body} over {@code [0, n)}, in one chunk per core when {@code n} is large. */
+    /** Runs {@code body} over {@code [0, n)}, in parts over the cores when {@code n} is large ({@link Parallel#forRange}). */
     static void forRange(int n, Body body) {
-        int chunks = n < PARALLEL_FROM ? 1 : Runtime.getRuntime().availableProcessors();
-        if (chunks == 1) {
-            body.run(0, n);
-            return;
-        }
-        Parallel.forParts(chunks, c -> body.run((int) ((long) n * c / chunks), (int) ((long) n * (c + 1) / chunks)));
+        Parallel.forRange(n, n, body);
     }
 }

@@ -47,7 +47,7 @@ public final class NeuralNetOps {
         }
         // rows are copied in blocks into a Java array, where the loop vectorises (per-element buffer access does not)
         int blockRows = Math.max(1, FloatLoops.BLOCK / units);
-        FloatLoops.forRange(rows, (from, to) -> {
+        Parallel.forRange(rows, (long) rows * units, (from, to) -> {
             float[] block = blockRows * units <= FloatLoops.BLOCK ? FloatLoops.scratch(1)[0] : new float[blockRows * units];
             for (int first = from; first < to; first += blockRows) {
                 int count = Math.min(blockRows, to - first) * units;
@@ -106,7 +106,7 @@ public final class NeuralNetOps {
         FloatBuffer positive = out == null ? null : buffers[1];
         FloatBuffer r = small != null ? FloatBuffer.wrap(small) : result == null ? null : FloatLoops.floats(result);
         int blockRows = Math.max(1, FloatLoops.BLOCK / units);
-        int parts = (long) rows * units < FloatLoops.PARALLEL_FROM ? 1 : Math.min(rows, Runtime.getRuntime().availableProcessors());
+        int parts = Parallel.parts(rows, (long) rows * units);
         double[][] partSums = new double[parts][sums ? units : 0];
         java.util.function.IntConsumer pass = part -> {
             int from = (int) ((long) rows * part / parts);

@@ -1,8 +1,9 @@
 package org.grad4j.core;
 
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
 
 /**
@@ -37,7 +38,15 @@ final class Parallel {
         return CORES;
     }
 
-    /** Runs {@code part.accept(p)} for {@code p} in {@code [0, parts)}, concurrently when more than one; returns when all are done. */
+    /**
+     * Runs {@code part.accept(p)} for {@code p} in {@code [0, parts)}, concurrently when more than one; returns when
+     * all are done. Part 0 runs on the caller, which then takes every part no worker has taken yet.
+     *
+     * <p>Why the caller takes parts and waits by spinning first: on this project's 2-vCPU machine a parked worker
+     * started its part 0.3 ms after the call on average, and a parked caller woke about 0.2 ms after the last part
+     * ended (W5's backward ReLU mask, [256, 2048]: 1.05 ms in two fixed parts against 0.95 ms on one thread). With
+     * parts claimed as they come, a late worker costs only the parts it did not take.
+     */
     static void forParts(int parts, IntConsumer part) {
         if (parts <= 1 || Thread.currentThread() instanceof ForkJoinWorkerThread w && w.getPool() == Workers.POOL) {
             for (int p = 0; p < parts; p++) {
@@ -45,30 +54,104 @@ final class Parallel {
             }
             return;
         }
-        ForkJoinTask<?>[] others = new ForkJoinTask<?>[parts - 1];
-        for (int p = 1; p < parts; p++) {
-            int index = p;
-            others[p - 1] = Workers.POOL.submit(() -> part.accept(index));
+        Run run = new Run(parts, part);
+        for (int w = Math.min(parts - 1, CORES - 1); w > 0; w--) {
+            Workers.POOL.execute(run::takeParts);
         }
-        RuntimeException failure = null;
-        try {
-            part.accept(0);
-        } catch (RuntimeException e) {
-            failure = e;
+        run.take(0);
+        run.takeParts();
+        run.awaitAll();
+        if (run.failure instanceof RuntimeException e) {
+            throw e;
         }
-        for (ForkJoinTask<?> task : others) {
+        if (run.failure instanceof Error e) {
+            throw e;
+        }
+    }
+
+    /**
+     * The parts of a range of {@code n} indices that together hold {@code work} elements, one part for less than
+     * {@link FloatLoops#PARALLEL_FROM}, else parts of about {@link #PART_WORK} elements each (at most {@code n}):
+     * parts small enough that a worker arriving late leaves little to wait for, and a count that does not depend on
+     * the machine's cores, so a part-wise sum rounds the same everywhere.
+     */
+    static int parts(int n, long work) {
+        if (work < FloatLoops.PARALLEL_FROM || n <= 1) {
+            return 1;
+        }
+        return (int) Math.min(n, (work + PART_WORK - 1) / PART_WORK);
+    }
+
+    /** Elements a part of an element-wise pass holds: 2^16, about 50-100 us of a Java loop here. */
+    static final long PART_WORK = 1L << 16;
+
+    /** Runs {@code body} over {@code [0, n)} in {@link #parts} ranges of contiguous indices. */
+    static void forRange(int n, long work, FloatLoops.Body body) {
+        int parts = parts(n, work);
+        if (parts == 1) {
+            body.run(0, n);
+            return;
+        }
+        forParts(parts, p -> body.run((int) ((long) n * p / parts), (int) ((long) n * (p + 1) / parts)));
+    }
+
+    /** One call's parts: taken in order by the caller and the workers, counted when done. */
+    private static final class Run {
+        /** How long the caller spins for the last parts before it parks: about what a wake-up costs here. */
+        private static final long SPIN_NANOS = 200_000;
+
+        private final int parts;
+        private final IntConsumer part;
+        private final AtomicInteger next = new AtomicInteger(1);
+        private final AtomicInteger done = new AtomicInteger();
+        private volatile Thread waiting;
+        private Throwable failure;   // written under this lock before its part counts as done, read after all are
+
+        Run(int parts, IntConsumer part) {
+            this.parts = parts;
+            this.part = part;
+        }
+
+        /** Takes parts until none is left (a worker arriving after the caller took the last finds none). */
+        void takeParts() {
+            for (int p = next.getAndIncrement(); p < parts; p = next.getAndIncrement()) {
+                take(p);
+            }
+        }
+
+        void take(int p) {
             try {
-                task.join();   // every part is finished before returning, even after a failure: they share buffers
-            } catch (RuntimeException e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
+                part.accept(p);
+            } catch (Throwable e) {
+                synchronized (this) {
+                    if (failure == null) {
+                        failure = e;
+                    } else {
+                        failure.addSuppressed(e);
+                    }
+                }
+            } finally {
+                if (done.incrementAndGet() == parts) {
+                    Thread t = waiting;
+                    if (t != null) {
+                        LockSupport.unpark(t);
+                    }
                 }
             }
         }
-        if (failure != null) {
-            throw failure;
+
+        /** Returns when every part has ended: they share buffers with the caller, even after a failure. */
+        void awaitAll() {
+            long start = System.nanoTime();
+            while (done.get() < parts && System.nanoTime() - start < SPIN_NANOS) {
+                Thread.onSpinWait();
+            }
+            if (done.get() < parts) {
+                waiting = Thread.currentThread();
+                while (done.get() < parts) {
+                    LockSupport.park(this);
+                }
+            }
         }
     }
 }

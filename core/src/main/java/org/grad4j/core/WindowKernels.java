@@ -17,9 +17,6 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * window cell, for float64 and for {@code -Dgrad4j.kernels=nd4j}.
  */
 final class WindowKernels {
-    /** Below this many copied elements one thread does the whole loop. */
-    private static final long PARALLEL_FROM = 1 << 18;
-
     private WindowKernels() {
     }
 
@@ -254,12 +251,7 @@ final class WindowKernels {
     }
 
     private static void parallel(int n, long work, FloatLoops.Body body) {
-        int chunks = work < PARALLEL_FROM ? 1 : Math.min(n, Runtime.getRuntime().availableProcessors());
-        if (chunks <= 1) {
-            body.run(0, n);
-            return;
-        }
-        Parallel.forParts(chunks, i -> body.run((int) ((long) n * i / chunks), (int) ((long) n * (i + 1) / chunks)));
+        Parallel.forRange(n, work, body);
     }
 
     // ---------------------------------------------------------------- ND4J views (any type, any backend)

@@ -38,9 +38,18 @@ class ParallelTest {
         ThreadLocal<int[]> calls = ThreadLocal.withInitial(() -> new int[1]);
         ConcurrentHashMap<Thread, Integer> seen = new ConcurrentHashMap<>();
         for (int call = 0; call < 5; call++) {
+            // part 0 waits for part 1 to start, so that the caller cannot take it: part 1 runs on a worker
+            java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
             Parallel.forParts(2, p -> {
                 if (p == 1) {
+                    started.countDown();
                     seen.put(Thread.currentThread(), ++calls.get()[0]);
+                } else {
+                    try {
+                        started.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
                 }
             });
         }
@@ -68,6 +77,63 @@ class ParallelTest {
         assertEquals("part 0 failed", thrown.getMessage());
         for (int p = 1; p < parts; p++) {
             assertEquals(1, ended.get(p), "part " + p + " had ended");
+        }
+    }
+
+    /**
+     * A worker held by another call does not hold this one: the caller takes the parts no worker has taken (with
+     * fixed parts per thread, this call would wait for the held worker; here it would never return).
+     */
+    @Test
+    void theCallerTakesThePartsNoWorkerHasTaken() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Parallel.cores() > 1, "one core: no worker");
+        java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(Parallel.cores() - 1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Thread other = new Thread(() -> Parallel.forParts(Parallel.cores(), p -> {
+            if (p > 0) {
+                held.countDown();   // a worker's part: held until this test's call has returned
+            }
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+        other.start();
+        try {
+            assertTrue(held.await(10, java.util.concurrent.TimeUnit.SECONDS), "every worker took a part of the other call");
+            int parts = 16;
+            AtomicIntegerArray runs = new AtomicIntegerArray(parts);
+            Thread[] where = new Thread[parts];
+            org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(10),
+                    () -> Parallel.forParts(parts, p -> {
+                        runs.incrementAndGet(p);
+                        where[p] = Thread.currentThread();
+                    }));
+            for (int p = 0; p < parts; p++) {
+                assertEquals(1, runs.get(p), "part " + p);
+            }
+        } finally {
+            release.countDown();
+            other.join();
+        }
+    }
+
+    @Test
+    void partsOfARangeDependOnTheWorkAloneAndCoverIt() {
+        assertEquals(1, Parallel.parts(1_000_000, FloatLoops.PARALLEL_FROM - 1));
+        assertEquals(4, Parallel.parts(1_000_000, FloatLoops.PARALLEL_FROM));
+        assertEquals(8, Parallel.parts(256, 256L * 2048));
+        assertEquals(3, Parallel.parts(3, 1L << 30), "at most one index a part");
+        int n = 1003;
+        AtomicIntegerArray seen = new AtomicIntegerArray(n);
+        Parallel.forRange(n, 1L << 20, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                seen.incrementAndGet(i);
+            }
+        });
+        for (int i = 0; i < n; i++) {
+            assertEquals(1, seen.get(i), "index " + i);
         }
     }
 

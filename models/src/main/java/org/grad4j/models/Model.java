@@ -71,6 +71,8 @@ public class Model extends Layer {
      * too. Training holds the model on one thread at a time ({@link ThreadGuard}).
      */
     private final StepArrays stepArrays = new StepArrays();
+    /** Input signatures whose check before the first step passed (see {@link CheckedInputs}). */
+    final CheckedInputs checkedInputs = new CheckedInputs();
     /** The loop running now (fit, evaluate, trainOnBatch), which the step methods below work with; else null. */
     private Trainer trainer;
 
