@@ -7,7 +7,8 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
 
 /**
- * Runs the parts of a kernel on the cores: part 0 on the calling thread, the others on grad4j's own worker threads.
+ * Runs the parts of a kernel on the cores: part 0 on the calling thread, the others on whichever of the caller and
+ * grad4j's own worker threads is free first.
  *
  * <p>Not the common pool's parallel streams: JDK 17's common-pool workers erase their thread-locals after every
  * task, so the buffers a kernel keeps per thread (window rows, direct scratch buffers, block arrays) were made
@@ -42,10 +43,12 @@ final class Parallel {
      * Runs {@code part.accept(p)} for {@code p} in {@code [0, parts)}, concurrently when more than one; returns when
      * all are done. Part 0 runs on the caller, which then takes every part no worker has taken yet.
      *
-     * <p>Why the caller takes parts and waits by spinning first: on this project's 2-vCPU machine a parked worker
-     * started its part 0.3 ms after the call on average, and a parked caller woke about 0.2 ms after the last part
-     * ended (W5's backward ReLU mask, [256, 2048]: 1.05 ms in two fixed parts against 0.95 ms on one thread). With
-     * parts claimed as they come, a late worker costs only the parts it did not take.
+     * <p>Why the caller takes parts and spins a little before it parks: on this project's 2-vCPU machine a parked
+     * worker starts its part 0.3-0.4 ms after the call on average (measured in W5's step, whose wide products are two
+     * 6-ms parts), and the parked caller is as slow to wake. W5's backward ReLU mask over [256, 2048] took about
+     * 1.0 ms a call in two fixed parts, no faster than on one thread, and 0.85-0.89 ms in parts of 2^16 elements
+     * taken as they come (alternating JVMs, timers inside fit). A late worker now costs only the parts it did not
+     * take; a held one (another call's) does not hold this call at all.
      */
     static void forParts(int parts, IntConsumer part) {
         if (parts <= 1 || Thread.currentThread() instanceof ForkJoinWorkerThread w && w.getPool() == Workers.POOL) {
