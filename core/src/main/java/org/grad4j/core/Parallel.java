@@ -70,6 +70,9 @@ final class Parallel {
         if (run.failure instanceof Error e) {
             throw e;
         }
+        if (run.failure != null) {
+            throw new IllegalStateException("a part failed", run.failure);   // a checked exception thrown sneakily
+        }
     }
 
     /**

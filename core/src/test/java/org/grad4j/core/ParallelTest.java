@@ -112,6 +112,7 @@ class ParallelTest {
                     }));
             for (int p = 0; p < parts; p++) {
                 assertEquals(1, runs.get(p), "part " + p);
+                assertTrue(!where[p].getName().startsWith("grad4j-worker"), "part " + p + " ran on " + where[p]);
             }
         } finally {
             release.countDown();
@@ -135,6 +136,22 @@ class ParallelTest {
         for (int i = 0; i < n; i++) {
             assertEquals(1, seen.get(i), "index " + i);
         }
+    }
+
+    @Test
+    void aCheckedExceptionThrownByAPartReachesTheCallerAsItsCause() {
+        int parts = Math.max(2, Parallel.cores());
+        IllegalStateException thrown = assertThrows(IllegalStateException.class, () -> Parallel.forParts(parts, p -> {
+            if (p == parts - 1) {
+                ParallelTest.<RuntimeException>sneaky(new java.io.IOException("part failed"));
+            }
+        }));
+        assertEquals("part failed", thrown.getCause().getMessage());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <E extends Throwable> void sneaky(Throwable e) throws E {
+        throw (E) e;
     }
 
     @Test
