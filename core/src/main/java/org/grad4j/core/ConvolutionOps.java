@@ -219,7 +219,8 @@ public final class ConvolutionOps {
                 INDArray dx = needsDx ? Nd4j.createUninitialized(DataType.FLOAT, x.shape()) : null;
                 double[] dBias = bias == null ? null : new double[filters];
                 FusedConv.backward(FloatLoops.floats(x), FloatLoops.floats(kernel), relu ? FloatLoops.floats(result) : null,
-                        FloatLoops.floats(g), w, filters, FloatLoops.floats(dKernel), dBias, dx == null ? null : FloatLoops.floats(dx));
+                        relu ? FloatLoops.bits(result) : null, FloatLoops.floats(g), FloatLoops.bits(g), w, filters,
+                        FloatLoops.floats(dKernel), dBias, dx == null ? null : FloatLoops.floats(dx));
                 done[1] = dx == null ? null : Tensor.of(dx);
                 done[2] = Tensor.of(dKernel.reshape('c', kernel.shape()));
                 if (dBias != null) {

@@ -72,6 +72,27 @@ final class FloatLoops {
     }
 
     /**
+     * {@code g * positiveMask(out)} on the floats' bits, in place over {@code g[0, count)}: where {@code out} is
+     * positive (+Inf included, NaN not) it is {@code g * 1}, elsewhere {@code g * 0}, with the bits x86's multiply
+     * gives: {@code g} itself, or a zero of {@code g}'s sign, the default NaN (0xffc00000) for an infinite {@code g}
+     * times 0, and a NaN {@code g} made quiet either way. Integer operations only, so the loop vectorises: the float version's select on a float's
+     * bits does not (0.50 against 0.05 ns an element on Java arrays here).
+     */
+    static void maskBits(int[] g, int[] out, int count) {
+        for (int i = 0; i < count; i++) {
+            int o = out[i];
+            int b = g[i];
+            int keep = ~(((o - 1) | (0x7f800000 - o)) >> 31);   // all ones for 0x00000001 .. 0x7f800000: out > 0
+            int magnitude = b & 0x7fffffff;
+            int nonFinite = (0x7f7fffff - magnitude) >> 31;      // all ones for +-Inf and NaN
+            int nan = (0x7f800000 - magnitude) >> 31;            // all ones for NaN
+            int quiet = b | (nan & 0x00400000);                  // a NaN times anything: the NaN made quiet
+            int timesZero = (b & 0x80000000 & ~nonFinite) | (nan & quiet) | (nonFinite & ~nan & 0xffc00000);
+            g[i] = (quiet & keep) | (~keep & timesZero);
+        }
+    }
+
+    /**
      * The array's elements as a buffer indexed from 0, or null unless it is float32 and one contiguous
      * row-major block (then the caller uses the ND4J op instead). Always null with {@code -Dgrad4j.kernels=nd4j}:
      * then no Java loop touches ND4J's memory.
@@ -86,6 +107,11 @@ final class FloatLoops {
             return null;
         }
         return whole.position((int) offset).slice().limit((int) a.length());
+    }
+
+    /** A tensor's ND4J memory read as the floats' bits ({@link #bits(INDArray)}); null for a small tensor's Java array. */
+    static java.nio.IntBuffer bits(Tensor t) {
+        return t.isSmallBacked() ? null : bits(t.array());
     }
 
     /** {@link #floats}'s memory read as the floats' bits, or null when {@link #floats} gives none. */
@@ -238,7 +264,7 @@ final class FloatLoops {
      * (see {@link Parallel}, whose threads keep them between calls).
      */
     private static final ThreadLocal<float[][]> KEPT = ThreadLocal.withInitial(() -> new float[6][0]);
-    private static final ThreadLocal<int[][]> KEPT_INTS = ThreadLocal.withInitial(() -> new int[1][0]);
+    private static final ThreadLocal<int[][]> KEPT_INTS = ThreadLocal.withInitial(() -> new int[2][0]);
 
     /** The calling thread's float array {@code slot}, at least {@code n} long; its contents are whatever was left. */
     static float[] kept(int slot, int n) {
@@ -249,13 +275,16 @@ final class FloatLoops {
         return kept[slot];
     }
 
-    /** The calling thread's int array, at least {@code n} long; its contents are whatever was left. */
-    static int[] keptInts(int n) {
+    /**
+     * The calling thread's int array {@code slot} (0 or 1), at least {@code n} long; its contents are whatever was
+     * left.
+     */
+    static int[] keptInts(int slot, int n) {
         int[][] kept = KEPT_INTS.get();
-        if (kept[0].length < n) {
-            kept[0] = new int[n];
+        if (kept[slot].length < n) {
+            kept[slot] = new int[n];
         }
-        return kept[0];
+        return kept[slot];
     }
 
     /** At least {@code count} arrays of {@link #BLOCK} floats, the calling thread's own, valid until its next call. */

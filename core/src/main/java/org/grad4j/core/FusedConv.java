@@ -36,7 +36,7 @@ final class FusedConv {
     private static final long PARALLEL_FROM = 1 << 18;
 
     /** Each thread's direct buffers: window rows, masked gradient rows, window-row gradients; kept, grown on need. */
-    private static final ThreadLocal<FloatBuffer[]> SCRATCH = ThreadLocal.withInitial(() -> new FloatBuffer[4]);
+    private static final ThreadLocal<ByteBuffer[]> SCRATCH = ThreadLocal.withInitial(() -> new ByteBuffer[4]);
 
     private FusedConv() {
     }
@@ -60,7 +60,7 @@ final class FusedConv {
             float[] rows = array(1, s.chunk * s.rowsPerImage * s.depth);
             int chunkOut = s.chunk * s.rowsPerImage * filters;
             float[] biasRows = bias == null ? null : array(3, chunkOut);
-            int[] bits = relu ? FloatLoops.keptInts(chunkOut) : null;
+            int[] bits = relu ? FloatLoops.keptInts(0, chunkOut) : null;
             if (biasRows != null) {
                 for (int r = 0; r < chunkOut; r += filters) {
                     System.arraycopy(bias, 0, biasRows, r, filters);
@@ -95,12 +95,14 @@ final class FusedConv {
      * The gradients of {@link #forward} for the output gradient {@code g [positions, filters]}.
      *
      * @param out     forward's output when it applied a ReLU (its mask), else null
+     * @param outBits {@code out}'s memory read as ints, or null: with {@code gBits}, the mask runs on the bits
+     * @param gBits   {@code g}'s memory read as ints, or null
      * @param dKernel {@code [cells * channels, filters]}, written
      * @param dBias   {@code [filters]}, the bias gradient's sums in double, or null for none
      * @param dx      {@code x}'s shape, written, or null when the input needs no gradient
      */
-    static void backward(FloatBuffer x, FloatBuffer kernel, FloatBuffer out, FloatBuffer g, Windows w, int filters,
-            FloatBuffer dKernel, double[] dBias, FloatBuffer dx) {
+    static void backward(FloatBuffer x, FloatBuffer kernel, FloatBuffer out, java.nio.IntBuffer outBits, FloatBuffer g,
+            java.nio.IntBuffer gBits, Windows w, int filters, FloatBuffer dKernel, double[] dBias, FloatBuffer dx) {
         Shape s = new Shape(w, filters);
         FloatBuffer k = dx == null ? null : direct(kernel, 3);
         int size = s.depth * filters;
@@ -112,7 +114,10 @@ final class FusedConv {
             float[] image = array(0, s.image);
             float[] rows = array(1, s.chunk * s.rowsPerImage * s.depth);
             float[] gradient = array(2, s.chunk * s.rowsPerImage * filters);
-            float[] output = out == null ? null : array(3, gradient.length);
+            boolean onBits = out != null && outBits != null && gBits != null;
+            float[] output = out == null || onBits ? null : array(3, gradient.length);
+            int[] gradientBits = onBits ? FloatLoops.keptInts(0, gradient.length) : null;
+            int[] outputBits = onBits ? FloatLoops.keptInts(1, gradient.length) : null;
             FloatBuffer cols = scratch(0, rows.length);
             FloatBuffer masked = scratch(1, gradient.length);
             FloatBuffer dCols = dx == null ? null : scratch(2, rows.length);
@@ -122,7 +127,17 @@ final class FusedConv {
                 int last = Math.min(to, first + s.chunk);
                 int n = (last - first) * s.rowsPerImage;
                 int count = n * filters;
-                g.get(first * s.rowsPerImage * filters, gradient, 0, count);
+                int at = first * s.rowsPerImage * filters;
+                if (onBits) {
+                    // the mask on the floats' bits, where the loop vectorises; the sums then read the masked floats
+                    gBits.get(at, gradientBits, 0, count);
+                    outBits.get(at, outputBits, 0, count);
+                    FloatLoops.maskBits(gradientBits, outputBits, count);
+                    scratchBits(1, gradient.length).put(0, gradientBits, 0, count);
+                    masked.get(0, gradient, 0, count);
+                } else {
+                    g.get(at, gradient, 0, count);
+                }
                 if (output != null) {
                     out.get(first * s.rowsPerImage * filters, output, 0, count);
                     for (int i = 0; i < count; i++) {
@@ -137,7 +152,9 @@ final class FusedConv {
                         }
                     }
                 }
-                masked.put(0, gradient, 0, count);
+                if (!onBits) {
+                    masked.put(0, gradient, 0, count);
+                }
                 windowRows(x, first, last, s, w, image, rows, cols);
                 cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, s.depth, filters, n, 1f, cols, s.depth, masked, filters,
                         beta, sums[part], filters);
@@ -227,9 +244,18 @@ final class FusedConv {
 
     /** A direct buffer of the thread's scratch {@code slot}, at least {@code floats} long. */
     private static FloatBuffer scratch(int slot, int floats) {
-        FloatBuffer[] kept = SCRATCH.get();
-        if (kept[slot] == null || kept[slot].capacity() < floats) {
-            kept[slot] = ByteBuffer.allocateDirect(Math.max(1, floats) * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        return scratchBytes(slot, floats).asFloatBuffer();
+    }
+
+    /** {@link #scratch}'s memory read as ints. */
+    private static java.nio.IntBuffer scratchBits(int slot, int floats) {
+        return scratchBytes(slot, floats).asIntBuffer();
+    }
+
+    private static ByteBuffer scratchBytes(int slot, int floats) {
+        ByteBuffer[] kept = SCRATCH.get();
+        if (kept[slot] == null || kept[slot].capacity() < floats * Float.BYTES) {
+            kept[slot] = ByteBuffer.allocateDirect(Math.max(1, floats) * Float.BYTES).order(ByteOrder.nativeOrder());
         }
         return kept[slot];
     }

@@ -105,6 +105,10 @@ public final class NeuralNetOps {
         FloatBuffer in = buffers[0];
         FloatBuffer positive = out == null ? null : buffers[1];
         FloatBuffer r = small != null ? FloatBuffer.wrap(small) : result == null ? null : FloatLoops.floats(result);
+        // in ND4J's memory the mask runs on the floats' bits, where its loop vectorises
+        java.nio.IntBuffer inBits = result == null ? null : FloatLoops.bits(g);
+        java.nio.IntBuffer positiveBits = inBits == null ? null : FloatLoops.bits(out);
+        java.nio.IntBuffer rBits = positiveBits == null ? null : FloatLoops.bits(result);
         int blockRows = Math.max(1, FloatLoops.BLOCK / units);
         int parts = Parallel.parts(rows, (long) rows * units);
         double[][] partSums = new double[parts][sums ? units : 0];
@@ -116,10 +120,22 @@ public final class NeuralNetOps {
             float[] gradient = fits ? kept[0] : new float[blockRows * units];
             float[] output = positive == null ? null : fits ? kept[1] : new float[blockRows * units];
             double[] total = partSums[part];
+            int[] gradientBits = rBits == null ? null : FloatLoops.keptInts(0, blockRows * units);
+            int[] outputBits = rBits == null ? null : FloatLoops.keptInts(1, blockRows * units);
             for (int first = from; first < to; first += blockRows) {
                 int count = Math.min(blockRows, to - first) * units;
-                in.get(first * units, gradient, 0, count);
-                if (positive != null) {
+                if (rBits != null) {
+                    inBits.get(first * units, gradientBits, 0, count);
+                    positiveBits.get(first * units, outputBits, 0, count);
+                    FloatLoops.maskBits(gradientBits, outputBits, count);
+                    rBits.put(first * units, gradientBits, 0, count);
+                    if (sums) {
+                        r.get(first * units, gradient, 0, count);
+                    }
+                } else {
+                    in.get(first * units, gradient, 0, count);
+                }
+                if (positive != null && rBits == null) {
                     positive.get(first * units, output, 0, count);
                     for (int i = 0; i < count; i++) {
                         // the product, as the composition's g * mask: an infinite or NaN gradient times 0 is NaN

@@ -116,7 +116,7 @@ final class WindowKernels {
         int[] winners = StepArrays.ints(w.positions() * c);   // kept by the pooling for its backward pass
         parallel(w.batch(), (long) w.positions() * w.windowCells() * c, (from, to) -> {
             float[] in = FloatLoops.kept(4, image);
-            int[] local = FloatLoops.keptInts(perImage);
+            int[] local = FloatLoops.keptInts(0, perImage);
             float[] values = FloatLoops.kept(5, perImage);
             for (int b = from; b < to; b++) {
                 x.get(b * image, in, 0, image);

@@ -48,4 +48,34 @@ class ReluBitsTest {
             }
         }
     }
+
+    /** The backward mask on bits is {@code g * positiveMask(out)} bit for bit, NaN payloads and signaling NaNs included. */
+    @Test
+    void theMaskOnBitsEqualsTheFloatProductOnEveryPairOfSpecialValuesAndAMillionRandomOnes() {
+        int[] special = {0, 0x80000000, 1, 0x80000001, 0x007fffff, 0x807fffff, 0x00800000, 0x80800000, 0x3f800000,
+                0xbf800000, 0x7f7fffff, 0xff7fffff, 0x7f800000, 0xff800000, 0x7f800001, 0xff800001, 0x7fc00000,
+                0xffc00000, 0x7fffffff, 0xffffffff, 0x7fbfffff, 0x7fc00001, 0x40490fdb, 0xc0490fdb};
+        int pairs = special.length * special.length;
+        SplittableRandom random = new SplittableRandom(13);
+        int[] g = new int[pairs + 1_000_000];
+        int[] out = new int[g.length];
+        for (int i = 0; i < pairs; i++) {
+            g[i] = special[i / special.length];
+            out[i] = special[i % special.length];
+        }
+        for (int i = pairs; i < g.length; i++) {
+            g[i] = random.nextInt();
+            out[i] = random.nextInt();
+        }
+        int[] masked = g.clone();
+        FloatLoops.maskBits(masked, out, masked.length);
+        for (int i = 0; i < g.length; i++) {
+            float product = Float.intBitsToFloat(g[i]) * FloatLoops.positiveMask(Float.intBitsToFloat(out[i]));
+            int expected = Float.floatToRawIntBits(product);
+            if (expected != masked[i]) {
+                assertEquals(Integer.toHexString(expected), Integer.toHexString(masked[i]),
+                        "g 0x" + Integer.toHexString(g[i]) + " times the mask of 0x" + Integer.toHexString(out[i]));
+            }
+        }
+    }
 }
