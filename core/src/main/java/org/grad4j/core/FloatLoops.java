@@ -75,8 +75,8 @@ final class FloatLoops {
      * {@code g * positiveMask(out)} on the floats' bits, in place over {@code g[0, count)}: where {@code out} is
      * positive (+Inf included, NaN not) it is {@code g * 1}, elsewhere {@code g * 0}, with the bits x86's multiply
      * gives: {@code g} itself, or a zero of {@code g}'s sign, the default NaN (0xffc00000) for an infinite {@code g}
-     * times 0, and a NaN {@code g} made quiet either way. Integer operations only, so the loop vectorises: the float version's select on a float's
-     * bits does not (0.50 against 0.05 ns an element on Java arrays here).
+     * times 0, and a NaN {@code g} made quiet either way. Integer operations only, so the loop vectorises: the
+     * float version's select on a float's bits does not (0.50 against 0.05 ns an element on Java arrays here).
      */
     static void maskBits(int[] g, int[] out, int count) {
         for (int i = 0; i < count; i++) {

@@ -129,12 +129,14 @@ final class FusedConv {
                 int count = n * filters;
                 int at = first * s.rowsPerImage * filters;
                 if (onBits) {
-                    // the mask on the floats' bits, where the loop vectorises; the sums then read the masked floats
+                    // the mask on the floats' bits, where the loop vectorises; the bias sums then read the masked floats
                     gBits.get(at, gradientBits, 0, count);
                     outBits.get(at, outputBits, 0, count);
                     FloatLoops.maskBits(gradientBits, outputBits, count);
                     scratchBits(1, gradient.length).put(0, gradientBits, 0, count);
-                    masked.get(0, gradient, 0, count);
+                    if (dBias != null) {
+                        masked.get(0, gradient, 0, count);
+                    }
                 } else {
                     g.get(at, gradient, 0, count);
                 }
