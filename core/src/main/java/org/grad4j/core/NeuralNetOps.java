@@ -118,7 +118,7 @@ public final class NeuralNetOps {
             boolean fits = blockRows * units <= FloatLoops.BLOCK;
             float[][] kept = fits ? FloatLoops.scratch(2) : null;
             float[] gradient = fits ? kept[0] : new float[blockRows * units];
-            float[] output = positive == null ? null : fits ? kept[1] : new float[blockRows * units];
+            float[] output = positive == null || rBits != null ? null : fits ? kept[1] : new float[blockRows * units];
             double[] total = partSums[part];
             int[] gradientBits = rBits == null ? null : FloatLoops.keptInts(0, blockRows * units);
             int[] outputBits = rBits == null ? null : FloatLoops.keptInts(1, blockRows * units);
@@ -135,7 +135,7 @@ public final class NeuralNetOps {
                 } else {
                     in.get(first * units, gradient, 0, count);
                 }
-                if (positive != null && rBits == null) {
+                if (output != null) {
                     positive.get(first * units, output, 0, count);
                     for (int i = 0; i < count; i++) {
                         // the product, as the composition's g * mask: an infinite or NaN gradient times 0 is NaN
