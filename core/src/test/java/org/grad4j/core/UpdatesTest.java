@@ -50,6 +50,35 @@ class UpdatesTest {
         assertArrayEquals(v2.toFloatVector(), v.toFloatVector());
     }
 
+    /**
+     * Across many blocks and both block sizes ({@link FloatLoops#updateBlock}: a length under 2^20 and one over it,
+     * each ending in a partial block, the larger one split over the cores), still libnd4j's bits.
+     */
+    @Test
+    void adamMatchesLibnd4jAcrossBlocks() {
+        int small = 3 * FloatLoops.updateBlock(1000) + 44;
+        int large = (1 << 20) + 3 * FloatLoops.updateBlock(1 << 20) + 44;
+        for (int n : new int[] {small, large}) {
+            java.util.SplittableRandom random = new java.util.SplittableRandom(n);
+            INDArray w = Seeds.normal(random, new long[] {n}, 0, 1);
+            INDArray m = Nd4j.zeros(DataType.FLOAT, n);
+            INDArray v = Nd4j.zeros(DataType.FLOAT, n);
+            INDArray w2 = w.dup();
+            INDArray m2 = m.dup();
+            INDArray v2 = v.dup();
+            for (int step = 0; step < 2; step++) {
+                INDArray g = Seeds.normal(random, new long[] {n}, 0, 1);
+                INDArray g2 = g.dup();
+                Updates.adam(g, m, v, w, 0.01, 0.9, 0.999, 1e-7, step);
+                Nd4j.exec(new AdamUpdater(g2, v2, m2, 0.01, 0.9, 0.999, 1e-7, step));
+                w2.subi(g2);
+            }
+            assertArrayEquals(w2.toFloatVector(), w.toFloatVector(), "weights, length " + n);
+            assertArrayEquals(m2.toFloatVector(), m.toFloatVector(), "momentum, length " + n);
+            assertArrayEquals(v2.toFloatVector(), v.toFloatVector(), "velocity, length " + n);
+        }
+    }
+
     /** One rule's step: the gradient, the slots (then the weights last), the 0-based step. */
     private interface Step {
         void run(INDArray g, INDArray[] state, int step);
