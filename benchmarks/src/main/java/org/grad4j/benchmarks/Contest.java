@@ -8,6 +8,8 @@ import java.util.Map;
  * Times several sides of one workload in the same run: warm-up blocks first (JIT, workspaces, BLAS
  * buffers), then rounds in which every side runs one block in turn (a, b, c, a, b, c ...), so that
  * machine noise and thermal drift hit them alike. Each block gives one measurement: its time per step.
+ * Every block, of every side, starts after a pause of {@link #SETTLE_MILLIS}, so that no side is timed beside
+ * the threads another side left spinning.
  *
  * @param warmupBlocks  blocks per side before measuring
  * @param rounds        measured blocks per side (at least 5 for the issue's medians)
@@ -40,6 +42,7 @@ record Contest(int warmupBlocks, int rounds, int stepsPerBlock) {
         }
         for (int w = 0; w < warmupBlocks; w++) {
             for (Side side : sides) {
+                settle();
                 side.run(stepsPerBlock);
             }
         }
@@ -47,6 +50,7 @@ record Contest(int warmupBlocks, int rounds, int stepsPerBlock) {
         for (int r = 0; r < rounds; r++) {
             for (int s = 0; s < sides.size(); s++) {
                 Side side = sides.get(s);
+                settle();
                 ProcessUsage before = usage == null ? null : ProcessUsage.now();
                 long t0 = System.nanoTime();
                 side.run(stepsPerBlock);
@@ -62,6 +66,28 @@ record Contest(int warmupBlocks, int rounds, int stepsPerBlock) {
             out.put(sides.get(s).name(), Stats.of(samples[s]));
         }
         return out;
+    }
+
+    /**
+     * The pause before each block. After a product on OpenBLAS's own threads (DL4J's and the floor's products
+     * use two) its idle worker spins on {@code sched_yield} for about 130-140 ms of a core (measured after the
+     * W5 floor's last product: the process's CPU time in 20 ms windows), and the side timed next shares the
+     * machine's two cores with it. The floor and DL4J run on that same pool and lose nothing; grad4j's products run
+     * on its own threads, so its blocks, which came right after the floor's, were timed beside the spinning
+     * worker: in one JVM, W5's fit block right after the floor took 58.9 ms a step against 56.3 ms after a
+     * 300 ms pause (medians of 12 blocks of 8 steps each way, alternating), the same as a second grad4j block
+     * after the first (55.9-56.1). A user's process has no such worker beside grad4j, and a pause costs the other
+     * sides nothing.
+     */
+    static final long SETTLE_MILLIS = 250;
+
+    private static void settle() {
+        try {
+            Thread.sleep(SETTLE_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Contest: interrupted while settling between blocks", e);
+        }
     }
 
     /** Steps each side takes in total (warm-up and measured), so that the sides' losses can be compared. */
