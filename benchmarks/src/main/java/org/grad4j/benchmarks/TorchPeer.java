@@ -14,6 +14,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -38,8 +39,27 @@ final class TorchPeer {
     private TorchPeer() {
     }
 
-    record Probe(String python, String version, String note) {
+    /** @param matmulGflops the rate of a 512 x 512 x 512 float32 product on {@link #THREADS} threads, NaN if unknown */
+    record Probe(String python, String version, double matmulGflops, String note) {
     }
+
+    /**
+     * Below this rate PyTorch's products are not on an optimised BLAS. Debian's {@code python3-torch} calls the
+     * system's {@code libblas.so.3}, which is the unoptimised reference BLAS unless an OpenBLAS package provides
+     * it: measured here, a 256 x 2048 x 2048 product took 13.5 ms on 2 threads with {@code libopenblas0-pthread}
+     * installed, and W5's PyTorch step 1,745 ms without it (136 ms with it in earlier runs).
+     */
+    static final double SLOW_BLAS_GFLOPS = 20;
+
+    /** The probe: torch's version, and the rate of one product after a first one that warms it. */
+    private static final String PROBE_SCRIPT = String.join("\n",
+            "import time, torch",
+            "torch.set_num_threads(" + THREADS + ")",
+            "a = torch.rand(512, 512); b = torch.rand(512, 512); a @ b",
+            "t = time.perf_counter()",
+            "for _ in range(4): a @ b",
+            "print('TORCH ' + torch.__version__)",
+            "print('MATMUL %.1f' % (4 * 2 * 512 ** 3 / (time.perf_counter() - t) / 1e9))");
 
     /** The peer's session for one workload, or null and a one-line note saying why there is none. */
     record Outcome(Session session, String note) {
@@ -54,9 +74,20 @@ final class TorchPeer {
 
     /** A line for the top of the output: the peer, or why it is skipped. */
     static String describe() {
-        Probe p = probe();
-        return p.python() == null ? "PyTorch peer: skipped, " + p.note()
-                : "PyTorch peer: " + p.python() + ", torch " + p.version() + ", " + THREADS + " threads";
+        return describe(probe());
+    }
+
+    static String describe(Probe p) {
+        if (p.python() == null) {
+            return "PyTorch peer: skipped, " + p.note();
+        }
+        String line = "PyTorch peer: " + p.python() + ", torch " + p.version() + ", " + THREADS + " threads";
+        if (Double.isNaN(p.matmulGflops())) {
+            return line;
+        }
+        line += String.format(Locale.ROOT, ", a 512x512x512 product at %.1f GFLOP/s", p.matmulGflops());
+        return p.matmulGflops() >= SLOW_BLAS_GFLOPS ? line : line + " (slow: this torch's BLAS looks like the "
+                + "unoptimised reference one; on Debian, apt-get install libopenblas0 gives it OpenBLAS)";
     }
 
     static List<String> candidates() {
@@ -76,18 +107,33 @@ final class TorchPeer {
     private static Probe find(List<String> pythons) {
         for (String python : pythons) {
             try {
-                Result r = exec(List.of(python, "-c", "import torch; print('TORCH ' + torch.__version__)"), PROBE_SECONDS);
+                Result r = exec(List.of(python, "-c", PROBE_SCRIPT), PROBE_SECONDS);
+                String version = null;
+                double gflops = Double.NaN;
                 for (String line : r.stdout().split("\n")) {
-                    if (r.exitCode() == 0 && line.startsWith("TORCH ")) {
-                        return new Probe(python, line.substring(6).trim(), null);
+                    if (line.startsWith("TORCH ")) {
+                        version = line.substring(6).trim();
+                    } else if (line.startsWith("MATMUL ")) {
+                        gflops = parseOrNaN(line.substring(7).trim());
                     }
+                }
+                if (r.exitCode() == 0 && version != null) {
+                    return new Probe(python, version, gflops, null);
                 }
             } catch (IOException e) {
                 // not installed under that name: try the next
             }
         }
-        return new Probe(null, null, pythons.isEmpty() ? "GRAD4J_PYTHON=none"
+        return new Probe(null, null, Double.NaN, pythons.isEmpty() ? "GRAD4J_PYTHON=none"
                 : "no Python with torch among " + pythons + " (set GRAD4J_PYTHON to one)");
+    }
+
+    private static double parseOrNaN(String s) {
+        try {
+            return Double.parseDouble(s);
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
     }
 
     /**

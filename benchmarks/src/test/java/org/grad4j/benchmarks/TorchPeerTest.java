@@ -62,4 +62,16 @@ class TorchPeerTest {
         assertEquals("/usr/bin/python3", c.get(c.size() - 1));
         assertEquals("python3", c.get(c.size() - 2));
     }
+
+    @Test
+    void aPeerOnTheReferenceBlasIsSaidToBeSlow() {
+        String fast = TorchPeer.describe(new TorchPeer.Probe("/usr/bin/python3", "1.13.0", 48.0, null));
+        assertEquals("PyTorch peer: /usr/bin/python3, torch 1.13.0, 2 threads, a 512x512x512 product at 48.0 GFLOP/s", fast);
+        String slow = TorchPeer.describe(new TorchPeer.Probe("/usr/bin/python3", "1.13.0", 4.9, null));
+        assertTrue(slow.contains("at 4.9 GFLOP/s (slow:") && slow.contains("libopenblas0"), slow);
+        String unknown = TorchPeer.describe(new TorchPeer.Probe("python3", "2.1", Double.NaN, null));
+        assertEquals("PyTorch peer: python3, torch 2.1, 2 threads", unknown);
+        assertEquals("PyTorch peer: skipped, GRAD4J_PYTHON=none",
+                TorchPeer.describe(new TorchPeer.Probe(null, null, Double.NaN, "GRAD4J_PYTHON=none")));
+    }
 }
