@@ -22,8 +22,8 @@ final class FloatLoops {
      * The floats of each buffer that {@link #inBlocks} copies in at a time, for buffers of {@code n} floats. Large
      * buffers, read from memory rather than cache, go in blocks of 256: an optimizer's four blocks (1 KB each) then
      * stay in the core's L1 cache between the copies and the loop. Adam over W5's 6.3 M weights on both cores,
-     * medians of 15 calls in five rounds: 3.0-3.5 ms in blocks of 256 against 3.9-4.3 in blocks of 4,096 (64 KB in
-     * all, which spill to L2), 3.6-3.9 in blocks of 512; pieces of 256-1,024 copied into 4,096-float blocks were
+     * medians of 15 calls, two runs of five rounds: 3.0-3.6 ms in blocks of 256 against 4.0-4.3 in blocks of 4,096
+     * (64 KB in all, which spill to L2), 3.6-3.9 in blocks of 512; pieces of 256-1,024 copied into 4,096-float blocks were
      * slower still (4.5-5.7). Buffers that fit in the cache pay more for the calls than for the spill: over W6's
      * 100,352 weights 0.07 ms in blocks of 256, 0.05 in blocks of 512, 0.06 in blocks of 4,096; at 1.6 M weights
      * every size from 256 to 8,192 took 0.64-0.78 ms.
