@@ -72,4 +72,14 @@ class WorkloadsTest {
         assertTrue(r.format().startsWith(String.format(java.util.Locale.ROOT, "%.3f ms/step: slicing ",
                 java.util.Arrays.stream(r.nanos()).sum() / 1e6 / 5)), r.format());
     }
+
+    @Test
+    void theMlpsPhasesRunOnTheirOwnModel() {
+        Workload w = Workloads.mlpMnistShape(256, NOT_TIMED);
+        double before = w.grad4j().get(0).loss();
+        PhasedStep.Result r = w.phases().run(3);   // crosses the epoch of 2 steps
+        assertEquals(3, r.steps());
+        assertTrue(r.nanos()[2] > 0 && r.nanos()[3] > 0 && r.nanos()[4] > 0, r.format());
+        assertEquals(before, w.grad4j().get(0).loss(), 0.0, "the phased steps moved the fit side's weights");
+    }
 }
