@@ -47,7 +47,7 @@ final class TorchPeer {
      * Below this rate PyTorch's products are not on an optimised BLAS. Debian's {@code python3-torch} calls the
      * system's {@code libblas.so.3}, which is the unoptimised reference BLAS unless an OpenBLAS package provides
      * it: measured here, a 256 x 2048 x 2048 product took 13.5 ms on 2 threads with {@code libopenblas0-pthread}
-     * installed, and W5's PyTorch step 1,745 ms without it (136 ms with it in earlier runs).
+     * installed, and W5's PyTorch step 1,745 ms without it (128-174 ms with it, stop 26's runs).
      */
     static final double SLOW_BLAS_GFLOPS = 20;
 
