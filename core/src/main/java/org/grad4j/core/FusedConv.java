@@ -120,6 +120,7 @@ final class FusedConv {
             int[] outputBits = onBits ? FloatLoops.keptInts(1, gradient.length) : null;
             FloatBuffer cols = scratch(0, rows.length);
             FloatBuffer masked = scratch(1, gradient.length);
+            java.nio.IntBuffer maskedBits = onBits ? scratchBits(1, gradient.length) : null;   // the same memory
             FloatBuffer dCols = dx == null ? null : scratch(2, rows.length);
             double[] biasSums = biasParts[part];
             float beta = 0f;
@@ -133,7 +134,7 @@ final class FusedConv {
                     gBits.get(at, gradientBits, 0, count);
                     outBits.get(at, outputBits, 0, count);
                     FloatLoops.maskBits(gradientBits, outputBits, count);
-                    scratchBits(1, gradient.length).put(0, gradientBits, 0, count);
+                    maskedBits.put(0, gradientBits, 0, count);
                     if (dBias != null) {
                         masked.get(0, gradient, 0, count);
                     }
