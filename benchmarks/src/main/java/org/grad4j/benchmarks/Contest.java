@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * Times several sides of one workload in the same run: warm-up blocks first (JIT, workspaces, BLAS
- * buffers), then rounds in which every side runs one block in turn (a, b, c, a, b, c ...), so that
+ * buffers; see {@link #WARMUP_STEPS}), then rounds in which every side runs one block in turn (a, b, c, a, b, c ...), so that
  * machine noise and thermal drift hit them alike. Each block gives one measurement: its time per step.
  * Every block, of every side, starts after a pause of {@link #SETTLE_MILLIS}, so that no side is timed beside
  * the threads another side left spinning.
@@ -40,9 +40,9 @@ record Contest(int warmupBlocks, int rounds, int stepsPerBlock) {
                         + side.stepsPerEpoch() + " steps, but a block has " + stepsPerBlock);
             }
         }
+        // warm-up blocks are not timed, so they need no pause before them
         for (int w = 0; w < warmupBlocks; w++) {
             for (Side side : sides) {
-                settle();
                 side.run(stepsPerBlock);
             }
         }
@@ -80,6 +80,22 @@ record Contest(int warmupBlocks, int rounds, int stepsPerBlock) {
      * sides nothing.
      */
     static final long SETTLE_MILLIS = 250;
+
+    /**
+     * Warm-up steps a full-scale workload gives every side at least. HotSpot compiles a method with C1 once it has
+     * been called about 200 times (and with C2 after thousands), so code that runs once or a few times a step, the
+     * fit loop, each layer's call, the tape, stays interpreted for the first hundreds of steps and is compiled
+     * while they run, on the cores the step needs. W5 had one warm-up block of 8 steps: its grad4j blocks ran
+     * beside 50-110 ms of compiler threads each (of ~500 ms), and alone in a JVM its step was 1.27-1.34x its floor
+     * (three runs); after 320 warm-up steps, 1.19x, its blocks within 56-58 ms. A user's training runs thousands
+     * of steps: the steady state is what is timed.
+     */
+    static final int WARMUP_STEPS = 256;
+
+    /** Warm-up blocks of {@code stepsPerBlock} steps that make at least {@link #WARMUP_STEPS} steps. */
+    static int warmupBlocksFor(int stepsPerBlock) {
+        return (WARMUP_STEPS + stepsPerBlock - 1) / stepsPerBlock;
+    }
 
     private static void settle() {
         try {
