@@ -35,7 +35,9 @@ final class Environment {
         s.append("  OMP_NUM_THREADS=").append(System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"))
                 .append("  libnd4j maxThreads=").append(Nd4j.getEnvironment().maxThreads()).append(" maxMasterThreads=").append(Nd4j.getEnvironment().maxMasterThreads())
                 .append("  BLAS ").append(Nd4j.factory().blas().getBlasVendor())
-                .append(" maxThreads=").append(Nd4j.factory().blas().getMaxThreads()).append('\n');
+                .append(" maxThreads=").append(Nd4j.factory().blas().getMaxThreads())
+                // OpenBLAS picks its kernels from the CPU unless this names them: every product's speed hangs on it
+                .append("  OPENBLAS_CORETYPE=").append(System.getenv().getOrDefault("OPENBLAS_CORETYPE", "unset")).append('\n');
         s.append("  javacpp nopointergc=").append(System.getProperty("org.bytedeco.javacpp.nopointergc", "unset"))
                 .append(" maxphysicalbytes=").append(System.getProperty("org.bytedeco.javacpp.maxphysicalbytes", "unset"))
                 .append(" maxbytes=").append(System.getProperty("org.bytedeco.javacpp.maxbytes", "unset"))
