@@ -86,8 +86,8 @@ record Contest(int warmupBlocks, int rounds, int stepsPerBlock) {
      * been called about 200 times (and with C2 after thousands), so code that runs once or a few times a step, the
      * fit loop, each layer's call, the tape, stays interpreted for the first hundreds of steps and is compiled
      * while they run, on the cores the step needs. W5 had one warm-up block of 8 steps: its grad4j blocks ran
-     * beside 50-110 ms of compiler threads each (of ~500 ms), and alone in a JVM its step was 1.27-1.34x its floor
-     * (three runs); after 320 warm-up steps, 1.19x, its blocks within 56-58 ms. A user's training runs thousands
+     * beside 40-110 ms of compiler threads each (of ~500 ms), and alone in a JVM its step was 1.27-1.34x its floor
+     * (three runs); after 320 warm-up steps, 1.19x, its blocks within 56-58 ms; after 256, 1.16x and 1.24x. A user's training runs thousands
      * of steps: the steady state is what is timed.
      */
     static final int WARMUP_STEPS = 256;
