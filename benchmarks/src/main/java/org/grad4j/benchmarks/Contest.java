@@ -8,8 +8,8 @@ import java.util.Map;
  * Times several sides of one workload in the same run: warm-up blocks first (JIT, workspaces, BLAS
  * buffers; see {@link #WARMUP_STEPS}), then rounds in which every side runs one block in turn (a, b, c, a, b, c ...), so that
  * machine noise and thermal drift hit them alike. Each block gives one measurement: its time per step.
- * Every block, of every side, starts after a pause of {@link #SETTLE_MILLIS}, so that no side is timed beside
- * the threads another side left spinning.
+ * Every timed block, of every side, starts after a pause of {@link #SETTLE_MILLIS}, so that no side is timed
+ * beside the threads another side left spinning.
  *
  * @param warmupBlocks  blocks per side before measuring
  * @param rounds        measured blocks per side (at least 5 for the issue's medians)
@@ -87,8 +87,9 @@ record Contest(int warmupBlocks, int rounds, int stepsPerBlock) {
      * fit loop, each layer's call, the tape, stays interpreted for the first hundreds of steps and is compiled
      * while they run, on the cores the step needs. W5 had one warm-up block of 8 steps: its grad4j blocks ran
      * beside 40-110 ms of compiler threads each (of ~500 ms), and alone in a JVM its step was 1.27-1.34x its floor
-     * (three runs); after 320 warm-up steps, 1.19x, its blocks within 56-58 ms; after 256, 1.16x and 1.24x. A user's training runs thousands
-     * of steps: the steady state is what is timed.
+     * (three runs); after 320 warm-up steps 1.19x, its blocks within 56-58 ms; after 256, 1.16x and 1.24x. A
+     * user's training runs thousands of steps: the steady state is what is timed. The quick scale keeps its one or
+     * two warm-up blocks: it is a short look, not the table's figures.
      */
     static final int WARMUP_STEPS = 256;
 
