@@ -6,8 +6,8 @@ import java.util.Map;
 
 /**
  * Times several sides of one workload in the same run: warm-up blocks first (JIT, workspaces, BLAS
- * buffers; see {@link #WARMUP_STEPS}), then rounds in which every side runs one block in turn (a, b, c, a, b, c ...), so that
- * machine noise and thermal drift hit them alike. Each block gives one measurement: its time per step.
+ * buffers; see {@link #WARMUP_STEPS}), then rounds in which every side runs one block in turn (a, b, c, a, b,
+ * c ...), so that machine noise and thermal drift hit them alike. Each block gives one measurement: its time per step.
  * Every timed block, of every side, starts after a pause of {@link #SETTLE_MILLIS}, so that no side is timed
  * beside the threads another side left spinning.
  *
