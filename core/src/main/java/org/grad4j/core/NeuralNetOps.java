@@ -111,7 +111,9 @@ public final class NeuralNetOps {
         java.nio.IntBuffer rBits = positiveBits == null ? null : FloatLoops.bits(result);
         int blockRows = Math.max(1, FloatLoops.BLOCK / units);
         int parts = Parallel.parts(rows, (long) rows * units);
-        double[][] partSums = new double[parts][sums ? units : 0];
+        // the parts' column sums side by side in the calling thread's kept array: a new one per call was most of
+        // W5's Java garbage, and fresh heap pages cost a fault each here
+        double[] partSums = sums ? FloatLoops.keptDoubles(parts * units) : null;
         java.util.function.IntConsumer pass = part -> {
             int from = (int) ((long) rows * part / parts);
             int to = (int) ((long) rows * (part + 1) / parts);
@@ -119,7 +121,7 @@ public final class NeuralNetOps {
             float[][] kept = fits ? FloatLoops.scratch(2) : null;
             float[] gradient = fits ? kept[0] : new float[blockRows * units];
             float[] output = positive == null || rBits != null ? null : fits ? kept[1] : new float[blockRows * units];
-            double[] total = partSums[part];
+            int sumsFrom = part * units;
             int[] gradientBits = rBits == null ? null : FloatLoops.keptInts(0, blockRows * units);
             int[] outputBits = rBits == null ? null : FloatLoops.keptInts(1, blockRows * units);
             for (int first = from; first < to; first += blockRows) {
@@ -146,7 +148,7 @@ public final class NeuralNetOps {
                 if (sums) {
                     for (int k = 0; k < count; k += units) {
                         for (int j = 0; j < units; j++) {
-                            total[j] += gradient[k + j];
+                            partSums[sumsFrom + j] += gradient[k + j];
                         }
                     }
                 }
@@ -164,8 +166,8 @@ public final class NeuralNetOps {
         float[] column = new float[units];
         for (int j = 0; j < units; j++) {
             double sum = 0;
-            for (double[] p : partSums) {
-                sum += p[j];
+            for (int p = 0; p < parts; p++) {
+                sum += partSums[p * units + j];
             }
             column[j] = (float) sum;
         }

@@ -2,6 +2,7 @@ package org.grad4j.core;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -110,6 +111,19 @@ class NeuralNetOpsTest {
         compare(true, true, 40);
         compare(false, true, 40);
         compare(true, false, 40);
+    }
+
+    /**
+     * 3,000 x 90 outputs, over {@link FloatLoops#PARALLEL_FROM}: the backward's mask and bias sums run in parts, each
+     * summing its rows into its own stretch of the calling thread's kept array. Run again, the sums must start from
+     * zero, not from the last call's.
+     */
+    @Test
+    void fusedDenseMatchesItsCompositionWhenTheBackwardRunsInParts() {
+        assertTrue(3000L * 90 >= FloatLoops.PARALLEL_FROM, "the batch must be large enough to split");
+        compare(true, true, 3000);
+        compare(false, true, 3000);
+        compare(true, true, 3000);
     }
 
     /** d/dkernel of sum((d sum(dense(x)²) / dx)²): the backward itself is differentiated (an outer tape). */
