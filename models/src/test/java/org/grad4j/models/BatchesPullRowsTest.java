@@ -15,7 +15,7 @@ class BatchesPullRowsTest {
     void bulkRowCopiesEqualLibnd4jsPullRows() {
         SplittableRandom random = new SplittableRandom(5);
         for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE, DataType.INT32}) {
-            for (int rows : new int[] {1, 7, 3000}) {   // 3000 x 97 x 4 bytes passes the split over the cores
+            for (int rows : new int[] {1, 7, 3000, 44_000}) {   // 44,000 x 97 x 4 bytes passes the split over the cores
                 INDArray big = Nd4j.rand(DataType.DOUBLE, rows + 3, 97).muli(1000).castTo(type);
                 INDArray source = big.get(NDArrayIndex.interval(2, rows + 2), NDArrayIndex.all());   // a view, offset rows
                 int[] order = Batches.permutation(rows, random);
