@@ -188,7 +188,7 @@ final class BlasThreads {
      * [784, 32]ᵀ x [32, 128] kernel gradient took 140-190 us split by columns against 75-90 on one thread.
      * {@code -Dgrad4j.blasColumnSplit=false} turns the column split off.
      */
-    private static boolean splitsColumns(long work, int m) {
+    static boolean splitsColumns(long work, int m) {
         int cores = Parallel.cores();
         return COLUMN_SPLIT && cores > 1 && work >= COLUMN_SPLIT_FROM && m >= 128L * cores;
     }

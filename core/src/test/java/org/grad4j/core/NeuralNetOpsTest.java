@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 
@@ -69,36 +70,53 @@ class NeuralNetOpsTest {
      */
     @Test
     void fusedDenseEqualsItsFloat32CompositionBitForBit() {
+        for (long batch : new long[] {120, 40, 3}) {
+            assertFusedEqualsComposition(batch, 50, 90);
+        }
+    }
+
+    /** A product wide enough for grad4j to split its columns over the cores ([64, 512] x [512, 256]): the same bits. */
+    @Test
+    void fusedDenseOfAProductSplitByColumnsEqualsItsFloat32CompositionBitForBit() {
+        Assumptions.assumeTrue(Parallel.cores() > 1, "a product is split by columns only on more than one core");
+        assertTrue(BlasThreads.splitsColumns(64L * 512 * 256, 256), "the product must be split by columns");
+        assertFusedEqualsComposition(64, 512, 256);
+    }
+
+    private static void assertFusedEqualsComposition(long batch, int in, int units) {
         float[] special = {0f, -0f, 1f, -1f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MAX_VALUE, -Float.MAX_VALUE,
             Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN};
-        for (long batch : new long[] {120, 40, 3}) {
-            Tensor x = Tensor.randomNormal(new long[] {batch, 50}, 0, 1, 5);
-            // columns 0-10: a zero kernel column, so the sum is exactly the bias (+0.0 + -0.0 and the like)
-            float[] k = Tensor.randomNormal(new long[] {50, 90}, 0, 0.2, 6).toFloatArray();
-            for (int r = 0; r < 50; r++) {
-                for (int c = 0; c < special.length; c++) {
-                    k[r * 90 + c] = 0f;
-                }
+        Tensor x = Tensor.randomNormal(new long[] {batch, in}, 0, 1, 5);
+        // columns 0-10: a zero kernel column, so the sum is exactly the bias (+0.0 + -0.0 and the like)
+        float[] k = Tensor.randomNormal(new long[] {in, units}, 0, 0.2, 6).toFloatArray();
+        for (int r = 0; r < in; r++) {
+            for (int c = 0; c < special.length; c++) {
+                k[r * units + c] = 0f;
             }
-            Tensor kernel = Tensor.of(k, 50, 90);
-            float[] b = Tensor.randomNormal(new long[] {90}, 0, 0.5, 7).toFloatArray();
-            for (int c = 0; c < 2 * special.length; c++) {
-                b[c] = special[c % special.length];
-            }
-            Tensor bias = Tensor.of(b, 90);
-            for (boolean relu : new boolean[] {true, false}) {
-                for (Tensor withBias : new Tensor[] {bias, null}) {
-                    float[] fused = NeuralNetOps.dense(x, kernel, withBias, relu).toFloatArray();
-                    Tensor z = x.matmul(kernel);
-                    z = withBias == null ? z : z.add(withBias);
-                    float[] composed = (relu ? z.relu() : z).toFloatArray();
-                    for (int i = 0; i < fused.length; i++) {
-                        boolean same = Float.floatToRawIntBits(fused[i]) == Float.floatToRawIntBits(composed[i])
-                                || Float.isNaN(fused[i]) && Float.isNaN(composed[i]);
-                        if (!same) {
-                            throw new AssertionError("batch " + batch + ", relu " + relu + ", bias " + (withBias != null)
-                                    + ", at " + i + ": fused " + fused[i] + ", composed " + composed[i]);
-                        }
+        }
+        Tensor kernel = Tensor.of(k, in, units);
+        float[] b = Tensor.randomNormal(new long[] {units}, 0, 0.5, 7).toFloatArray();
+        for (int c = 0; c < 2 * special.length; c++) {
+            b[c] = special[c % special.length];
+        }
+        // and the same specials in the right half, which the second column part computes
+        for (int c = 0; c < special.length; c++) {
+            b[units - 1 - c] = special[c];
+        }
+        Tensor bias = Tensor.of(b, units);
+        for (boolean relu : new boolean[] {true, false}) {
+            for (Tensor withBias : new Tensor[] {bias, null}) {
+                float[] fused = NeuralNetOps.dense(x, kernel, withBias, relu).toFloatArray();
+                Tensor z = x.matmul(kernel);
+                z = withBias == null ? z : z.add(withBias);
+                float[] composed = (relu ? z.relu() : z).toFloatArray();
+                for (int i = 0; i < fused.length; i++) {
+                    boolean same = Float.floatToRawIntBits(fused[i]) == Float.floatToRawIntBits(composed[i])
+                            || Float.isNaN(fused[i]) && Float.isNaN(composed[i]);
+                    if (!same) {
+                        throw new AssertionError("batch " + batch + " x " + in + " x " + units + ", relu " + relu
+                                + ", bias " + (withBias != null) + ", at " + i + ": fused " + fused[i] + ", composed "
+                                + composed[i]);
                     }
                 }
             }
