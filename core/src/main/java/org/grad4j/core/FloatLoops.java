@@ -290,17 +290,18 @@ final class FloatLoops {
         return kept[slot];
     }
 
-    private static final ThreadLocal<double[][]> KEPT_DOUBLES = ThreadLocal.withInitial(() -> new double[1][0]);
+    private static final ThreadLocal<double[]> KEPT_DOUBLES = ThreadLocal.withInitial(() -> new double[0]);
 
     /** The calling thread's double array, at least {@code n} long, its first {@code n} elements zeroed. */
     static double[] keptDoubles(int n) {
-        double[][] kept = KEPT_DOUBLES.get();
-        if (kept[0].length < n) {
-            kept[0] = new double[n];
+        double[] kept = KEPT_DOUBLES.get();
+        if (kept.length < n) {
+            kept = new double[n];
+            KEPT_DOUBLES.set(kept);
         } else {
-            java.util.Arrays.fill(kept[0], 0, n, 0.0);
+            java.util.Arrays.fill(kept, 0, n, 0.0);
         }
-        return kept[0];
+        return kept;
     }
 
     /**
