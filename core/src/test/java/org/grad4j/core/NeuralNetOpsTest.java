@@ -111,9 +111,7 @@ class NeuralNetOpsTest {
                 z = withBias == null ? z : z.add(withBias);
                 float[] composed = (relu ? z.relu() : z).toFloatArray();
                 for (int i = 0; i < fused.length; i++) {
-                    boolean same = Float.floatToRawIntBits(fused[i]) == Float.floatToRawIntBits(composed[i])
-                            || Float.isNaN(fused[i]) && Float.isNaN(composed[i]);
-                    if (!same) {
+                    if (!TwoPaths.same(fused[i], composed[i])) {
                         throw new AssertionError("batch " + batch + " x " + in + " x " + units + ", relu " + relu
                                 + ", bias " + (withBias != null) + ", at " + i + ": fused " + fused[i] + ", composed "
                                 + composed[i]);
