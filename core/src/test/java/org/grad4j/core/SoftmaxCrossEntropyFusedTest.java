@@ -45,9 +45,53 @@ class SoftmaxCrossEntropyFusedTest {
         assertEquals(120, checked);
     }
 
+    /**
+     * Logits and labels in ND4J's memory up to {@link Kernels#SMALL} elements (a batch of 256 over 10 classes) take
+     * the fused pass too, and give the same bits as from Java arrays: the Java composition's. (ND4J's own
+     * composition sums in float, the Java kernels in double: sums of three terms or more may differ in the last
+     * bit, as {@code JavaKernelsMatchNd4jTest} says.)
+     */
+    @Test
+    void nd4jBackedInputsTakeTheFusedPassWithTheSameBits() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Kernels.JAVA, "Java kernels off: nothing is fused");
+        SplittableRandom random = new SplittableRandom(29);
+        int[][] shapes = {{128, 10}, {256, 10}, {2, 2048}, {4096, 1}};
+        int checked = 0;
+        for (int[] shape : shapes) {
+            for (int round = 0; round < 12; round++) {
+                int size = shape[0] * shape[1];
+                float[] x = new float[size];
+                float[] y = new float[size];
+                float[] g = new float[shape[0]];
+                for (int i = 0; i < size; i++) {
+                    x[i] = round < 6 ? (float) random.nextGaussian() * 5 : SPECIAL[random.nextInt(SPECIAL.length)];
+                    y[i] = round % 3 == 0 ? (random.nextInt(shape[1]) == 0 ? 1f : 0f)
+                            : round % 3 == 1 ? (float) random.nextDouble() : SPECIAL[random.nextInt(SPECIAL.length)];
+                }
+                for (int r = 0; r < g.length; r++) {
+                    g[r] = round % 2 == 0 ? 1f / g.length : SPECIAL[random.nextInt(SPECIAL.length)];
+                }
+                check(x, y, g, shape, true);
+                checked++;
+            }
+        }
+        assertEquals(48, checked);
+    }
+
     private static void check(float[] x, float[] y, float[] g, int[] shape) {
-        Tensor labels = Tensor.of(y, shape[0], shape[1]);
-        Tensor logits = Tensor.of(x, shape[0], shape[1]).requiresGrad(true);
+        check(x, y, g, shape, false);
+    }
+
+    private static Tensor matrix(float[] values, int[] shape, boolean nd4j) {
+        return nd4j ? Tensor.of(org.nd4j.linalg.factory.Nd4j.createFromArray(values).reshape(shape[0], shape[1]))
+                : Tensor.of(values, shape[0], shape[1]);
+    }
+
+    private static void check(float[] x, float[] y, float[] g, int[] shape, boolean nd4j) {
+        Tensor labels = matrix(y, shape, nd4j);
+        Tensor logits = matrix(x, shape, nd4j).requiresGrad(true);
+        assertEquals(nd4j, !labels.isSmallBacked() && !logits.isSmallBacked());
+        assertTrue(Tensor.of(x, shape[0], shape[1]).isSmallBacked(), "the composition runs on Java arrays");
         assertTrue(Kernels.fusedSoftmaxCrossEntropy(labels, logits, 1));
         Tensor loss = NeuralNetOps.softmaxCrossEntropyWithLogits(labels, logits, 1);
         loss.backward(Tensor.of(g, shape[0]), false, false);
@@ -56,11 +100,12 @@ class SoftmaxCrossEntropyFusedTest {
         Tensor expectedGradient;
         try (NoGrad scope = NoGrad.enter()) {
             Tensor plain = Tensor.of(x, shape[0], shape[1]);
+            Tensor labelsInJava = Tensor.of(y, shape[0], shape[1]);
             Tensor shifted = plain.sub(plain.max(true, 1));
             Tensor logProbs = shifted.sub(shifted.exp().sum(true, 1).log());
-            expected = logProbs.mul(labels).sum(false, 1).neg();
+            expected = logProbs.mul(labelsInJava).sum(false, 1).neg();
             expectedGradient = Tensor.of(g, shape[0]).expandDims(1)
-                    .mul(plain.softmax(1).mul(labels.sum(true, 1)).sub(labels));
+                    .mul(plain.softmax(1).mul(labelsInJava.sum(true, 1)).sub(labelsInJava));
         }
         assertBits(expected.toFloatArray(), loss.toFloatArray(), "loss", shape);
         assertBits(expectedGradient.toFloatArray(), logits.grad().toFloatArray(), "gradient", shape);
