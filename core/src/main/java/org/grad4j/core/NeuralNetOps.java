@@ -41,19 +41,26 @@ public final class NeuralNetOps {
         // fresh values no one has seen yet, so the pass may write them in place, in Java or in ND4J's memory
         FloatBuffer out = FloatLoops.floats(product);
         FloatBuffer b = bias == null ? null : FloatLoops.floats(bias);
-        float[] shift = new float[units];
-        if (b != null) {
-            b.get(0, shift);
-        }
         // rows are copied in blocks into a Java array, where the loop vectorises (per-element buffer access does not)
         int blockRows = Math.max(1, FloatLoops.BLOCK / units);
+        float[] rowBias = b == null ? null : FloatLoops.tileRows(b, units, blockRows);
+        // in ND4J's memory the ReLU runs on the floats' bits, where its loop vectorises
+        java.nio.IntBuffer bits = relu ? FloatLoops.bits(product) : null;
         Parallel.forRange(rows, (long) rows * units, (from, to) -> {
             float[] block = blockRows * units <= FloatLoops.BLOCK ? FloatLoops.scratch(1)[0] : new float[blockRows * units];
+            int[] blockBits = bits == null ? null : FloatLoops.keptInts(0, blockRows * units);
             for (int first = from; first < to; first += blockRows) {
                 int count = Math.min(blockRows, to - first) * units;
-                out.get(first * units, block, 0, count);
-                FloatLoops.biasRelu(block, count, b == null ? null : shift, relu);
-                out.put(first * units, block, 0, count);
+                if (rowBias != null || bits == null) {
+                    out.get(first * units, block, 0, count);
+                    FloatLoops.biasRelu(block, count, rowBias, relu && bits == null);
+                    out.put(first * units, block, 0, count);
+                }
+                if (bits != null) {
+                    bits.get(first * units, blockBits, 0, count);
+                    FloatLoops.reluBits(blockBits, count);
+                    bits.put(first * units, blockBits, 0, count);
+                }
             }
         });
         Tensor result = product;
