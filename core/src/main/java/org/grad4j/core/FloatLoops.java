@@ -77,9 +77,13 @@ final class FloatLoops {
         }
     }
 
-    /** {@code units} floats from {@code bias} repeated {@code rows} times, for {@link #biasRelu}. */
+    /**
+     * {@code units} floats from {@code bias} repeated {@code rows} times, for {@link #biasRelu}: the calling thread's
+     * kept array {@link #kept slot} 6, valid until its next call (a new one per call was 16 KB of garbage a layer
+     * and step for the Keras tutorial's batches).
+     */
     static float[] tileRows(FloatBuffer bias, int units, int rows) {
-        float[] tiled = new float[units * rows];
+        float[] tiled = kept(6, units * rows);
         bias.get(0, tiled, 0, units);
         for (int r = 1; r < rows; r++) {
             System.arraycopy(tiled, 0, tiled, r * units, units);
@@ -281,11 +285,12 @@ final class FloatLoops {
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[0][]);
 
     /**
-     * Each thread's kept arrays by slot, grown on need (the fused convolution uses slots 0-3, the max pooling 4-5):
+     * Each thread's kept arrays by slot, grown on need (the fused convolution uses slots 0-3, the max pooling 4-5, the
+     * dense forward's tiled bias 6):
      * per-image and per-chunk buffers a kernel needs for one call, on the calling thread or on grad4j's workers
      * (see {@link Parallel}, whose threads keep them between calls).
      */
-    private static final ThreadLocal<float[][]> KEPT = ThreadLocal.withInitial(() -> new float[6][0]);
+    private static final ThreadLocal<float[][]> KEPT = ThreadLocal.withInitial(() -> new float[7][0]);
     private static final ThreadLocal<int[][]> KEPT_INTS = ThreadLocal.withInitial(() -> new int[2][0]);
 
     /** The calling thread's float array {@code slot}, at least {@code n} long; its contents are whatever was left. */
