@@ -59,6 +59,40 @@ class ParallelTest {
         assertEquals(5, total, "the workers' thread-locals survived between calls: " + seen);
     }
 
+    /**
+     * A worker idle longer than it polls has parked: a call must still wake it (part 0 waits for part 1 to start
+     * elsewhere, so the call returns only if a worker ran it).
+     */
+    @Test
+    void aParkedWorkerWakesForTheNextCall() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Parallel.cores() > 1, "one core: no worker");
+        for (int call = 0; call < 3; call++) {
+            try {
+                Thread.sleep(Parallel.WORKER_SPIN_NANOS / 1_000_000 + 30);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+            Thread[] where = new Thread[2];
+            boolean[] woke = new boolean[1];
+            org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(10),
+                    () -> Parallel.forParts(2, p -> {
+                        where[p] = Thread.currentThread();
+                        if (p == 1) {
+                            started.countDown();
+                        } else {
+                            try {
+                                woke[0] = started.await(5, java.util.concurrent.TimeUnit.SECONDS);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        }
+                    }));
+            assertTrue(woke[0], "call " + call + ": part 1 started on a worker while part 0 waited");
+            assertTrue(where[1].getName().startsWith("grad4j-worker"), "part 1 ran on " + where[1]);
+        }
+    }
+
     @Test
     void aFailureReachesTheCallerOnlyAfterEveryPartHasEnded() {
         int parts = Math.max(2, Parallel.cores());
