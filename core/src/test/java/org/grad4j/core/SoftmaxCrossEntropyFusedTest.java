@@ -19,30 +19,8 @@ class SoftmaxCrossEntropyFusedTest {
 
     @Test
     void valuesAndGradientEqualTheComposition() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(Kernels.JAVA, "Java kernels off: nothing is fused");
-        SplittableRandom random = new SplittableRandom(17);
         int[][] shapes = {{1, 1}, {1, 10}, {7, 1}, {32, 10}, {128, 10}, {3, 1365}};
-        int checked = 0;
-        for (int[] shape : shapes) {
-            for (int round = 0; round < 20; round++) {
-                int size = shape[0] * shape[1];
-                float[] x = new float[size];
-                float[] y = new float[size];
-                float[] g = new float[shape[0]];
-                for (int i = 0; i < size; i++) {
-                    x[i] = round < 10 ? (float) random.nextGaussian() * 5 : SPECIAL[random.nextInt(SPECIAL.length)];
-                    // one-hot rows, smoothed rows, rows that do not sum to 1, and special values
-                    y[i] = round % 3 == 0 ? (random.nextInt(shape[1]) == 0 ? 1f : 0f)
-                            : round % 3 == 1 ? (float) random.nextDouble() : SPECIAL[random.nextInt(SPECIAL.length)];
-                }
-                for (int r = 0; r < g.length; r++) {
-                    g[r] = round % 2 == 0 ? 1f / g.length : SPECIAL[random.nextInt(SPECIAL.length)];
-                }
-                check(x, y, g, shape);
-                checked++;
-            }
-        }
-        assertEquals(120, checked);
+        assertEquals(120, checkRounds(new SplittableRandom(17), shapes, 20, false));
     }
 
     /**
@@ -53,33 +31,36 @@ class SoftmaxCrossEntropyFusedTest {
      */
     @Test
     void nd4jBackedInputsTakeTheFusedPassWithTheSameBits() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(Kernels.JAVA, "Java kernels off: nothing is fused");
-        SplittableRandom random = new SplittableRandom(29);
         int[][] shapes = {{128, 10}, {256, 10}, {2, 2048}, {4096, 1}};
+        assertEquals(48, checkRounds(new SplittableRandom(29), shapes, 12, true));
+    }
+
+    /**
+     * {@code rounds} inputs per shape, checked: the first half of the rounds with Gaussian logits, the rest with
+     * special values; labels one-hot, smoothed (rows that do not sum to 1) or special by turns. Returns the count.
+     */
+    private static int checkRounds(SplittableRandom random, int[][] shapes, int rounds, boolean nd4j) {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Kernels.JAVA, "Java kernels off: nothing is fused");
         int checked = 0;
         for (int[] shape : shapes) {
-            for (int round = 0; round < 12; round++) {
+            for (int round = 0; round < rounds; round++) {
                 int size = shape[0] * shape[1];
                 float[] x = new float[size];
                 float[] y = new float[size];
                 float[] g = new float[shape[0]];
                 for (int i = 0; i < size; i++) {
-                    x[i] = round < 6 ? (float) random.nextGaussian() * 5 : SPECIAL[random.nextInt(SPECIAL.length)];
+                    x[i] = round < rounds / 2 ? (float) random.nextGaussian() * 5 : SPECIAL[random.nextInt(SPECIAL.length)];
                     y[i] = round % 3 == 0 ? (random.nextInt(shape[1]) == 0 ? 1f : 0f)
                             : round % 3 == 1 ? (float) random.nextDouble() : SPECIAL[random.nextInt(SPECIAL.length)];
                 }
                 for (int r = 0; r < g.length; r++) {
                     g[r] = round % 2 == 0 ? 1f / g.length : SPECIAL[random.nextInt(SPECIAL.length)];
                 }
-                check(x, y, g, shape, true);
+                check(x, y, g, shape, nd4j);
                 checked++;
             }
         }
-        assertEquals(48, checked);
-    }
-
-    private static void check(float[] x, float[] y, float[] g, int[] shape) {
-        check(x, y, g, shape, false);
+        return checked;
     }
 
     private static Tensor matrix(float[] values, int[] shape, boolean nd4j) {
