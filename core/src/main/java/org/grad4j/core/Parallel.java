@@ -28,7 +28,8 @@ final class Parallel {
      * starts its part 0.2-0.4 ms after the call on this machine (a halted vCPU must be woken), and a training step
      * forks every few hundred microseconds, between passes that run on the caller alone. W5's column-split products:
      * the worker's part started 0.11 ms after the call on average with the polling against 0.18-0.20 without; one
-     * JVM alternating blocks (10 rounds, medians): W4's step 2.18 ms against 2.38, W5's 58.4 against 60.7. Until stop
+     * JVM alternating blocks (10 rounds, medians): W4's step 2.18 ms against 2.38, W5's 58.4 against 60.7. The polling
+     * costs CPU time where a step forks often: W4's blocks used 22-40 % more (W5 and W7 about the same). Until stop
      * 29 this was a ForkJoinPool, whose idle workers park at once.
      */
     private static final class Workers {
