@@ -46,7 +46,7 @@ public final class NeuralNetOps {
         float[] rowBias = b == null ? null : FloatLoops.tileRows(b, units, blockRows);
         // in ND4J's memory the ReLU runs on the floats' bits, where its loop vectorises
         java.nio.IntBuffer bits = relu ? FloatLoops.bits(product) : null;
-        Parallel.forRange(rows, (long) rows * units, (from, to) -> {
+        FloatLoops.Body epilogue = (from, to) -> {
             float[] block = blockRows * units <= FloatLoops.BLOCK ? FloatLoops.scratch(1)[0] : new float[blockRows * units];
             int[] blockBits = bits == null ? null : FloatLoops.keptInts(0, blockRows * units);
             for (int first = from; first < to; first += blockRows) {
@@ -62,7 +62,10 @@ public final class NeuralNetOps {
                     bits.put(first * units, blockBits, 0, count);
                 }
             }
-        });
+        };
+        if (rowBias != null || relu) {   // neither: the product is the result
+            Parallel.forRange(rows, (long) rows * units, epilogue);
+        }
         Tensor result = product;
         // {the incoming gradient, the masked one, its column sums}: one pass over g serves all three inputs
         Tensor[] gz = new Tensor[3];
